@@ -1,0 +1,36 @@
+import type { ClientInfo } from "../server/request-context.js";
+
+/** Security event types, stored by name; they match tessera.user.v1.AuditEventType. */
+export type AuditEventType =
+  | "SIGN_IN_SUCCEEDED"
+  | "SIGN_IN_FAILED"
+  | "REFRESH_TOKEN_REUSED"
+  | "PASSWORD_RESET_REQUESTED"
+  | "PASSWORD_RESET"
+  | "PASSWORD_CHANGED"
+  | "EMAIL_VERIFIED"
+  | "SESSION_REVOKED"
+  | "ACCOUNT_DELETED"
+  | "ROLE_CHANGED"
+  | "USER_REGISTERED";
+
+/** One security event to record. Never put a secret in `data`. */
+export interface AuditEventInput {
+  type: AuditEventType;
+  userId?: string | null;
+  sessionId?: string | null;
+  client: ClientInfo;
+  data?: Record<string, string | number | boolean>;
+}
+
+/** The Prisma create input for an audit event. */
+export function auditRow(e: AuditEventInput) {
+  return {
+    type: e.type,
+    userId: e.userId ?? null,
+    sessionId: e.sessionId ?? null,
+    ipAddress: e.client.ipAddress,
+    userAgent: e.client.userAgent,
+    data: e.data ?? {},
+  };
+}

@@ -1,0 +1,59 @@
+import { normalizeEmail } from "../identity/email.js";
+import type { UserRecord } from "../identity/user.js";
+import type { UserStore } from "../identity/user-store.js";
+import { EmailTakenError } from "../identity/user-store.js";
+import type { AuditLog } from "../audit/audit-log.js";
+import type { PasswordHasher } from "../password/hasher.js";
+import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/policy.js";
+import { alreadyExists, invalidArgument, unauthenticated } from "../server/errors.js";
+import type { ClientInfo } from "../server/request-context.js";
+import type { IssuedTokens, SessionService } from "../session/session-service.js";
+
+/** Same message for unknown email and wrong password: nothing tells them apart. */
+const INVALID_CREDENTIALS = "email or password is incorrect";
+
+/** Password registration and sign-in. */
+export class PasswordAuth {
+  constructor(
+    private readonly users: UserStore,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Creates an account and its first session. */
+  async register(input: { email: string; password: string; name: string }, client: ClientInfo) {
+    const email = normalizeEmail(input.email);
+    if (!email) throw invalidArgument("email", "must be a valid email address");
+    const problem = checkPasswordPolicy(input.password);
+    if (problem) throw invalidArgument("password", PASSWORD_PROBLEM_MESSAGES[problem]);
+    const passwordHash = await this.hasher.hash(input.password);
+    try {
+      return await this.sessions.start({ newUser: { email, passwordHash, name: input.name || null } }, client, [
+        { type: "USER_REGISTERED" },
+        { type: "SIGN_IN_SUCCEEDED", data: { method: "password" } },
+      ]);
+    } catch (err) {
+      if (err instanceof EmailTakenError) throw alreadyExists("user.already_exists", "an account already uses this email");
+      throw err;
+    }
+  }
+
+  /** Verifies a password and opens a session. */
+  async login(input: { email: string; password: string }, client: ClientInfo): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
+    const email = normalizeEmail(input.email);
+    if (!email) throw invalidArgument("email", "must be a valid email address");
+    const found = await this.users.findCredentials(email);
+    // Runs a full argon2 verification even when the account does not exist.
+    const ok = await this.hasher.verify(found?.passwordHash, input.password);
+    if (!found || !ok) {
+      // Recorded for unknown emails too, so both paths do the same work.
+      await this.audit.record({ type: "SIGN_IN_FAILED", userId: found?.user.id ?? null, client });
+      throw unauthenticated("auth.invalid_credentials", INVALID_CREDENTIALS);
+    }
+    if (this.hasher.needsRehash(found.passwordHash!)) {
+      await this.users.updatePasswordHash(found.user.id, await this.hasher.hash(input.password));
+    }
+    return this.sessions.start({ id: found.user.id }, client, [{ type: "SIGN_IN_SUCCEEDED", data: { method: "password" } }]);
+  }
+}

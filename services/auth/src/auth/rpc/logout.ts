@@ -1,0 +1,16 @@
+import type { HandlerContext } from "@connectrpc/connect";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { LogoutRequest, LogoutResponseSchema } from "../../../../../gen/tessera/auth/v1/auth_service_pb.js";
+import { invalidArgument } from "../../server/errors.js";
+import { clientInfo } from "../../server/request-context.js";
+import { isOpaqueTokenShape } from "../../session/refresh-token.js";
+import type { AuthDeps } from "../deps.js";
+
+/** AuthService.Logout: end the session of a refresh token (idempotent). */
+export function logout({ sessions }: AuthDeps) {
+  return async (req: LogoutRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof LogoutResponseSchema>> => {
+    if (!isOpaqueTokenShape(req.refreshToken)) throw invalidArgument("refresh_token", "must be the 43-character refresh token");
+    await sessions.logout(req.refreshToken, clientInfo(ctx));
+    return {};
+  };
+}

@@ -1,0 +1,21 @@
+import type { HandlerContext } from "@connectrpc/connect";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { RegisterRequest, RegisterResponseSchema } from "../../../../../gen/tessera/auth/v1/auth_service_pb.js";
+import { userToPb } from "../../identity/user-pb.js";
+import { EMAIL_MAX_LENGTH } from "../../identity/email.js";
+import { PASSWORD_MAX_LENGTH } from "../../password/policy.js";
+import { requireString } from "../../server/errors.js";
+import { clientInfo } from "../../server/request-context.js";
+import { tokensToPb } from "../../session/tokens-pb.js";
+import type { AuthDeps } from "../deps.js";
+
+/** AuthService.Register: create an account and sign it in. */
+export function register({ passwordAuth }: AuthDeps) {
+  return async (req: RegisterRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof RegisterResponseSchema>> => {
+    requireString(req.email, "email", EMAIL_MAX_LENGTH + 64);
+    requireString(req.password, "password", PASSWORD_MAX_LENGTH);
+    requireString(req.name, "name", 100, { optional: true });
+    const { user, tokens } = await passwordAuth.register(req, clientInfo(ctx));
+    return { user: userToPb(user), tokens: tokensToPb(tokens) };
+  };
+}

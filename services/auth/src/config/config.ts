@@ -1,0 +1,96 @@
+import { z } from "zod";
+
+/** Values that ship in the repository for local use; production refuses every one of them. */
+export const DEVELOPMENT_SECRETS = {
+  keyEncryptionKey: "ZGV2ZWxvcG1lbnQta2V5LWVuY3J5cHRpb24ta2V5LSE=",
+  serviceCredential: "development-service-credential-do-not-use-in-production",
+} as const;
+
+const seconds = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  TESSERA_AUTH_HOST: z.string().min(1).default("127.0.0.1"),
+  TESSERA_AUTH_PORT: z.coerce.number().int().min(0).max(65535).default(50051),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  TESSERA_DATA_DIR: z.string().min(1).default(".data"),
+  TESSERA_ISSUER: z.url().default("http://localhost:50051"),
+  TESSERA_AUDIENCE: z.string().min(1).default("tessera"),
+  TESSERA_KEY_ENCRYPTION_KEY: z
+    .string()
+    .default(DEVELOPMENT_SECRETS.keyEncryptionKey)
+    .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64 encoded"),
+  TESSERA_SERVICE_CREDENTIAL: z.string().min(32).default(DEVELOPMENT_SECRETS.serviceCredential),
+  TESSERA_ACCESS_TOKEN_TTL: seconds(900, 60, 3600),
+  TESSERA_SESSION_TTL: seconds(30 * 86400, 3600, 365 * 86400),
+  TESSERA_REFRESH_GRACE: seconds(10, 0, 120),
+  TESSERA_KEY_ROTATION: seconds(30 * 86400, 3600, 365 * 86400),
+  TESSERA_SHUTDOWN_TIMEOUT: seconds(15, 1, 300),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** Validated configuration of the auth service. See README, "Configuration". */
+export interface Config {
+  env: "development" | "test" | "production";
+  host: string;
+  port: number;
+  /** Undefined means: start an embedded PostgreSQL (never in production). */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  issuer: string;
+  audience: string;
+  keyEncryptionKey: Buffer;
+  serviceCredential: string;
+  accessTokenTtlSeconds: number;
+  sessionTtlSeconds: number;
+  refreshGraceSeconds: number;
+  keyRotationSeconds: number;
+  shutdownTimeoutSeconds: number;
+  logLevel: string;
+}
+
+/** Thrown with every problem found, so an operator can fix the environment in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and validates the environment. Throws ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === "production") {
+    if (!e.DATABASE_URL) problems.push("DATABASE_URL: required in production (no embedded database)");
+    if (e.TESSERA_KEY_ENCRYPTION_KEY === DEVELOPMENT_SECRETS.keyEncryptionKey)
+      problems.push("TESSERA_KEY_ENCRYPTION_KEY: the development key is refused in production");
+    if (e.TESSERA_SERVICE_CREDENTIAL === DEVELOPMENT_SECRETS.serviceCredential)
+      problems.push("TESSERA_SERVICE_CREDENTIAL: the development credential is refused in production");
+    if (!e.TESSERA_ISSUER.startsWith("https://"))
+      problems.push("TESSERA_ISSUER: must be an https URL in production");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    env: e.NODE_ENV,
+    host: e.TESSERA_AUTH_HOST,
+    port: e.TESSERA_AUTH_PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.TESSERA_DATA_DIR,
+    issuer: e.TESSERA_ISSUER,
+    audience: e.TESSERA_AUDIENCE,
+    keyEncryptionKey: Buffer.from(e.TESSERA_KEY_ENCRYPTION_KEY, "base64"),
+    serviceCredential: e.TESSERA_SERVICE_CREDENTIAL,
+    accessTokenTtlSeconds: e.TESSERA_ACCESS_TOKEN_TTL,
+    sessionTtlSeconds: e.TESSERA_SESSION_TTL,
+    refreshGraceSeconds: e.TESSERA_REFRESH_GRACE,
+    keyRotationSeconds: e.TESSERA_KEY_ROTATION,
+    shutdownTimeoutSeconds: e.TESSERA_SHUTDOWN_TIMEOUT,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,54 @@
+// Entry point of the auth service: `npm run start:auth`.
+import path from "node:path";
+import { ConfigError, loadConfig } from "./config/config.js";
+import { createLogger } from "./config/logger.js";
+import { startEmbeddedPostgres } from "./db/embedded.js";
+import { migrate } from "./db/migrate.js";
+import { startApp } from "./server/app.js";
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`tessera-auth: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let databaseUrl = config.databaseUrl;
+  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
+  if (!databaseUrl) {
+    const dataDir = path.resolve(config.dataDir, "postgres");
+    logger.info({ dataDir }, "DATABASE_URL not set: starting embedded PostgreSQL");
+    embedded = await startEmbeddedPostgres({ dataDir, logger });
+    databaseUrl = embedded.url;
+  }
+  const { applied } = await migrate(databaseUrl, { logger });
+  if (applied.length > 0) logger.info({ applied }, "migrations applied");
+
+  const app = await startApp(config, databaseUrl, logger);
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${app.port}`;
+  logger.info({ url, env: config.env }, `Tessera auth service listening on ${url} (Connect, gRPC, gRPC-Web; HTTP/1.1 and h2c)`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing in-flight calls");
+    await app.stop();
+    await embedded?.stop();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((err) => {
+  process.stderr.write(`tessera-auth: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

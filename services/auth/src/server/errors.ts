@@ -1,0 +1,39 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
+
+/** Builds a ConnectError carrying a tessera.errors.v1.ErrorDetail with a stable reason. */
+export function rpcError(code: Code, reason: string, message: string, field = "", cause?: unknown) {
+  return new ConnectError(message, code, undefined, [{ desc: ErrorDetailSchema, value: { reason, field } }], cause);
+}
+
+/** INVALID_ARGUMENT naming the request field at fault (proto spelling). */
+export function invalidArgument(field: string, message: string): ConnectError {
+  return rpcError(Code.InvalidArgument, "request.invalid_argument", `${field}: ${message}`, field);
+}
+
+/** UNAUTHENTICATED with a stable reason such as "auth.invalid_credentials". */
+export function unauthenticated(reason: string, message: string): ConnectError {
+  return rpcError(Code.Unauthenticated, reason, message);
+}
+
+/** ALREADY_EXISTS with a stable reason. */
+export function alreadyExists(reason: string, message: string): ConnectError {
+  return rpcError(Code.AlreadyExists, reason, message);
+}
+
+/** UNAVAILABLE: the database cannot be reached; safe to retry. The cause is kept for logs only. */
+export function databaseUnavailable(cause: unknown): ConnectError {
+  return rpcError(Code.Unavailable, "server.database_unavailable", "service temporarily unavailable, retry later", "", cause);
+}
+
+/** INTERNAL without any detail of what went wrong; the cause is logged, never sent. */
+export function internalError(cause: unknown): ConnectError {
+  return rpcError(Code.Internal, "server.internal", "internal error", "", cause);
+}
+
+/** Checks a string field: present (unless optional) and within a length in code points. */
+export function requireString(value: string, field: string, max: number, opts: { optional?: boolean } = {}): string {
+  if (!opts.optional && value.length === 0) throw invalidArgument(field, "is required");
+  if (value.length > max && [...value].length > max) throw invalidArgument(field, `must be at most ${max} characters`);
+  return value;
+}

@@ -1,0 +1,50 @@
+import { randomUUID } from "node:crypto";
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import type { Logger } from "../config/logger.js";
+import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
+import { isDatabaseUnavailable } from "./database-errors.js";
+import { databaseUnavailable, internalError } from "./errors.js";
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The one error boundary and access log of every RPC: gives each call a request id (kept
+ * from `x-request-id` when well-formed, echoed back), turns database outages into
+ * UNAVAILABLE and any other unexpected error into a bare INTERNAL, and logs one line per call
+ * without request bodies.
+ */
+export function observe(logger: Logger): Interceptor {
+  return (next) => async (req) => {
+    const incoming = req.header.get("x-request-id");
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const log = logger.child({ requestId, rpc: `${req.service.typeName}/${req.method.name}` });
+    const started = performance.now();
+    try {
+      const res = await next(req);
+      res.header.set("x-request-id", requestId);
+      log.info({ code: "ok", ms: Math.round(performance.now() - started) }, "rpc");
+      return res;
+    } catch (err) {
+      const error = publicError(err);
+      error.metadata.set("x-request-id", requestId);
+      const [detail] = error.findDetails(ErrorDetailSchema);
+      const line = { code: Code[error.code], reason: detail?.reason, ms: Math.round(performance.now() - started) };
+      if (error.code === Code.Internal) log.error({ ...line, err: error.cause ?? err }, "rpc failed");
+      else if (error.code === Code.Unavailable) log.warn({ ...line, err: describe(error.cause ?? err) }, "rpc failed");
+      else log.info(line, "rpc failed");
+      throw error;
+    }
+  };
+}
+
+function publicError(err: unknown): ConnectError {
+  if (err instanceof ConnectError) {
+    // Connect's own client-facing errors (bad payload, cancelled, deadline) pass through.
+    return err;
+  }
+  return isDatabaseUnavailable(err) ? databaseUnavailable(err) : internalError(err);
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

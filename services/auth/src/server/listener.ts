@@ -1,0 +1,85 @@
+import http from "node:http";
+import http2 from "node:http2";
+import net from "node:net";
+import type { Socket } from "node:net";
+
+type Handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+
+const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
+/** A port serving one handler over HTTP/1.1 and cleartext HTTP/2 (h2c prior knowledge). */
+export interface DualProtocolServer {
+  /** Resolves with the bound port once listening. */
+  listen(port: number, host: string): Promise<number>;
+  /**
+   * Stops accepting connections, lets in-flight requests finish, and after `timeoutMs`
+   * destroys whatever is left.
+   */
+  close(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * Node's cleartext HTTP/2 server refuses HTTP/1.1, and HTTP/1.1 servers cannot speak h2c, so
+ * each connection is routed by its first bytes: the HTTP/2 client preface starts with "PRI ",
+ * which no HTTP/1 method does.
+ */
+export function createDualProtocolServer(handler: Handler): DualProtocolServer {
+  const h1 = http.createServer({ keepAliveTimeout: 5_000 }, handler);
+  const h2 = http2.createServer({}, handler);
+  const sessions = new Set<http2.ServerHttp2Session>();
+  h2.on("session", (s) => {
+    sessions.add(s);
+    s.once("close", () => sessions.delete(s));
+  });
+  const sockets = new Set<Socket>();
+  const front = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    route(socket);
+  });
+
+  function route(socket: Socket, seen: Buffer = Buffer.alloc(0)) {
+    socket.once("data", (chunk: Buffer) => {
+      const head = Buffer.concat([seen, chunk]);
+      const n = Math.min(head.length, PREFACE.length);
+      const maybeH2 = head.subarray(0, n).equals(PREFACE.subarray(0, n));
+      if (maybeH2 && head.length < 4) return route(socket, head);
+      socket.pause();
+      socket.unshift(head);
+      if (maybeH2) {
+        // The HTTP/2 session drains what is buffered, then reads the socket natively;
+        // resuming it would make JS steal bytes from that reader.
+        h2.emit("connection", socket);
+      } else {
+        h1.emit("connection", socket);
+        socket.resume();
+      }
+    });
+  }
+
+  return {
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        front.once("error", reject);
+        front.listen(port, host, () => {
+          front.off("error", reject);
+          resolve((front.address() as net.AddressInfo).port);
+        });
+      });
+    },
+    async close(timeoutMs) {
+      const closed = new Promise<void>((resolve) => front.close(() => resolve()));
+      for (const s of sessions) s.close(); // GOAWAY: open streams finish, no new ones
+      h1.closeIdleConnections();
+      h1.close();
+      const timer = setTimeout(() => {
+        for (const s of sessions) s.destroy();
+        for (const socket of sockets) socket.destroy();
+      }, timeoutMs);
+      const drained = setInterval(() => h1.closeIdleConnections(), 100);
+      await closed;
+      clearTimeout(timer);
+      clearInterval(drained);
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { ConnectRouter } from "@connectrpc/connect";
+import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
+import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
+import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
+import { authServiceImpl } from "../auth/auth-service.js";
+import type { AuthDeps } from "../auth/deps.js";
+import { registerHealth, type HealthStatus } from "../grpc/health.js";
+import { registerReflection } from "../grpc/reflection.js";
+
+/** Every service on the port. UserService and AdapterService answer UNIMPLEMENTED for now. */
+export function routes(deps: AuthDeps & { health: HealthStatus }) {
+  return (router: ConnectRouter) => {
+    router.service(AuthService, authServiceImpl(deps));
+    router.service(UserService, {});
+    router.service(AdapterService, {});
+    registerHealth(router, deps.health);
+    registerReflection(router, [AuthService, UserService, AdapterService]);
+  };
+}

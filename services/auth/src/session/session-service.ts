@@ -1,0 +1,94 @@
+import type { AuditEventInput } from "../audit/audit-event.js";
+import type { UserRecord } from "../identity/user.js";
+import { unauthenticated } from "../server/errors.js";
+import type { ClientInfo } from "../server/request-context.js";
+import type { AccessTokens } from "../token/access-token.js";
+import { hashOpaqueToken, newOpaqueToken } from "./refresh-token.js";
+import type { SessionStore } from "./session-store.js";
+
+/** Tokens handed to a client after sign-in or refresh. */
+export interface IssuedTokens {
+  sessionId: string;
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+}
+
+export interface SessionServiceOptions {
+  sessionTtlSeconds: number;
+  refreshGraceSeconds: number;
+}
+
+/** Starts sessions, rotates their refresh tokens and ends them. */
+export class SessionService {
+  constructor(
+    private readonly store: SessionStore,
+    private readonly accessTokens: AccessTokens,
+    private readonly opts: SessionServiceOptions,
+  ) {}
+
+  /** Opens a session for an existing user, or for a new one created in the same transaction. */
+  async start(
+    user: Parameters<SessionStore["create"]>[0]["user"],
+    client: ClientInfo,
+    events: Omit<AuditEventInput, "sessionId" | "userId" | "client">[],
+  ): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
+    const refreshToken = newOpaqueToken();
+    const expires = new Date(Date.now() + this.opts.sessionTtlSeconds * 1000);
+    const created = await this.store.create({
+      user,
+      expires,
+      client,
+      tokenHash: hashOpaqueToken(refreshToken),
+      events: events.map((e) => ({ ...e, client })),
+    });
+    const access = await this.accessTokens.sign(created.user.id, created.sessionId);
+    return {
+      user: created.user,
+      tokens: {
+        sessionId: created.sessionId,
+        accessToken: access.token,
+        accessTokenExpiresAt: access.expiresAt,
+        refreshToken,
+        refreshTokenExpiresAt: expires,
+      },
+    };
+  }
+
+  /** Exchanges a refresh token for new tokens; see AuthService.Refresh for the rules. */
+  async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedTokens> {
+    const next = newOpaqueToken();
+    const outcome = await this.store.rotate({
+      tokenHash: hashOpaqueToken(refreshToken),
+      nextHash: hashOpaqueToken(next),
+      graceMs: this.opts.refreshGraceSeconds * 1000,
+      client,
+    });
+    switch (outcome.kind) {
+      case "unknown":
+        throw unauthenticated("auth.invalid_refresh_token", "refresh token is not valid; sign in again");
+      case "revoked":
+        throw unauthenticated("session.revoked", "session has ended; sign in again");
+      case "expired":
+        throw unauthenticated("session.expired", "session has expired; sign in again");
+      case "reused":
+        throw unauthenticated("auth.refresh_token_reused", "refresh token was already used; the session has been ended for safety");
+      case "rotated": {
+        const access = await this.accessTokens.sign(outcome.userId, outcome.sessionId);
+        return {
+          sessionId: outcome.sessionId,
+          accessToken: access.token,
+          accessTokenExpiresAt: access.expiresAt,
+          refreshToken: next,
+          refreshTokenExpiresAt: outcome.expires,
+        };
+      }
+    }
+  }
+
+  /** Ends the session of a refresh token; unknown or already ended sessions are fine. */
+  async logout(refreshToken: string, client: ClientInfo): Promise<void> {
+    await this.store.revokeByToken(hashOpaqueToken(refreshToken), "logout", client);
+  }
+}

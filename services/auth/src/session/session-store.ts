@@ -1,0 +1,118 @@
+import type { PrismaClient } from "../db/generated/client.js";
+import { auditRow, type AuditEventInput } from "../audit/audit-event.js";
+import type { ClientInfo } from "../server/request-context.js";
+import { EmailTakenError, USER_FIELDS, toUserRecord } from "../identity/user-store.js";
+import type { UserRecord } from "../identity/user.js";
+import type { TokenHash } from "./refresh-token.js";
+
+/** Outcome of exchanging a refresh token. */
+export type RotateOutcome =
+  | { kind: "rotated"; sessionId: string; userId: string; expires: Date; grace: boolean }
+  | { kind: "unknown" }
+  | { kind: "revoked" }
+  | { kind: "expired" }
+  | { kind: "reused"; sessionId: string; userId: string };
+
+interface LockedToken {
+  id: string;
+  usedAt: Date | null;
+  sessionId: string;
+  userId: string;
+  expires: Date;
+  revokedAt: Date | null;
+}
+
+/** Sessions and their refresh tokens in PostgreSQL. Token values arrive already hashed. */
+export class SessionStore {
+  constructor(private readonly db: PrismaClient) {}
+
+  /**
+   * Creates a session with its first refresh token and records the events, atomically. With
+   * `newUser`, the account is created in the same transaction (Register): a failure leaves
+   * neither behind. Throws EmailTakenError when the email is in use.
+   */
+  async create(input: {
+    user: { id: string } | { newUser: { email: string; passwordHash: string; name: string | null } };
+    expires: Date;
+    client: ClientInfo;
+    tokenHash: TokenHash;
+    events: Omit<AuditEventInput, "sessionId" | "userId">[];
+  }): Promise<{ sessionId: string; user: UserRecord }> {
+    try {
+      return await this.db.$transaction(async (tx) => {
+        const user = toUserRecord(
+          "newUser" in input.user
+            ? await tx.user.create({ data: input.user.newUser, select: USER_FIELDS })
+            : await tx.user.findUniqueOrThrow({ where: { id: input.user.id }, select: USER_FIELDS }),
+        );
+        const session = await tx.session.create({
+          data: {
+            userId: user.id,
+            expires: input.expires,
+            userAgent: input.client.userAgent,
+            ipAddress: input.client.ipAddress,
+            refreshTokens: { create: { tokenHash: input.tokenHash } },
+          },
+        });
+        await tx.auditEvent.createMany({
+          data: input.events.map((e) => auditRow({ ...e, userId: user.id, sessionId: session.id })),
+        });
+        return { sessionId: session.id, user };
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === "P2002") throw new EmailTakenError();
+      throw err;
+    }
+  }
+
+  /**
+   * Spends a refresh token and stores its successor. The token and session rows are locked
+   * so concurrent exchanges of one token serialise. A token spent less than `graceMs` ago
+   * still yields a successor (concurrent tabs); spent earlier, it revokes the session.
+   */
+  async rotate(input: { tokenHash: TokenHash; nextHash: TokenHash; graceMs: number; client: ClientInfo }): Promise<RotateOutcome> {
+    return this.db.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<LockedToken[]>`
+        SELECT rt.id, rt."usedAt", rt."sessionId", s."userId", s.expires, s."revokedAt"
+        FROM "RefreshToken" rt JOIN "Session" s ON s.id = rt."sessionId"
+        WHERE rt."tokenHash" = ${input.tokenHash}
+        FOR UPDATE OF s, rt`;
+      const row = rows[0];
+      if (!row) return { kind: "unknown" } as const;
+      if (row.revokedAt) return { kind: "revoked" } as const;
+      const now = new Date();
+      if (row.expires <= now) return { kind: "expired" } as const;
+      if (row.usedAt && now.getTime() - row.usedAt.getTime() > input.graceMs) {
+        await tx.session.update({ where: { id: row.sessionId }, data: { revokedAt: now, revokeReason: "refresh_token_reused" } });
+        await tx.auditEvent.create({
+          data: auditRow({ type: "REFRESH_TOKEN_REUSED", userId: row.userId, sessionId: row.sessionId, client: input.client }),
+        });
+        return { kind: "reused", sessionId: row.sessionId, userId: row.userId } as const;
+      }
+      if (!row.usedAt) await tx.refreshToken.update({ where: { id: row.id }, data: { usedAt: now } });
+      await tx.refreshToken.create({ data: { tokenHash: input.nextHash, sessionId: row.sessionId } });
+      await tx.session.update({ where: { id: row.sessionId }, data: { lastUsedAt: now } });
+      return { kind: "rotated", sessionId: row.sessionId, userId: row.userId, expires: row.expires, grace: row.usedAt !== null } as const;
+    });
+  }
+
+  /** Revokes the live session a refresh token (spent or not) belongs to; false when none. */
+  async revokeByToken(tokenHash: TokenHash, reason: string, client: ClientInfo): Promise<boolean> {
+    return this.db.$transaction(async (tx) => {
+      const token = await tx.refreshToken.findUnique({ where: { tokenHash }, select: { session: true } });
+      const session = token?.session;
+      if (!session || session.revokedAt) return false;
+      await tx.session.update({ where: { id: session.id }, data: { revokedAt: new Date(), revokeReason: reason } });
+      await tx.auditEvent.create({
+        data: auditRow({ type: "SESSION_REVOKED", userId: session.userId, sessionId: session.id, client, data: { reason } }),
+      });
+      return true;
+    });
+  }
+
+  /** True when the session exists, is not revoked and has not expired. */
+  async isLive(sessionId: string): Promise<boolean> {
+    const s = await this.db.session.findUnique({ where: { id: sessionId }, select: { revokedAt: true, expires: true } });
+    return !!s && !s.revokedAt && s.expires > new Date();
+  }
+}
