@@ -82,7 +82,7 @@ export class SessionStore {
       if (row.revokedAt) return { kind: "revoked" } as const;
       const now = new Date();
       if (row.expires <= now) return { kind: "expired" } as const;
-      if (row.usedAt && now.getTime() - row.usedAt.getTime() > input.graceMs) {
+      if (row.usedAt && now.getTime() - row.usedAt.getTime() >= input.graceMs) {
         await tx.session.update({ where: { id: row.sessionId }, data: { revokedAt: now, revokeReason: "refresh_token_reused" } });
         await tx.auditEvent.create({
           data: auditRow({ type: "REFRESH_TOKEN_REUSED", userId: row.userId, sessionId: row.sessionId, client: input.client }),
