@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Config } from "../config/config.js";
@@ -86,6 +87,8 @@ export async function buildComponents(config: Config, databaseUrl: string, logge
 export async function startApp(config: Config, databaseUrl: string, logger: Logger): Promise<App> {
   const c = await buildComponents(config, databaseUrl, logger);
   const shutdown = new AbortController();
+  // Every in-flight call listens on this signal; hundreds at once are normal, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const handler = connectNodeAdapter({
     ...c.routerOptions,
     contextValues: contextValuesFor,

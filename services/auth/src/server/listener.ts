@@ -5,6 +5,7 @@ import type { Socket } from "node:net";
 
 type Handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
 
+const FIRST_BYTES_TIMEOUT_MS = 10_000;
 const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
 /** A port serving one handler over HTTP/1.1 and cleartext HTTP/2 (h2c prior knowledge). */
@@ -35,6 +36,8 @@ export function createDualProtocolServer(handler: Handler): DualProtocolServer {
   const front = net.createServer((socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
+    // A connection that never says which protocol it speaks is not kept open forever.
+    socket.setTimeout(FIRST_BYTES_TIMEOUT_MS, () => socket.destroy());
     route(socket);
   });
 
@@ -44,6 +47,7 @@ export function createDualProtocolServer(handler: Handler): DualProtocolServer {
       const n = Math.min(head.length, PREFACE.length);
       const maybeH2 = head.subarray(0, n).equals(PREFACE.subarray(0, n));
       if (maybeH2 && head.length < 4) return route(socket, head);
+      socket.setTimeout(0);
       socket.pause();
       socket.unshift(head);
       if (maybeH2) {
