@@ -9,11 +9,12 @@ const ATOM = /^[\p{L}\p{M}\p{N}!#$%&'*+/=?^_`{|}~-]+$/u;
 const LABEL = /^[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?$/u;
 
 /**
- * Normalises an address the one way Tessera stores and compares it: trimmed, Unicode NFC,
- * lower case. Returns null when the result is not an acceptable address.
+ * Normalises an address the one way Tessera stores and compares it: trimmed, lower case,
+ * Unicode NFC. NFC comes last because lower-casing can yield a sequence that composes
+ * ("H\u0331" -> "h\u0331" -> "\u1E96"). Returns null when the result is not an acceptable address.
  */
 export function normalizeEmail(raw: string): string | null {
-  const email = raw.trim().normalize("NFC").toLowerCase();
+  const email = raw.trim().toLowerCase().normalize("NFC");
   if (email.length === 0 || email.length > EMAIL_MAX_LENGTH) return null;
   const at = email.indexOf("@");
   if (at <= 0 || at !== email.lastIndexOf("@")) return null;

@@ -57,6 +57,9 @@ export class KeyRing {
       const due = active.activatesAt.getTime() + (this.opts.rotationSeconds - this.leadSeconds) * 1000;
       return !upcoming && nowMs >= due ? this.generate(new Date(nowMs + this.leadSeconds * 1000)) : null;
     });
+    // A load already in flight may have read the table before the insert above: wait for it,
+    // then read again.
+    await this.loading?.catch(() => undefined);
     await this.load();
     const expired = this.unpublished(await this.store.list());
     await this.store.delete(expired);

@@ -37,7 +37,8 @@ async function signUp({ auth }: Service): Promise<{ userId: string; tokens: Toke
 async function accessClaims({ auth }: Service, accessToken: string) {
   const { keys } = await auth.getJwks({});
   const { issuer, audience } = testConfig();
-  const { payload } = await jwtVerify(accessToken, createLocalJWKSet({ keys: keys.map((k) => ({ ...k })) }), {
+  const jwks = createLocalJWKSet({ keys: keys.map(({ kid, kty, crv, x, alg, use }) => ({ kid, kty, crv, x, alg, use })) });
+  const { payload } = await jwtVerify(accessToken, jwks, {
     algorithms: ["EdDSA"],
     issuer,
     audience,

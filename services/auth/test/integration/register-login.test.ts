@@ -57,11 +57,13 @@ describe("register and login (in-process)", () => {
   });
 
   it.each([
-    ["upper case", (e: string) => e.toUpperCase()],
-    ["surrounding spaces", (e: string) => `  ${e}\t `],
-    ["NFD instead of NFC", (e: string) => e.normalize("NFD")],
-  ])("refuses a duplicate email in %s and leaves the first account unchanged", async (_, variant) => {
-    const email = uniqueEmail("jos\u00e9"); // NFC "é", so the NFD variant differs
+    ["upper case", "jos\u00e9", (e: string) => e.toUpperCase()],
+    // U+1E96 has no upper-case form of its own: it upper-cases to "H" + U+0331, which must lower-case back to it.
+    ["upper case that decomposes", "\u1e96", (e: string) => e.toUpperCase()],
+    ["surrounding spaces", "jos\u00e9", (e: string) => `  ${e}\t `],
+    ["NFD instead of NFC", "jos\u00e9", (e: string) => e.normalize("NFD")],
+  ])("refuses a duplicate email in %s and leaves the first account unchanged", async (_, tag, variant) => {
+    const email = uniqueEmail(tag); // NFC, so the NFD variant differs
     const first = await auth.register({ email, password: GOOD_PASSWORD, name: "First" });
     const duplicate = variant(email);
     expect(duplicate).not.toBe(email);
@@ -75,6 +77,17 @@ describe("register and login (in-process)", () => {
     expect(login.user).toMatchObject({ id: first.user!.id, email, name: "First" });
     expect((await failure(auth.login({ email, password: "another fine passphrase" }))).code).toBe(Code.Unauthenticated);
     expect(await components.db.user.count({ where: { email } })).toBe(1);
+  });
+
+  it("lets exactly one of two concurrent registrations of one email succeed", async () => {
+    const email = uniqueEmail("race");
+    const results = await Promise.allSettled([
+      auth.register({ email, password: GOOD_PASSWORD }),
+      auth.register({ email: email.toUpperCase(), password: GOOD_PASSWORD }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected");
+    expect(await failure(Promise.reject(rejected?.reason))).toMatchObject({ code: Code.AlreadyExists, reason: "user.already_exists" });
   });
 
   it.each([
