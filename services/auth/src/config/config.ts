@@ -61,21 +61,20 @@ export class ConfigError extends Error {
 /** Reads and validates the environment. Throws ConfigError listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-  if (e.NODE_ENV === "production") {
-    if (!e.DATABASE_URL) problems.push("DATABASE_URL: required in production (no embedded database)");
-    if (e.TESSERA_KEY_ENCRYPTION_KEY === DEVELOPMENT_SECRETS.keyEncryptionKey)
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  // The production rules also run when other variables are malformed, on those that parsed.
+  const v = parsed.success ? parsed.data : parseEach(env);
+  if (v.NODE_ENV === "production") {
+    if (env.DATABASE_URL === undefined) problems.push("DATABASE_URL: required in production (no embedded database)");
+    if (v.TESSERA_KEY_ENCRYPTION_KEY === DEVELOPMENT_SECRETS.keyEncryptionKey)
       problems.push("TESSERA_KEY_ENCRYPTION_KEY: the development key is refused in production");
-    if (e.TESSERA_SERVICE_CREDENTIAL === DEVELOPMENT_SECRETS.serviceCredential)
+    if (v.TESSERA_SERVICE_CREDENTIAL === DEVELOPMENT_SECRETS.serviceCredential)
       problems.push("TESSERA_SERVICE_CREDENTIAL: the development credential is refused in production");
-    if (!e.TESSERA_ISSUER.startsWith("https://"))
+    if (v.TESSERA_ISSUER !== undefined && !v.TESSERA_ISSUER.startsWith("https://"))
       problems.push("TESSERA_ISSUER: must be an https URL in production");
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
   return {
     env: e.NODE_ENV,
     host: e.TESSERA_AUTH_HOST,
@@ -93,4 +92,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutSeconds: e.TESSERA_SHUTDOWN_TIMEOUT,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** Each variable parsed on its own; the ones that fail are left out. */
+function parseEach(env: NodeJS.ProcessEnv): Partial<z.infer<typeof schema>> {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const r = field.safeParse(env[key]);
+    if (r.success) out[key] = r.data;
+  }
+  return out as Partial<z.infer<typeof schema>>;
 }

@@ -14,7 +14,7 @@ import { SessionStore } from "../session/session-store.js";
 import { AccessTokens } from "../token/access-token.js";
 import { KeyRing } from "../token/key-ring.js";
 import { PrismaSigningKeyStore } from "../token/signing-key-store.js";
-import { observe } from "./interceptors.js";
+import { observe, requestIdFor } from "./interceptors.js";
 import { createDualProtocolServer } from "./listener.js";
 import { contextValuesFor } from "./request-context.js";
 import { routes } from "./routes.js";
@@ -89,12 +89,22 @@ export async function startApp(config: Config, databaseUrl: string, logger: Logg
   const shutdown = new AbortController();
   // Every in-flight call listens on this signal; hundreds at once are normal, not a leak.
   setMaxListeners(0, shutdown.signal);
-  const handler = connectNodeAdapter({
+  const rpc = connectNodeAdapter({
     ...c.routerOptions,
     contextValues: contextValuesFor,
     shutdownSignal: shutdown.signal,
     fallback: wellKnown(c.keys, logger),
   });
+  // Every response carries x-request-id, also those Connect sends before any interceptor runs
+  // (undecodable or oversized requests, unknown paths). Set here once, as a header for every
+  // protocol; the id is written back into the request so `observe` logs the same one.
+  const handler: typeof rpc = (req, res) => {
+    const incoming = req.headers["x-request-id"];
+    const requestId = requestIdFor(typeof incoming === "string" ? incoming : undefined);
+    req.headers["x-request-id"] = requestId;
+    res.setHeader("x-request-id", requestId);
+    rpc(req, res);
+  };
   const server = createDualProtocolServer(handler);
   const port = await server.listen(config.port, config.host);
 

@@ -8,25 +8,23 @@ import { databaseUnavailable, internalError } from "./errors.js";
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
- * The one error boundary and access log of every RPC: gives each call a request id (kept
- * from `x-request-id` when well-formed, echoed back), turns database outages into
+ * The one error boundary and access log of every RPC: logs each call under its request id
+ * (`x-request-id`; startApp's HTTP layer validates it and echoes it on every response, also on
+ * those Connect sends before interceptors run), turns database outages into
  * UNAVAILABLE and any other unexpected error into a bare INTERNAL, and logs one line per call
  * without request bodies.
  */
 export function observe(logger: Logger): Interceptor {
   return (next) => async (req) => {
-    const incoming = req.header.get("x-request-id");
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdFor(req.header.get("x-request-id"));
     const log = logger.child({ requestId, rpc: `${req.service.typeName}/${req.method.name}` });
     const started = performance.now();
     try {
       const res = await next(req);
-      res.header.set("x-request-id", requestId);
       log.info({ code: "ok", ms: Math.round(performance.now() - started) }, "rpc");
       return res;
     } catch (err) {
       const error = publicError(err);
-      error.metadata.set("x-request-id", requestId);
       const [detail] = error.findDetails(ErrorDetailSchema);
       const line = { code: Code[error.code], reason: detail?.reason, ms: Math.round(performance.now() - started) };
       if (error.code === Code.Internal) log.error({ ...line, err: error.cause ?? err }, "rpc failed");
@@ -35,6 +33,11 @@ export function observe(logger: Logger): Interceptor {
       throw error;
     }
   };
+}
+
+/** The id of a request: its `x-request-id` when well-formed, otherwise a new one. */
+export function requestIdFor(incoming: string | null | undefined): string {
+  return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
 function publicError(err: unknown): ConnectError {

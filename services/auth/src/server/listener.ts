@@ -25,8 +25,40 @@ export interface DualProtocolServer {
  * which no HTTP/1 method does.
  */
 export function createDualProtocolServer(handler: Handler): DualProtocolServer {
-  const h1 = http.createServer({ keepAliveTimeout: 5_000 }, handler);
+  const h1 = http.createServer({ keepAliveTimeout: 5_000, headersTimeout: 20_000, requestTimeout: 120_000, connectionsCheckingInterval: 5_000 });
+  // h1 never listens itself, so Node does not track its connections and closeIdleConnections()
+  // is a no-op: keep each HTTP/1 connection's unfinished responses here instead.
+  const h1Open = new Map<Socket, Set<http.ServerResponse>>();
+  let closing = false;
+  h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const socket = req.socket;
+    const pending = h1Open.get(socket);
+    pending?.add(res);
+    if (closing) res.shouldKeepAlive = false; // "Connection: close": finish this call, then hang up
+    res.once("close", () => {
+      pending?.delete(res);
+      if (closing && pending?.size === 0) socket.destroy();
+    });
+  });
+  h1.on("request", handler);
+  // Node enforces headersTimeout/requestTimeout (slow-request protection) only on connections
+  // it tracks, and starts tracking when the server reports "listening". h1 listens through
+  // `front`, so tell it.
+  h1.emit("listening");
   const h2 = http2.createServer({}, handler);
+  // A response can end before its request was read to the end (one over the size limit is
+  // refused after 64 KiB): flow control then stalls the client and the stream never closes,
+  // holding up graceful shutdown. RFC 9113 §8.1: after a complete response, end the stream with
+  // RST_STREAM(NO_ERROR) — destroy() without an error sends it once pending frames are out. The
+  // compat layer always ends a response with trailers, from its own earlier listener.
+  h2.on("request", (req: http2.Http2ServerRequest) => {
+    const stream = req.stream;
+    stream.once("wantTrailers", () =>
+      setImmediate(() => {
+        if (!stream.closed && !stream.readableEnded) stream.destroy();
+      }),
+    );
+  });
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (s) => {
     sessions.add(s);
@@ -55,6 +87,8 @@ export function createDualProtocolServer(handler: Handler): DualProtocolServer {
         // resuming it would make JS steal bytes from that reader.
         h2.emit("connection", socket);
       } else {
+        h1Open.set(socket, new Set());
+        socket.once("close", () => h1Open.delete(socket));
         h1.emit("connection", socket);
         socket.resume();
       }
@@ -73,17 +107,19 @@ export function createDualProtocolServer(handler: Handler): DualProtocolServer {
     },
     async close(timeoutMs) {
       const closed = new Promise<void>((resolve) => front.close(() => resolve()));
+      closing = true;
       for (const s of sessions) s.close(); // GOAWAY: open streams finish, no new ones
-      h1.closeIdleConnections();
+      for (const [socket, pending] of h1Open) {
+        if (pending.size === 0) socket.destroy(); // idle keep-alive connection
+        for (const res of pending) if (!res.headersSent) res.shouldKeepAlive = false;
+      }
       h1.close();
       const timer = setTimeout(() => {
         for (const s of sessions) s.destroy();
         for (const socket of sockets) socket.destroy();
       }, timeoutMs);
-      const drained = setInterval(() => h1.closeIdleConnections(), 100);
       await closed;
       clearTimeout(timer);
-      clearInterval(drained);
     },
   };
 }

@@ -4,7 +4,7 @@ import type { RegisterRequest, RegisterResponseSchema } from "../../../../../gen
 import { userToPb } from "../../identity/user-pb.js";
 import { EMAIL_MAX_LENGTH } from "../../identity/email.js";
 import { PASSWORD_MAX_LENGTH } from "../../password/policy.js";
-import { requireString } from "../../server/errors.js";
+import { invalidArgument, requireString } from "../../server/errors.js";
 import { clientInfo } from "../../server/request-context.js";
 import { tokensToPb } from "../../session/tokens-pb.js";
 import type { AuthDeps } from "../deps.js";
@@ -15,6 +15,8 @@ export function register({ passwordAuth }: AuthDeps) {
     requireString(req.email, "email", EMAIL_MAX_LENGTH + 64);
     requireString(req.password, "password", PASSWORD_MAX_LENGTH);
     requireString(req.name, "name", 100, { optional: true });
+    // The name is stored as PostgreSQL text, which cannot hold NUL: refuse it here, not as INTERNAL.
+    if (req.name.includes("\0")) throw invalidArgument("name", "must not contain NUL characters");
     const { user, tokens } = await passwordAuth.register(req, clientInfo(ctx));
     return { user: userToPb(user), tokens: tokensToPb(tokens) };
   };

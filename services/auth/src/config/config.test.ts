@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { startMain } from "../../test/child.js";
+import { ConfigError, DEVELOPMENT_SECRETS, loadConfig } from "./config.js";
+
+/** The ConfigError thrown for `env`; fails if the environment is accepted. */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  return expect.fail(`accepted ${JSON.stringify(env)}`);
+}
+
+/** The variables a ConfigError names, in order. */
+const named = (err: ConfigError) => err.problems.map((p) => p.split(":")[0]);
+
+const PRODUCTION = {
+  NODE_ENV: "production",
+  DATABASE_URL: "postgresql://tessera:pw@db.internal:5432/tessera",
+  TESSERA_ISSUER: "https://auth.example.com",
+  TESSERA_KEY_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  TESSERA_SERVICE_CREDENTIAL: randomBytes(32).toString("base64url"),
+};
+
+describe("loadConfig", () => {
+  it("has local-development defaults for everything", () => {
+    expect(loadConfig({})).toEqual({
+      env: "development",
+      host: "127.0.0.1",
+      port: 50051,
+      databaseUrl: undefined,
+      dataDir: ".data",
+      issuer: "http://localhost:50051",
+      audience: "tessera",
+      keyEncryptionKey: Buffer.from(DEVELOPMENT_SECRETS.keyEncryptionKey, "base64"),
+      serviceCredential: DEVELOPMENT_SECRETS.serviceCredential,
+      accessTokenTtlSeconds: 900,
+      sessionTtlSeconds: 30 * 86400,
+      refreshGraceSeconds: 10,
+      keyRotationSeconds: 30 * 86400,
+      shutdownTimeoutSeconds: 15,
+      logLevel: "info",
+    });
+    expect(loadConfig({}).keyEncryptionKey).toHaveLength(32);
+  });
+
+  it("reads every variable", () => {
+    const c = loadConfig({ ...PRODUCTION, TESSERA_AUTH_HOST: "0.0.0.0", TESSERA_AUTH_PORT: "8443", TESSERA_ACCESS_TOKEN_TTL: "300", LOG_LEVEL: "warn" });
+    expect(c).toMatchObject({ env: "production", host: "0.0.0.0", port: 8443, databaseUrl: PRODUCTION.DATABASE_URL, issuer: PRODUCTION.TESSERA_ISSUER });
+    expect(c).toMatchObject({ accessTokenTtlSeconds: 300, logLevel: "warn", serviceCredential: PRODUCTION.TESSERA_SERVICE_CREDENTIAL });
+    expect(c.keyEncryptionKey.equals(Buffer.from(PRODUCTION.TESSERA_KEY_ENCRYPTION_KEY, "base64"))).toBe(true);
+  });
+
+  it("in production, refuses development secrets, a missing DATABASE_URL and an http issuer — all at once", () => {
+    const err = configError({ NODE_ENV: "production" });
+    expect(named(err)).toEqual(["DATABASE_URL", "TESSERA_KEY_ENCRYPTION_KEY", "TESSERA_SERVICE_CREDENTIAL", "TESSERA_ISSUER"]);
+    for (const variable of named(err)) expect(err.message).toContain(`  - ${variable}: `);
+  });
+
+  it.each<[string, (env: Record<string, string>) => void]>([
+    ["DATABASE_URL", (env) => delete env.DATABASE_URL],
+    ["TESSERA_KEY_ENCRYPTION_KEY", (env) => (env.TESSERA_KEY_ENCRYPTION_KEY = DEVELOPMENT_SECRETS.keyEncryptionKey)],
+    ["TESSERA_SERVICE_CREDENTIAL", (env) => (env.TESSERA_SERVICE_CREDENTIAL = DEVELOPMENT_SECRETS.serviceCredential)],
+    ["TESSERA_ISSUER", (env) => (env.TESSERA_ISSUER = "http://auth.example.com")],
+  ])("in production, names %s alone when only it is wrong", (variable, spoil) => {
+    const env: Record<string, string> = { ...PRODUCTION };
+    spoil(env);
+    expect(named(configError(env))).toEqual([variable]);
+  });
+
+  it("accepts a production environment with real values", () => {
+    expect(loadConfig(PRODUCTION).env).toBe("production");
+  });
+
+  it.each(["abc", "70000", "-1", "80.5"])("names TESSERA_AUTH_PORT for port %j", (port) => {
+    const err = configError({ TESSERA_AUTH_PORT: port });
+    expect(named(err)).toEqual(["TESSERA_AUTH_PORT"]);
+    expect(err.message).toMatch(/^invalid configuration:\n {2}- TESSERA_AUTH_PORT: /);
+  });
+
+  it.each([
+    ["not base64", "not base64!!"],
+    ["16 bytes", randomBytes(16).toString("base64")],
+    ["64 bytes", randomBytes(64).toString("base64")],
+  ])("names TESSERA_KEY_ENCRYPTION_KEY for a key that is %s", (_what, key) => {
+    expect(named(configError({ TESSERA_KEY_ENCRYPTION_KEY: key }))).toEqual(["TESSERA_KEY_ENCRYPTION_KEY"]);
+  });
+
+  it("lists malformed variables together with the production rules they break", () => {
+    const err = configError({ NODE_ENV: "production", TESSERA_AUTH_PORT: "http", LOG_LEVEL: "loud", TESSERA_ISSUER: "http://x.example" });
+    expect(named(err).sort()).toEqual(
+      ["DATABASE_URL", "LOG_LEVEL", "TESSERA_AUTH_PORT", "TESSERA_ISSUER", "TESSERA_KEY_ENCRYPTION_KEY", "TESSERA_SERVICE_CREDENTIAL"].sort(),
+    );
+  });
+
+  it("does not repeat the values it refuses (they may be secrets)", () => {
+    const err = configError({ DATABASE_URL: "postgres://u:s3cr3t-pw@db:5432:x/db", TESSERA_SERVICE_CREDENTIAL: "short-s3cr3t" });
+    expect(named(err).sort()).toEqual(["DATABASE_URL", "TESSERA_SERVICE_CREDENTIAL"]);
+    expect(err.message).not.toMatch(/s3cr3t/);
+  });
+});
+
+describe("starting the service with an invalid configuration", () => {
+  it("prints one clear paragraph to stderr and exits 1, without a stack trace", async () => {
+    const p = startMain({ NODE_ENV: "production", TESSERA_AUTH_PORT: "eighty", TESSERA_KEY_ENCRYPTION_KEY: "short" });
+    const timer = setTimeout(() => p.child.kill("SIGKILL"), 20_000);
+    const done = await p.exited;
+    clearTimeout(timer);
+    expect(done.code).toBe(1);
+    expect(done.stdout).toBe("");
+    const text = done.stderr.trimEnd();
+    expect(text).toMatch(/^tessera-auth: invalid configuration:\n/);
+    expect(text).not.toMatch(/\n\s*\n/); // one paragraph
+    expect(text).not.toMatch(/^\s+at |\.ts:\d+|node:internal|ConfigError/m);
+    for (const variable of ["TESSERA_AUTH_PORT", "TESSERA_KEY_ENCRYPTION_KEY", "DATABASE_URL", "TESSERA_SERVICE_CREDENTIAL", "TESSERA_ISSUER"]) {
+      expect(text).toContain(`  - ${variable}: `);
+    }
+    expect(text.split("\n")).toHaveLength(6);
+  });
+});
