@@ -47,6 +47,11 @@ describe("loadConfig", () => {
     expect(loadConfig({}).keyEncryptionKey).toHaveLength(32);
   });
 
+  it("treats an empty variable as unset, not as zero", () => {
+    const c = loadConfig({ TESSERA_AUTH_PORT: "", TESSERA_REFRESH_GRACE: "", DATABASE_URL: "" });
+    expect(c).toMatchObject({ port: 50051, refreshGraceSeconds: 10, databaseUrl: undefined });
+  });
+
   it("reads every variable", () => {
     const c = loadConfig({ ...PRODUCTION, TESSERA_AUTH_HOST: "0.0.0.0", TESSERA_AUTH_PORT: "8443", TESSERA_ACCESS_TOKEN_TTL: "300", LOG_LEVEL: "warn" });
     expect(c).toMatchObject({ env: "production", host: "0.0.0.0", port: 8443, databaseUrl: PRODUCTION.DATABASE_URL, issuer: PRODUCTION.TESSERA_ISSUER });
@@ -85,6 +90,7 @@ describe("loadConfig", () => {
     ["not base64", "not base64!!"],
     ["16 bytes", randomBytes(16).toString("base64")],
     ["64 bytes", randomBytes(64).toString("base64")],
+    ["32 bytes with stray characters", `${randomBytes(32).toString("base64").slice(0, 20)}!!${randomBytes(32).toString("base64").slice(20)}`],
   ])("names TESSERA_KEY_ENCRYPTION_KEY for a key that is %s", (_what, key) => {
     expect(named(configError({ TESSERA_KEY_ENCRYPTION_KEY: key }))).toEqual(["TESSERA_KEY_ENCRYPTION_KEY"]);
   });

@@ -19,8 +19,8 @@ const schema = z.object({
   TESSERA_AUDIENCE: z.string().min(1).default("tessera"),
   TESSERA_KEY_ENCRYPTION_KEY: z
     .string()
-    .default(DEVELOPMENT_SECRETS.keyEncryptionKey)
-    .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64 encoded"),
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes, base64 encoded (openssl rand -base64 32)")
+    .default(DEVELOPMENT_SECRETS.keyEncryptionKey),
   TESSERA_SERVICE_CREDENTIAL: z.string().min(32).default(DEVELOPMENT_SECRETS.serviceCredential),
   TESSERA_ACCESS_TOKEN_TTL: seconds(900, 60, 3600),
   TESSERA_SESSION_TTL: seconds(30 * 86400, 3600, 365 * 86400),
@@ -59,7 +59,9 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates the environment. Throws ConfigError listing every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set" (as in `FOO= npm start`), never the number 0.
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== ""));
   const parsed = schema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   // The production rules also run when other variables are malformed, on those that parsed.

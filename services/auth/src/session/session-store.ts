@@ -109,10 +109,4 @@ export class SessionStore {
       return true;
     });
   }
-
-  /** True when the session exists, is not revoked and has not expired. */
-  async isLive(sessionId: string): Promise<boolean> {
-    const s = await this.db.session.findUnique({ where: { id: sessionId }, select: { revokedAt: true, expires: true } });
-    return !!s && !s.revokedAt && s.expires > new Date();
-  }
 }

@@ -12,7 +12,7 @@ import type { AuthDeps } from "../deps.js";
 /** AuthService.Login: exchange email and password for a new session's tokens. */
 export function login({ passwordAuth }: AuthDeps) {
   return async (req: LoginRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof LoginResponseSchema>> => {
-    requireString(req.email, "email", EMAIL_MAX_LENGTH + 64);
+    requireString(req.email.trim(), "email", EMAIL_MAX_LENGTH);
     requireString(req.password, "password", PASSWORD_MAX_LENGTH);
     const { user, tokens } = await passwordAuth.login(req, clientInfo(ctx));
     return { user: userToPb(user), tokens: tokensToPb(tokens) };

@@ -12,7 +12,7 @@ import type { AuthDeps } from "../deps.js";
 /** AuthService.Register: create an account and sign it in. */
 export function register({ passwordAuth }: AuthDeps) {
   return async (req: RegisterRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof RegisterResponseSchema>> => {
-    requireString(req.email, "email", EMAIL_MAX_LENGTH + 64);
+    requireString(req.email.trim(), "email", EMAIL_MAX_LENGTH);
     requireString(req.password, "password", PASSWORD_MAX_LENGTH);
     requireString(req.name, "name", 100, { optional: true });
     // The name is stored as PostgreSQL text, which cannot hold NUL: refuse it here, not as INTERNAL.
