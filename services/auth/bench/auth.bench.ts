@@ -54,8 +54,21 @@ async function main() {
       await client.register({ email: emails[i]!, password: PASSWORD });
     });
     await scenario("Login (argon2id verify)", 80, 4, (i) => client.login({ email: emails[i % emails.length]!, password: PASSWORD }));
-    await scenario("Login, wrong password", 80, 4, (i) => client.login({ email: emails[i % emails.length]!, password: "not the password" }).catch(() => {}));
-    await scenario("Login, unknown email", 80, 4, (i) => client.login({ email: `nobody${i}@example.com`, password: PASSWORD }).catch(() => {}));
+    // Interleaved one at a time, so both kinds see the same machine state: an existing email
+    // must not be told apart from an unknown one by response time.
+    const failed: Record<"wrong password" | "unknown email", number[]> = { "wrong password": [], "unknown email": [] };
+    for (let i = 0; i < 160; i++) {
+      const kind = i % 2 ? "wrong password" : "unknown email";
+      const email = kind === "wrong password" ? emails[i % emails.length]! : `nobody${i}@example.com`;
+      const t = performance.now();
+      await client.login({ email, password: "not the password" }).catch(() => {});
+      if (i >= 20) failed[kind].push(performance.now() - t);
+    }
+    for (const [kind, ms] of Object.entries(failed)) {
+      ms.sort((a, b) => a - b);
+      const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
+      console.log(`Login failed, ${kind}`.padEnd(28) + ` ${String(ms.length).padStart(5)} calls  c= 1  mean ${mean.toFixed(1)} ms  p50 ${ms[ms.length >> 1]!.toFixed(1)} ms`);
+    }
     const tokens = await Promise.all(emails.slice(0, 16).map((email) => client.login({ email, password: PASSWORD })));
     const current = tokens.map((t) => t.tokens!.refreshToken);
     await scenario("Refresh (rotate)", 2000, 16, async (i) => {
