@@ -23,6 +23,7 @@ const PRODUCTION = {
   TESSERA_ISSUER: "https://auth.example.com",
   TESSERA_KEY_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
   TESSERA_SERVICE_CREDENTIAL: randomBytes(32).toString("base64url"),
+  SMTP_URL: "smtps://mailer:pw@smtp.example.com:465",
 };
 
 describe("loadConfig", () => {
@@ -42,6 +43,11 @@ describe("loadConfig", () => {
       refreshGraceSeconds: 10,
       keyRotationSeconds: 30 * 86400,
       shutdownTimeoutSeconds: 15,
+      publicUrl: "http://127.0.0.1:50051",
+      webUrl: "http://localhost:3000",
+      smtpUrl: undefined,
+      mailFrom: "Tessera <no-reply@tessera.localhost>",
+      avatarDir: ".data/avatars",
       logLevel: "info",
     });
     expect(loadConfig({}).keyEncryptionKey).toHaveLength(32);
@@ -59,9 +65,9 @@ describe("loadConfig", () => {
     expect(c.keyEncryptionKey.equals(Buffer.from(PRODUCTION.TESSERA_KEY_ENCRYPTION_KEY, "base64"))).toBe(true);
   });
 
-  it("in production, refuses development secrets, a missing DATABASE_URL and an http issuer — all at once", () => {
+  it("in production, refuses development secrets, a missing DATABASE_URL or SMTP_URL and an http issuer — all at once", () => {
     const err = configError({ NODE_ENV: "production" });
-    expect(named(err)).toEqual(["DATABASE_URL", "TESSERA_KEY_ENCRYPTION_KEY", "TESSERA_SERVICE_CREDENTIAL", "TESSERA_ISSUER"]);
+    expect(named(err)).toEqual(["DATABASE_URL", "TESSERA_KEY_ENCRYPTION_KEY", "TESSERA_SERVICE_CREDENTIAL", "SMTP_URL", "TESSERA_ISSUER"]);
     for (const variable of named(err)) expect(err.message).toContain(`  - ${variable}: `);
   });
 
@@ -70,6 +76,7 @@ describe("loadConfig", () => {
     ["TESSERA_KEY_ENCRYPTION_KEY", (env) => (env.TESSERA_KEY_ENCRYPTION_KEY = DEVELOPMENT_SECRETS.keyEncryptionKey)],
     ["TESSERA_SERVICE_CREDENTIAL", (env) => (env.TESSERA_SERVICE_CREDENTIAL = DEVELOPMENT_SECRETS.serviceCredential)],
     ["TESSERA_ISSUER", (env) => (env.TESSERA_ISSUER = "http://auth.example.com")],
+    ["SMTP_URL", (env) => delete env.SMTP_URL],
   ])("in production, names %s alone when only it is wrong", (variable, spoil) => {
     const env: Record<string, string> = { ...PRODUCTION };
     spoil(env);
@@ -98,7 +105,7 @@ describe("loadConfig", () => {
   it("lists malformed variables together with the production rules they break", () => {
     const err = configError({ NODE_ENV: "production", TESSERA_AUTH_PORT: "http", LOG_LEVEL: "loud", TESSERA_ISSUER: "http://x.example" });
     expect(named(err).sort()).toEqual(
-      ["DATABASE_URL", "LOG_LEVEL", "TESSERA_AUTH_PORT", "TESSERA_ISSUER", "TESSERA_KEY_ENCRYPTION_KEY", "TESSERA_SERVICE_CREDENTIAL"].sort(),
+      ["DATABASE_URL", "LOG_LEVEL", "SMTP_URL", "TESSERA_AUTH_PORT", "TESSERA_ISSUER", "TESSERA_KEY_ENCRYPTION_KEY", "TESSERA_SERVICE_CREDENTIAL"].sort(),
     );
   });
 
@@ -121,9 +128,9 @@ describe("starting the service with an invalid configuration", () => {
     expect(text).toMatch(/^tessera-auth: invalid configuration:\n/);
     expect(text).not.toMatch(/\n\s*\n/); // one paragraph
     expect(text).not.toMatch(/^\s+at |\.ts:\d+|node:internal|ConfigError/m);
-    for (const variable of ["TESSERA_AUTH_PORT", "TESSERA_KEY_ENCRYPTION_KEY", "DATABASE_URL", "TESSERA_SERVICE_CREDENTIAL", "TESSERA_ISSUER"]) {
+    for (const variable of ["TESSERA_AUTH_PORT", "TESSERA_KEY_ENCRYPTION_KEY", "DATABASE_URL", "TESSERA_SERVICE_CREDENTIAL", "SMTP_URL", "TESSERA_ISSUER"]) {
       expect(text).toContain(`  - ${variable}: `);
     }
-    expect(text.split("\n")).toHaveLength(6);
+    expect(text.split("\n")).toHaveLength(7);
   });
 });

@@ -27,6 +27,11 @@ const schema = z.object({
   TESSERA_REFRESH_GRACE: seconds(10, 0, 120),
   TESSERA_KEY_ROTATION: seconds(30 * 86400, 3600, 365 * 86400),
   TESSERA_SHUTDOWN_TIMEOUT: seconds(15, 1, 300),
+  TESSERA_PUBLIC_URL: z.url().default("http://127.0.0.1:50051"),
+  TESSERA_WEB_URL: z.url().default("http://localhost:3000"),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default("Tessera <no-reply@tessera.localhost>"),
+  TESSERA_AVATAR_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -47,6 +52,15 @@ export interface Config {
   refreshGraceSeconds: number;
   keyRotationSeconds: number;
   shutdownTimeoutSeconds: number;
+  /** Base URL at which this service is reachable by browsers (avatar URLs). */
+  publicUrl: string;
+  /** Base URL of the web app; links in mail point there, never at a request's Host. */
+  webUrl: string;
+  /** SMTP server for outgoing mail; undefined means the development mailbox (never in production). */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Folder for uploaded avatars. */
+  avatarDir: string;
   logLevel: string;
 }
 
@@ -72,6 +86,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       problems.push("TESSERA_KEY_ENCRYPTION_KEY: the development key is refused in production");
     if (v.TESSERA_SERVICE_CREDENTIAL === DEVELOPMENT_SECRETS.serviceCredential)
       problems.push("TESSERA_SERVICE_CREDENTIAL: the development credential is refused in production");
+    if (env.SMTP_URL === undefined) problems.push("SMTP_URL: required in production (the development mailbox is not for real users)");
     if (v.TESSERA_ISSUER !== undefined && !v.TESSERA_ISSUER.startsWith("https://"))
       problems.push("TESSERA_ISSUER: must be an https URL in production");
   }
@@ -92,6 +107,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     refreshGraceSeconds: e.TESSERA_REFRESH_GRACE,
     keyRotationSeconds: e.TESSERA_KEY_ROTATION,
     shutdownTimeoutSeconds: e.TESSERA_SHUTDOWN_TIMEOUT,
+    publicUrl: e.TESSERA_PUBLIC_URL.replace(/\/+$/, ""),
+    webUrl: e.TESSERA_WEB_URL.replace(/\/+$/, ""),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    avatarDir: e.TESSERA_AVATAR_DIR ?? `${e.TESSERA_DATA_DIR}/avatars`,
     logLevel: e.LOG_LEVEL,
   };
 }

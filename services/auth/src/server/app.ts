@@ -3,26 +3,18 @@ import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
-import { AuditLog } from "../audit/audit-log.js";
-import { PasswordAuth } from "../auth/password-auth.js";
 import { createPrisma, type PrismaClient } from "../db/client.js";
-import { HealthStatus } from "../grpc/health.js";
-import { UserStore } from "../identity/user-store.js";
-import { PasswordHasher } from "../password/hasher.js";
-import { SessionService } from "../session/session-service.js";
-import { SessionStore } from "../session/session-store.js";
-import { AccessTokens } from "../token/access-token.js";
-import { KeyRing } from "../token/key-ring.js";
-import { PrismaSigningKeyStore } from "../token/signing-key-store.js";
+import type { AccessTokens } from "../token/access-token.js";
+import type { KeyRing } from "../token/key-ring.js";
+import { wire, type Deps } from "./deps.js";
+import { httpFallback, type HttpRoute } from "./http-routes.js";
 import { observe, requestIdFor } from "./interceptors.js";
 import { createDualProtocolServer } from "./listener.js";
 import { contextValuesFor } from "./request-context.js";
 import { routes } from "./routes.js";
-import { wellKnown } from "./well-known.js";
 
 /** Largest accepted request message; larger ones get RESOURCE_EXHAUSTED. */
 export const READ_MAX_BYTES = 64 * 1024;
-const KEY_ROTATION_CHECK_MS = 10 * 60 * 1000;
 
 /** A running auth service. */
 export interface App {
@@ -35,49 +27,24 @@ export interface App {
 }
 
 /** The service's components, wired from config; no port yet. */
-export interface Components {
-  db: PrismaClient;
-  keys: KeyRing;
-  accessTokens: AccessTokens;
-  health: HealthStatus;
+export interface Components extends Deps {
+  httpRoutes: HttpRoute[];
   /** Options for connectNodeAdapter or createRouterTransport. */
   routerOptions: { routes: ReturnType<typeof routes>; interceptors: Interceptor[]; readMaxBytes: number };
-  /** Stops background timers and closes the database pool. */
+  /** Stops background work and closes the database pool. */
   close(): Promise<void>;
 }
 
 /** Builds every component from config against a migrated database. */
 export async function buildComponents(config: Config, databaseUrl: string, logger: Logger): Promise<Components> {
   const db = createPrisma(databaseUrl);
-  const keys = new KeyRing(new PrismaSigningKeyStore(db), {
-    kek: config.keyEncryptionKey,
-    rotationSeconds: config.keyRotationSeconds,
-    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-  });
-  await keys.rotate();
-  const rotation = setInterval(() => {
-    keys.rotate().catch((err) => logger.warn({ err: String(err) }, "signing key rotation check failed"));
-  }, KEY_ROTATION_CHECK_MS).unref();
-
-  const accessTokens = new AccessTokens(keys, { issuer: config.issuer, audience: config.audience, ttlSeconds: config.accessTokenTtlSeconds });
-  const sessions = new SessionService(new SessionStore(db), accessTokens, {
-    sessionTtlSeconds: config.sessionTtlSeconds,
-    refreshGraceSeconds: config.refreshGraceSeconds,
-  });
-  const passwordAuth = new PasswordAuth(new UserStore(db), new PasswordHasher(), sessions, new AuditLog(db));
-  const health = new HealthStatus();
+  const wired = await wire(config, db, logger);
   return {
-    db,
-    keys,
-    accessTokens,
-    health,
-    routerOptions: {
-      routes: routes({ passwordAuth, sessions, keys, health }),
-      interceptors: [observe(logger)],
-      readMaxBytes: READ_MAX_BYTES,
-    },
+    ...wired.deps,
+    httpRoutes: wired.httpRoutes,
+    routerOptions: { routes: routes(wired.deps), interceptors: [observe(logger)], readMaxBytes: READ_MAX_BYTES },
     async close() {
-      clearInterval(rotation);
+      await wired.stop();
       await db.$disconnect();
     },
   };
@@ -93,7 +60,7 @@ export async function startApp(config: Config, databaseUrl: string, logger: Logg
     ...c.routerOptions,
     contextValues: contextValuesFor,
     shutdownSignal: shutdown.signal,
-    fallback: wellKnown(c.keys, logger),
+    fallback: httpFallback(c.httpRoutes, logger),
   });
   // Every response carries x-request-id, also those Connect sends before any interceptor runs
   // (undecodable or oversized requests, unknown paths). Set here once, as a header for every

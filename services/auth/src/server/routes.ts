@@ -3,15 +3,16 @@ import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_servi
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import { authServiceImpl } from "../auth/auth-service.js";
-import type { AuthDeps } from "../auth/deps.js";
-import { registerHealth, type HealthStatus } from "../grpc/health.js";
+import { registerHealth } from "../grpc/health.js";
 import { registerReflection } from "../grpc/reflection.js";
+import { userServiceImpl } from "../user/user-service.js";
+import type { Deps } from "./deps.js";
 
-/** Every service on the port. UserService and AdapterService answer UNIMPLEMENTED for now. */
-export function routes(deps: AuthDeps & { health: HealthStatus }) {
+/** Every service on the port. AdapterService answers UNIMPLEMENTED for now. */
+export function routes(deps: Deps) {
   return (router: ConnectRouter) => {
     router.service(AuthService, authServiceImpl(deps));
-    router.service(UserService, {});
+    router.service(UserService, userServiceImpl(deps));
     router.service(AdapterService, {});
     registerHealth(router, deps.health);
     registerReflection(router, [AuthService, UserService, AdapterService]);

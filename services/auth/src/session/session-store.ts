@@ -109,4 +109,14 @@ export class SessionStore {
       return true;
     });
   }
+
+  /** The owner of a session that is neither revoked nor expired, with their role; else null. */
+  async findLive(sessionId: string): Promise<{ userId: string; role: "USER" | "ADMIN" } | null> {
+    const s = await this.db.session.findUnique({
+      where: { id: sessionId },
+      select: { revokedAt: true, expires: true, userId: true, user: { select: { role: true } } },
+    });
+    if (!s || s.revokedAt || s.expires <= new Date()) return null;
+    return { userId: s.userId, role: s.user.role };
+  }
 }

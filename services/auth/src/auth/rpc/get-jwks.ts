@@ -1,9 +1,9 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { GetJwksResponseSchema } from "../../../../../gen/tessera/auth/v1/auth_service_pb.js";
-import type { AuthDeps } from "../deps.js";
+import type { Deps } from "../../server/deps.js";
 
 /** AuthService.GetJwks: the published access-token verification keys. */
-export function getJwks({ keys }: AuthDeps) {
+export function getJwks({ keys }: Deps) {
   return async (): Promise<MessageInitShape<typeof GetJwksResponseSchema>> => {
     const jwks = await keys.publicJwks();
     return {

@@ -7,10 +7,10 @@ import { PASSWORD_MAX_LENGTH } from "../../password/policy.js";
 import { requireString } from "../../server/errors.js";
 import { clientInfo } from "../../server/request-context.js";
 import { tokensToPb } from "../../session/tokens-pb.js";
-import type { AuthDeps } from "../deps.js";
+import type { Deps } from "../../server/deps.js";
 
 /** AuthService.Login: exchange email and password for a new session's tokens. */
-export function login({ passwordAuth }: AuthDeps) {
+export function login({ passwordAuth }: Deps) {
   return async (req: LoginRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof LoginResponseSchema>> => {
     requireString(req.email.trim(), "email", EMAIL_MAX_LENGTH);
     requireString(req.password, "password", PASSWORD_MAX_LENGTH);

@@ -4,10 +4,10 @@ import type { LogoutRequest, LogoutResponseSchema } from "../../../../../gen/tes
 import { invalidArgument } from "../../server/errors.js";
 import { clientInfo } from "../../server/request-context.js";
 import { isOpaqueTokenShape } from "../../session/refresh-token.js";
-import type { AuthDeps } from "../deps.js";
+import type { Deps } from "../../server/deps.js";
 
 /** AuthService.Logout: end the session of a refresh token (idempotent). */
-export function logout({ sessions }: AuthDeps) {
+export function logout({ sessions }: Deps) {
   return async (req: LogoutRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof LogoutResponseSchema>> => {
     if (!isOpaqueTokenShape(req.refreshToken)) throw invalidArgument("refresh_token", "must be the 43-character refresh token");
     await sessions.logout(req.refreshToken, clientInfo(ctx));

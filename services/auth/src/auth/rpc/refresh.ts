@@ -5,10 +5,10 @@ import { invalidArgument } from "../../server/errors.js";
 import { clientInfo } from "../../server/request-context.js";
 import { isOpaqueTokenShape } from "../../session/refresh-token.js";
 import { tokensToPb } from "../../session/tokens-pb.js";
-import type { AuthDeps } from "../deps.js";
+import type { Deps } from "../../server/deps.js";
 
 /** AuthService.Refresh: spend a refresh token for rotated tokens. */
-export function refresh({ sessions }: AuthDeps) {
+export function refresh({ sessions }: Deps) {
   return async (req: RefreshRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof RefreshResponseSchema>> => {
     if (!isOpaqueTokenShape(req.refreshToken)) throw invalidArgument("refresh_token", "must be the 43-character token from a sign-in or refresh");
     return { tokens: tokensToPb(await sessions.refresh(req.refreshToken, clientInfo(ctx))) };

@@ -7,10 +7,10 @@ import { PASSWORD_MAX_LENGTH } from "../../password/policy.js";
 import { invalidArgument, requireString } from "../../server/errors.js";
 import { clientInfo } from "../../server/request-context.js";
 import { tokensToPb } from "../../session/tokens-pb.js";
-import type { AuthDeps } from "../deps.js";
+import type { Deps } from "../../server/deps.js";
 
 /** AuthService.Register: create an account and sign it in. */
-export function register({ passwordAuth }: AuthDeps) {
+export function register({ passwordAuth }: Deps) {
   return async (req: RegisterRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof RegisterResponseSchema>> => {
     requireString(req.email.trim(), "email", EMAIL_MAX_LENGTH);
     requireString(req.password, "password", PASSWORD_MAX_LENGTH);

@@ -1,0 +1,93 @@
+import type { Config } from "../config/config.js";
+import type { Logger } from "../config/logger.js";
+import { AuditLog } from "../audit/audit-log.js";
+import { PasswordAuth } from "../auth/password-auth.js";
+import type { PrismaClient } from "../db/client.js";
+import { HealthStatus } from "../grpc/health.js";
+import { UserStore } from "../identity/user-store.js";
+import { PasswordHasher } from "../password/hasher.js";
+import { SessionService } from "../session/session-service.js";
+import { SessionStore } from "../session/session-store.js";
+import { AccessTokens } from "../token/access-token.js";
+import { KeyRing } from "../token/key-ring.js";
+import { PrismaSigningKeyStore } from "../token/signing-key-store.js";
+import { Authenticator } from "./authn.js";
+import type { HttpRoute } from "./http-routes.js";
+import { jwksRoute } from "./well-known.js";
+
+const KEY_ROTATION_CHECK_MS = 10 * 60 * 1000;
+
+/** Everything handlers need, built once per process; tests build their own. */
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  db: PrismaClient;
+  keys: KeyRing;
+  accessTokens: AccessTokens;
+  sessionStore: SessionStore;
+  sessions: SessionService;
+  users: UserStore;
+  hasher: PasswordHasher;
+  audit: AuditLog;
+  authn: Authenticator;
+  passwordAuth: PasswordAuth;
+  health: HealthStatus;
+}
+
+/** Deps plus the background work they started, and the plain HTTP routes they serve. */
+export interface Wired {
+  deps: Deps;
+  httpRoutes: HttpRoute[];
+  /** Stops background work (timers, workers); the database pool is closed by the caller. */
+  stop(): Promise<void>;
+}
+
+/** Wires every component from config against a migrated database. */
+export async function wire(config: Config, db: PrismaClient, logger: Logger): Promise<Wired> {
+  const stoppers: (() => Promise<void> | void)[] = [];
+
+  const keys = new KeyRing(new PrismaSigningKeyStore(db), {
+    kek: config.keyEncryptionKey,
+    rotationSeconds: config.keyRotationSeconds,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+  });
+  await keys.rotate();
+  const rotation = setInterval(() => {
+    keys.rotate().catch((err) => logger.warn({ err: String(err) }, "signing key rotation check failed"));
+  }, KEY_ROTATION_CHECK_MS).unref();
+  stoppers.push(() => clearInterval(rotation));
+
+  const accessTokens = new AccessTokens(keys, { issuer: config.issuer, audience: config.audience, ttlSeconds: config.accessTokenTtlSeconds });
+  const sessionStore = new SessionStore(db);
+  const sessions = new SessionService(sessionStore, accessTokens, {
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    refreshGraceSeconds: config.refreshGraceSeconds,
+  });
+  const users = new UserStore(db);
+  const hasher = new PasswordHasher();
+  const audit = new AuditLog(db);
+  const deps: Deps = {
+    config,
+    logger,
+    db,
+    keys,
+    accessTokens,
+    sessionStore,
+    sessions,
+    users,
+    hasher,
+    audit,
+    authn: new Authenticator(accessTokens, sessionStore),
+    passwordAuth: new PasswordAuth(users, hasher, sessions, audit),
+    health: new HealthStatus(),
+  };
+  const httpRoutes: HttpRoute[] = [jwksRoute(keys, logger)];
+
+  return {
+    deps,
+    httpRoutes,
+    async stop() {
+      for (const stop of stoppers.reverse()) await stop();
+    },
+  };
+}
