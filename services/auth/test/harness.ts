@@ -3,7 +3,7 @@ import { createClient, createRouterTransport, type Client, type Transport } from
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import type { DescService } from "@bufbuild/protobuf";
 import { pino } from "pino";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import { loadConfig, type Config } from "../src/config/config.js";
 import type { Logger } from "../src/config/logger.js";
 import { buildComponents, startApp, type App, type Components } from "../src/server/app.js";
@@ -85,3 +85,16 @@ export function uniqueEmail(tag = "user"): string {
 
 /** A password that passes the policy. */
 export const GOOD_PASSWORD = "correct horse battery staple";
+
+/**
+ * Mail delivered to `to` in the development mailbox, oldest first, once every message queued
+ * for `to` has left the outbox. Any test process's worker may deliver it (they share the test
+ * database), so this waits on the outbox rather than on one worker.
+ */
+export async function deliveredMail(components: Components, to: string): Promise<{ subject: string; text: string; html: string }[]> {
+  await components.mail.drain();
+  await expect
+    .poll(() => components.db.outboxMail.count({ where: { to, status: "QUEUED" } }), { timeout: 10_000, interval: 50 })
+    .toBe(0);
+  return components.db.devMail.findMany({ where: { to }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+}

@@ -422,7 +422,8 @@ export const GetJwksResponseSchema: GenMessage<GetJwksResponse> = /*@__PURE__*/
  */
 export const AuthService: GenService<{
   /**
-   * Register creates an account with a password and signs it in (a new session).
+   * Register creates an account with a password and signs it in (a new session). A link to
+   * verify the address is mailed to it (see VerifyEmail); the account works before that.
    *
    * Error codes:
    * - INVALID_ARGUMENT: email is not an address (field "email"); password shorter than 8 or
@@ -487,7 +488,8 @@ export const AuthService: GenService<{
   },
   /**
    * RequestPasswordReset mails a single-use reset link to the address if an account uses it.
-   * It answers the same, with the same work, whether or not the account exists.
+   * It answers the same, with the same work, whether or not the account exists. A newer
+   * request voids the links of earlier ones.
    *
    * Error codes:
    * - INVALID_ARGUMENT: email is not an address.
@@ -504,8 +506,10 @@ export const AuthService: GenService<{
    * token and ends every session of the user.
    *
    * Error codes:
-   * - INVALID_ARGUMENT: new_password breaks the password policy (see Register); token malformed.
-   * - UNAUTHENTICATED: the token is unknown, used, expired or for another purpose.
+   * - INVALID_ARGUMENT: new_password breaks the password policy (see Register; field
+   *   "new_password"); token malformed (field "token"). The token is not spent.
+   * - UNAUTHENTICATED (reason "token.invalid"): the token is unknown, used, expired, voided by
+   *   a newer request, for another purpose, or the account's email changed since it was sent.
    *
    * @generated from rpc tessera.auth.v1.AuthService.ResetPassword
    */
@@ -520,7 +524,9 @@ export const AuthService: GenService<{
    *
    * Error codes:
    * - UNAUTHENTICATED: missing, invalid or expired access token, or revoked session.
-   * - FAILED_PRECONDITION: the email is already verified.
+   * - FAILED_PRECONDITION (reason "email.already_verified"): the email is already verified.
+   *
+   * A new link voids the links mailed before it.
    *
    * @generated from rpc tessera.auth.v1.AuthService.RequestEmailVerification
    */
@@ -533,8 +539,9 @@ export const AuthService: GenService<{
    * VerifyEmail marks the address verified with the token from the verification mail.
    *
    * Error codes:
-   * - INVALID_ARGUMENT: token malformed.
-   * - UNAUTHENTICATED: the token is unknown, used, expired or for another purpose.
+   * - INVALID_ARGUMENT: token malformed (field "token").
+   * - UNAUTHENTICATED (reason "token.invalid"): the token is unknown, used, expired, voided by
+   *   a newer request, for another purpose, or the account's email changed since it was sent.
    *
    * @generated from rpc tessera.auth.v1.AuthService.VerifyEmail
    */

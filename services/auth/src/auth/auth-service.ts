@@ -6,17 +6,22 @@ import { login } from "./rpc/login.js";
 import { logout } from "./rpc/logout.js";
 import { refresh } from "./rpc/refresh.js";
 import { register } from "./rpc/register.js";
+import { requestEmailVerification } from "./rpc/request-email-verification.js";
+import { requestPasswordReset } from "./rpc/request-password-reset.js";
+import { resetPassword } from "./rpc/reset-password.js";
+import { verifyEmail } from "./rpc/verify-email.js";
 
-/**
- * AuthService's handlers. RPCs not listed (password reset, email verification) answer
- * UNIMPLEMENTED until their issue lands.
- */
+/** AuthService's handlers. */
 export function authServiceImpl(deps: Deps): Partial<ServiceImpl<typeof AuthService>> {
   return {
     register: register(deps),
     login: login(deps),
     refresh: refresh(deps),
     logout: logout(deps),
+    requestPasswordReset: requestPasswordReset(deps),
+    resetPassword: resetPassword(deps),
+    requestEmailVerification: requestEmailVerification(deps),
+    verifyEmail: verifyEmail(deps),
     getJwks: getJwks(deps),
   };
 }

@@ -1,3 +1,4 @@
+import type { Prisma } from "../db/generated/client.js";
 import { normalizeEmail } from "../identity/email.js";
 import type { UserRecord } from "../identity/user.js";
 import type { UserStore } from "../identity/user-store.js";
@@ -9,6 +10,12 @@ import { alreadyExists, invalidArgument, unauthenticated } from "../server/error
 import type { ClientInfo } from "../server/request-context.js";
 import type { IssuedTokens, SessionService } from "../session/session-service.js";
 
+/** Extra work of Register: `inTransaction` runs in the transaction that creates the user, `afterCommit` after it. */
+export interface RegistrationHook {
+  inTransaction(tx: Prisma.TransactionClient, user: UserRecord): Promise<void>;
+  afterCommit(): void;
+}
+
 /** Same message for unknown email and wrong password: nothing tells them apart. */
 const INVALID_CREDENTIALS = "email or password is incorrect";
 
@@ -19,6 +26,7 @@ export class PasswordAuth {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
     private readonly audit: AuditLog,
+    private readonly onRegister?: RegistrationHook,
   ) {}
 
   /** Creates an account and its first session. */
@@ -29,10 +37,14 @@ export class PasswordAuth {
     if (problem) throw invalidArgument("password", PASSWORD_PROBLEM_MESSAGES[problem]);
     const passwordHash = await this.hasher.hash(input.password);
     try {
-      return await this.sessions.start({ newUser: { email, passwordHash, name: input.name || null } }, client, [
-        { type: "USER_REGISTERED" },
-        { type: "SIGN_IN_SUCCEEDED", data: { method: "password" } },
-      ]);
+      const started = await this.sessions.start(
+        { newUser: { email, passwordHash, name: input.name || null } },
+        client,
+        [{ type: "USER_REGISTERED" }, { type: "SIGN_IN_SUCCEEDED", data: { method: "password" } }],
+        { afterCreate: this.onRegister && ((tx, user) => this.onRegister!.inTransaction(tx, user)) },
+      );
+      this.onRegister?.afterCommit();
+      return started;
     } catch (err) {
       if (err instanceof EmailTakenError) throw alreadyExists("user.already_exists", "an account already uses this email");
       throw err;

@@ -33,6 +33,7 @@ export class SessionService {
     user: Parameters<SessionStore["create"]>[0]["user"],
     client: ClientInfo,
     events: Omit<AuditEventInput, "sessionId" | "userId" | "client">[],
+    hooks: Pick<Parameters<SessionStore["create"]>[0], "afterCreate"> = {},
   ): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
     const refreshToken = newOpaqueToken();
     const expires = new Date(Date.now() + this.opts.sessionTtlSeconds * 1000);
@@ -42,6 +43,7 @@ export class SessionService {
       client,
       tokenHash: hashOpaqueToken(refreshToken),
       events: events.map((e) => ({ ...e, client })),
+      afterCreate: hooks.afterCreate,
     });
     const access = await this.accessTokens.sign(created.user.id, created.sessionId);
     return {

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../db/generated/client.js";
+import type { Prisma, PrismaClient } from "../db/generated/client.js";
 import { auditRow, type AuditEventInput } from "../audit/audit-event.js";
 import type { ClientInfo } from "../server/request-context.js";
 import { EmailTakenError, USER_FIELDS, toUserRecord } from "../identity/user-store.js";
@@ -37,6 +37,8 @@ export class SessionStore {
     client: ClientInfo;
     tokenHash: TokenHash;
     events: Omit<AuditEventInput, "sessionId" | "userId">[];
+    /** Runs in the same transaction once the user exists (Register queues its verification mail). */
+    afterCreate?: (tx: Prisma.TransactionClient, user: UserRecord) => Promise<void>;
   }): Promise<{ sessionId: string; user: UserRecord }> {
     try {
       return await this.db.$transaction(async (tx) => {
@@ -57,6 +59,7 @@ export class SessionStore {
         await tx.auditEvent.createMany({
           data: input.events.map((e) => auditRow({ ...e, userId: user.id, sessionId: session.id })),
         });
+        await input.afterCreate?.(tx, user);
         return { sessionId: session.id, user };
       });
     } catch (err) {
