@@ -1,0 +1,120 @@
+import { Code } from "@connectrpc/connect";
+import type { Caller } from "../server/authn.js";
+import type { UserRecord } from "../identity/user.js";
+import type { UserStore } from "../identity/user-store.js";
+import type { PasswordHasher } from "../password/hasher.js";
+import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/policy.js";
+import { invalidArgument, rpcError, unauthenticated } from "../server/errors.js";
+import type { ClientInfo } from "../server/request-context.js";
+import type { AccountStore, SessionRecord } from "./account-store.js";
+import type { ProfilePatch } from "./profile-update.js";
+
+/** How recent a sign-in must be to delete an account that has no password. */
+export const RECENT_SIGN_IN_MS = 5 * 60 * 1000;
+
+const SESSION_ENDED = () => unauthenticated("session.revoked", "session has ended; sign in again");
+const WRONG_PASSWORD = () => unauthenticated("auth.invalid_credentials", "the password is incorrect");
+
+/** PERMISSION_DENIED with a stable reason. */
+export function permissionDenied(message: string) {
+  return rpcError(Code.PermissionDenied, "auth.permission_denied", message);
+}
+
+/** NOT_FOUND with a stable reason. */
+export function notFound(reason: string, message: string) {
+  return rpcError(Code.NotFound, reason, message);
+}
+
+/** Refuses callers without ROLE_ADMIN. */
+export function requireAdmin(caller: Caller): void {
+  if (caller.role !== "ADMIN") throw permissionDenied("this needs the admin role");
+}
+
+/** What a signed-in user may do to their own account (UserService). */
+export class Accounts {
+  constructor(
+    private readonly store: AccountStore,
+    private readonly users: UserStore,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  /** The caller's own account. */
+  async me(caller: Caller): Promise<UserRecord> {
+    const user = await this.users.findById(caller.userId);
+    if (!user) throw SESSION_ENDED();
+    return user;
+  }
+
+  /**
+   * Any account for an admin, only their own for anyone else. A non-admin gets
+   * PERMISSION_DENIED for every other id, whether it exists or not.
+   */
+  async get(caller: Caller, userId: string): Promise<UserRecord> {
+    if (userId === caller.userId) return this.me(caller);
+    if (caller.role !== "ADMIN") throw permissionDenied("you may only read your own account");
+    const user = await this.users.findById(userId);
+    if (!user) throw notFound("user.not_found", "no user has this id");
+    return user;
+  }
+
+  async updateProfile(caller: Caller, patch: ProfilePatch): Promise<UserRecord> {
+    const user = await this.store.updateProfile(caller.userId, patch);
+    if (!user) throw SESSION_ENDED();
+    return user;
+  }
+
+  /** Checks the current password, then sets the new one and ends every other session. */
+  async changePassword(caller: Caller, current: string, next: string, client: ClientInfo): Promise<void> {
+    const hash = await this.store.passwordHashOf(caller.userId);
+    if (hash === undefined) throw SESSION_ENDED();
+    // verify() does a full argon2 run even for accounts without a password.
+    if (!(await this.hasher.verify(hash, current)) || hash === null) throw WRONG_PASSWORD();
+    const problem = checkPasswordPolicy(next);
+    if (problem) throw invalidArgument("new_password", PASSWORD_PROBLEM_MESSAGES[problem]);
+    const newHash = await this.hasher.hash(next);
+    const changed = await this.store.changePassword({
+      userId: caller.userId,
+      currentSessionId: caller.sessionId,
+      expectedHash: hash,
+      newHash,
+      client,
+    });
+    // The password changed (or was reset) between our check and our write: the one we checked is stale.
+    if (!changed) throw WRONG_PASSWORD();
+  }
+
+  listSessions(caller: Caller): Promise<SessionRecord[]> {
+    return this.store.listSessions(caller.userId);
+  }
+
+  /** Ends one of the caller's live sessions; NOT_FOUND for any other id, never revealing whose it is. */
+  async revokeSession(caller: Caller, sessionId: string, client: ClientInfo): Promise<void> {
+    if (!(await this.store.revokeSession(caller.userId, sessionId, client))) {
+      throw notFound("session.not_found", "you have no live session with this id");
+    }
+  }
+
+  revokeAllSessions(caller: Caller, keepCurrent: boolean, client: ClientInfo): Promise<number> {
+    return this.store.revokeSessions(caller.userId, keepCurrent ? caller.sessionId : null, client);
+  }
+
+  /**
+   * Deletes the caller's account: with the current password when it has one, otherwise only
+   * from a session that signed in less than RECENT_SIGN_IN_MS ago.
+   */
+  async deleteAccount(caller: Caller, password: string, client: ClientInfo): Promise<void> {
+    const hash = await this.store.passwordHashOf(caller.userId);
+    if (hash === undefined) throw SESSION_ENDED();
+    if (hash !== null) {
+      if (!(await this.hasher.verify(hash, password))) throw WRONG_PASSWORD();
+    } else {
+      const started = await this.store.sessionStartedAt(caller.sessionId);
+      if (!started) throw SESSION_ENDED();
+      if (Date.now() - started.getTime() >= RECENT_SIGN_IN_MS) {
+        throw unauthenticated("auth.recent_sign_in_required", "sign in again, then delete the account within 5 minutes");
+      }
+    }
+    const deleted = await this.store.deleteUser({ userId: caller.userId, expectedHash: hash, sessionId: caller.sessionId, client });
+    if (!deleted) throw hash === null ? SESSION_ENDED() : WRONG_PASSWORD();
+  }
+}

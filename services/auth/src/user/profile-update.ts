@@ -1,0 +1,154 @@
+import type { UpdateProfileRequest } from "../../../../gen/tessera/user/v1/user_service_pb.js";
+import type { Profile } from "../../../../gen/tessera/user/v1/user_pb.js";
+import { invalidArgument } from "../server/errors.js";
+
+/** Limits of tessera.user.v1.User and Profile, in Unicode code points. */
+export const NAME_MAX = 100;
+export const PROFILE_STRING_MAX = 200;
+export const PROFILE_TEXT_MAX = 2000;
+export const URL_MAX = 2048;
+export const FOUNDED_YEAR_MIN = 1000;
+export const EMPLOYEES_MAX = 10_000_000;
+
+type ProfileKey = Exclude<keyof Profile, "$typeName" | "$unknown">;
+
+/** How one profile field is checked: its proto name and its rule. */
+interface ProfileFieldRule {
+  proto: string;
+  kind: "string" | "text" | "website" | "year" | "employees";
+}
+
+/**
+ * Every Profile field by its stored (camelCase) key, which is also the generated message's
+ * property name, with the proto (snake_case) name used in update masks and error fields.
+ */
+export const PROFILE_FIELDS: Record<ProfileKey, ProfileFieldRule> = {
+  companyName: { proto: "company_name", kind: "string" },
+  about: { proto: "about", kind: "text" },
+  country: { proto: "country", kind: "string" },
+  website: { proto: "website", kind: "website" },
+  region: { proto: "region", kind: "string" },
+  industry: { proto: "industry", kind: "string" },
+  foundedYear: { proto: "founded_year", kind: "year" },
+  headquarters: { proto: "headquarters", kind: "string" },
+  employeesNumber: { proto: "employees_number", kind: "employees" },
+  annualOperatingBudget: { proto: "annual_operating_budget", kind: "string" },
+  background: { proto: "background", kind: "text" },
+};
+
+const PROFILE_KEY_BY_PROTO = new Map(
+  (Object.entries(PROFILE_FIELDS) as [ProfileKey, ProfileFieldRule][]).map(([key, rule]) => [rule.proto, key]),
+);
+
+/**
+ * A validated change to an account. `undefined` leaves a column alone, `null` clears it.
+ * Profile keys map to a new value, or to null to remove the key ("not set").
+ */
+export interface ProfilePatch {
+  name?: string | null;
+  image?: string | null;
+  profile?: Partial<Record<ProfileKey, string | number | null>>;
+}
+
+/**
+ * Turns an UpdateProfileRequest into a patch: only the fields its update_mask names, each
+ * checked against the limits in user.proto. Throws INVALID_ARGUMENT naming the field at fault
+ * (proto path, e.g. "profile.website"), or "update_mask" for an empty mask or unknown path.
+ */
+export function profilePatchFrom(req: UpdateProfileRequest, now = new Date()): ProfilePatch {
+  const paths = req.updateMask?.paths ?? [];
+  if (paths.length === 0) throw invalidArgument("update_mask", 'is required: list the fields to change, e.g. "name" or "profile.country"');
+  const patch: ProfilePatch = {};
+  const profile = req.profile;
+  const setProfileField = (key: ProfileKey) => {
+    patch.profile ??= {};
+    const raw = profile ? profile[key] : PROFILE_DEFAULTS[key];
+    patch.profile[key] = checkProfileField(key, raw, now);
+  };
+  for (const path of paths) {
+    if (path === "name") {
+      patch.name = emptyToNull(checkText(req.name, "name", NAME_MAX));
+    } else if (path === "image") {
+      patch.image = emptyToNull(checkUrl(req.image, "image", ["https:"]));
+    } else if (path === "profile") {
+      for (const key of Object.keys(PROFILE_FIELDS) as ProfileKey[]) setProfileField(key);
+    } else if (path.startsWith("profile.") && PROFILE_KEY_BY_PROTO.has(path.slice("profile.".length))) {
+      setProfileField(PROFILE_KEY_BY_PROTO.get(path.slice("profile.".length))!);
+    } else {
+      throw invalidArgument(
+        "update_mask",
+        `unknown path ${JSON.stringify(path.slice(0, 100))}; use "name", "image", "profile" or "profile.<field>" (e.g. "profile.company_name")`,
+      );
+    }
+  }
+  return patch;
+}
+
+const PROFILE_DEFAULTS: Record<ProfileKey, string | number> = {
+  companyName: "",
+  about: "",
+  country: "",
+  website: "",
+  region: "",
+  industry: "",
+  foundedYear: 0,
+  headquarters: "",
+  employeesNumber: 0,
+  annualOperatingBudget: "",
+  background: "",
+};
+
+/** A checked profile value, or null for "not set" (empty string, 0). */
+function checkProfileField(key: ProfileKey, value: string | number, now: Date): string | number | null {
+  const rule = PROFILE_FIELDS[key];
+  const field = `profile.${rule.proto}`;
+  switch (rule.kind) {
+    case "string":
+      return emptyToNull(checkText(value as string, field, PROFILE_STRING_MAX));
+    case "text":
+      return emptyToNull(checkText(value as string, field, PROFILE_TEXT_MAX));
+    case "website":
+      return emptyToNull(checkUrl(value as string, field, ["http:", "https:"]));
+    case "year": {
+      const year = value as number;
+      if (year === 0) return null;
+      const max = now.getUTCFullYear();
+      if (!Number.isInteger(year) || year < FOUNDED_YEAR_MIN || year > max) {
+        throw invalidArgument(field, `must be a year between ${FOUNDED_YEAR_MIN} and ${max}, or 0 to clear it`);
+      }
+      return year;
+    }
+    case "employees": {
+      const n = value as number;
+      if (!Number.isInteger(n) || n < 0 || n > EMPLOYEES_MAX) throw invalidArgument(field, `must be between 0 and ${EMPLOYEES_MAX}`);
+      return n === 0 ? null : n;
+    }
+  }
+}
+
+/** A free-text value: at most `max` code points and no NUL character. */
+function checkText(value: string, field: string, max: number): string {
+  if (value.includes("\u0000")) throw invalidArgument(field, "must not contain NUL characters");
+  if (value.length > max && [...value].length > max) throw invalidArgument(field, `must be at most ${max} characters`);
+  return value;
+}
+
+/** An absolute URL with one of `protocols` and a host, at most URL_MAX characters; "" allowed. */
+function checkUrl(value: string, field: string, protocols: string[]): string {
+  if (value === "") return value;
+  checkText(value, field, URL_MAX);
+  const wanted = protocols.map((p) => p.slice(0, -1)).join(" or ");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalidArgument(field, `must be an absolute ${wanted} URL`);
+  }
+  if (!protocols.includes(url.protocol) || !url.hostname) throw invalidArgument(field, `must be an absolute ${wanted} URL`);
+  if (/\s/.test(value)) throw invalidArgument(field, "must not contain spaces");
+  return value;
+}
+
+function emptyToNull(value: string): string | null {
+  return value === "" ? null : value;
+}
