@@ -1,9 +1,14 @@
 import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import { AuditLog } from "../audit/audit-log.js";
+import { AccountRecovery } from "../auth/account-recovery.js";
+import { avatarRoute } from "../avatar/avatar-route.js";
+import { LocalDiskAvatarStorage, type AvatarStorage } from "../avatar/avatar-storage.js";
 import { PasswordAuth } from "../auth/password-auth.js";
 import type { PrismaClient } from "../db/client.js";
 import { HealthStatus } from "../grpc/health.js";
+import { createMail } from "../mail/wiring.js";
+import type { OutboxWorker } from "../mail/outbox-worker.js";
 import { UserStore } from "../identity/user-store.js";
 import { PasswordHasher } from "../password/hasher.js";
 import { SessionService } from "../session/session-service.js";
@@ -11,6 +16,9 @@ import { SessionStore } from "../session/session-store.js";
 import { AccessTokens } from "../token/access-token.js";
 import { KeyRing } from "../token/key-ring.js";
 import { PrismaSigningKeyStore } from "../token/signing-key-store.js";
+import { AdminDirectory } from "../admin/admin-directory.js";
+import { AccountStore } from "../user/account-store.js";
+import { Accounts } from "../user/accounts.js";
 import { Authenticator } from "./authn.js";
 import type { HttpRoute } from "./http-routes.js";
 import { jwksRoute } from "./well-known.js";
@@ -30,8 +38,18 @@ export interface Deps {
   hasher: PasswordHasher;
   audit: AuditLog;
   authn: Authenticator;
+  /** The caller's own account: profile, password, sessions, deletion (UserService). */
+  accounts: Accounts;
+  /** Admin-only listings of users and audit events (UserService.ListUsers, ListAuditEvents). */
+  directory: AdminDirectory;
   passwordAuth: PasswordAuth;
+  /** Email verification and password reset (one-time tokens by mail). */
+  accountRecovery: AccountRecovery;
+  /** Uploaded avatar images (UserService.UploadAvatar, GET /avatars/<key>). */
+  avatars: AvatarStorage;
   health: HealthStatus;
+  /** Outbox mail delivery; call mail.nudge() after committing a transaction that queued mail. */
+  mail: OutboxWorker;
 }
 
 /** Deps plus the background work they started, and the plain HTTP routes they serve. */
@@ -66,6 +84,8 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger): Pr
   const users = new UserStore(db);
   const hasher = new PasswordHasher();
   const audit = new AuditLog(db);
+  const mail = createMail(config, db, logger);
+  const accountRecovery = new AccountRecovery(db, hasher, { webUrl: config.webUrl, logger, mailer: mail.worker });
   const deps: Deps = {
     config,
     logger,
@@ -78,10 +98,22 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger): Pr
     hasher,
     audit,
     authn: new Authenticator(accessTokens, sessionStore),
-    passwordAuth: new PasswordAuth(users, hasher, sessions, audit),
+    accounts: new Accounts(new AccountStore(db), users, hasher),
+    directory: new AdminDirectory(db),
+    passwordAuth: new PasswordAuth(users, hasher, sessions, audit, {
+      inTransaction: (tx, user) => accountRecovery.queueVerification(tx, user),
+      afterCommit: () => accountRecovery.nudge(),
+    }),
+    accountRecovery,
+    avatars: new LocalDiskAvatarStorage(config.avatarDir),
     health: new HealthStatus(),
+    mail: mail.worker,
   };
   const httpRoutes: HttpRoute[] = [jwksRoute(keys, logger)];
+  httpRoutes.push(avatarRoute(deps.avatars));
+  httpRoutes.push(...mail.httpRoutes);
+  mail.worker.start();
+  stoppers.push(() => mail.worker.stop());
 
   return {
     deps,

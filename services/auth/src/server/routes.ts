@@ -3,6 +3,7 @@ import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_servi
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import { authServiceImpl } from "../auth/auth-service.js";
+import { UPLOAD_AVATAR_READ_MAX_BYTES } from "../avatar/avatar-image.js";
 import { registerHealth } from "../grpc/health.js";
 import { registerReflection } from "../grpc/reflection.js";
 import { userServiceImpl } from "../user/user-service.js";
@@ -12,7 +13,13 @@ import type { Deps } from "./deps.js";
 export function routes(deps: Deps) {
   return (router: ConnectRouter) => {
     router.service(AuthService, authServiceImpl(deps));
-    router.service(UserService, userServiceImpl(deps));
+    const userService = userServiceImpl(deps);
+    router.service(UserService, userService);
+    // UploadAvatar carries an image of up to 2 MiB, so it alone reads more than READ_MAX_BYTES.
+    // Registered after the service, this handler replaces the service's one for the method.
+    if (userService.uploadAvatar) {
+      router.rpc(UserService.method.uploadAvatar, userService.uploadAvatar, { readMaxBytes: UPLOAD_AVATAR_READ_MAX_BYTES });
+    }
     router.service(AdapterService, {});
     registerHealth(router, deps.health);
     registerReflection(router, [AuthService, UserService, AdapterService]);

@@ -7,9 +7,9 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
-import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import { migrate } from "../../src/db/migrate.js";
 import { startApp } from "../../src/server/app.js";
 import { createScratchDatabase } from "../global-setup.js";
@@ -166,10 +166,10 @@ describe("request size limit (64 KiB)", () => {
 
 describe("RPCs in the contract that are not built yet", () => {
   it.each(["connect", "grpc"] as const)("answer UNIMPLEMENTED over %s", async (protocol) => {
-    const reset = await connectErrorOf(server[protocol](AuthService).requestPasswordReset({ email: uniqueEmail() }));
-    expect(reset.code).toBe(Code.Unimplemented);
-    const me = await connectErrorOf(server[protocol](UserService).getMe({}));
-    expect(me.code).toBe(Code.Unimplemented);
+    const adapter = await connectErrorOf(server[protocol](AdapterService).getUser({ id: "00000000-0000-0000-0000-000000000000" }));
+    expect(adapter.code).toBe(Code.Unimplemented);
+    const byEmail = await connectErrorOf(server[protocol](AdapterService).getUserByEmail({ email: uniqueEmail() }));
+    expect(byEmail.code).toBe(Code.Unimplemented);
   });
 });
 
@@ -217,7 +217,7 @@ describe("x-request-id", () => {
     ["a handler error", `${RPC}/Login`, { body: "{}", type: json }],
     ["an undecodable body", `${RPC}/Login`, { body: "{not json", type: json }],
     ["a request over 64 KiB", `${RPC}/Login`, { body: JSON.stringify({ email: "x".repeat(70_000) }), type: json }],
-    ["an unimplemented RPC", `${RPC}/RequestPasswordReset`, { body: "{}", type: json }],
+    ["an unimplemented RPC", "/tessera.adapter.v1.AdapterService/GetUser", { body: "{}", type: json }],
     ["GET /.well-known/jwks.json", "/.well-known/jwks.json", {}],
     ["an unknown path", "/nope", {}],
   ];
