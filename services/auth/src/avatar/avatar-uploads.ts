@@ -49,3 +49,16 @@ export async function replaceAvatar(
   if (outcome.orphan && outcome.orphan !== key) await discard(outcome.orphan);
   return outcome.user;
 }
+
+/**
+ * Removes the avatar file behind `previousImage` once no account points at it any more (after
+ * an account deletion). Best effort, like replaceAvatar's clean-up.
+ */
+export async function removeOrphanedAvatar(
+  deps: { db: PrismaClient; avatars: AvatarStorage; logger: Logger; config: { publicUrl: string } },
+  previousImage: string | null,
+): Promise<void> {
+  const key = avatarKeyOf(deps.config.publicUrl, previousImage);
+  if (!key || (await deps.db.user.findFirst({ where: { image: previousImage }, select: { id: true } }))) return;
+  await deps.avatars.delete(key).catch((err: unknown) => deps.logger.warn({ err: String(err), key }, "could not remove avatar file"));
+}

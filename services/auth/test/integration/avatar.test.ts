@@ -160,6 +160,14 @@ describe("replacing an avatar", () => {
     expect(existsSync(path.join(avatarDir, AVATAR_URL.exec(first)![1]!))).toBe(false);
   });
 
+  it("deleting the account removes its avatar file", async () => {
+    const { users } = await signUp();
+    const url = (await users.uploadAvatar({ image: PNG })).user!.image;
+    await users.deleteAccount({ password: GOOD_PASSWORD });
+    expect((await fetchAvatar(url)).status).toBe(404);
+    expect(existsSync(path.join(avatarDir, AVATAR_URL.exec(url)![1]!))).toBe(false);
+  });
+
   it("an upload over an external image URL leaves nothing to delete and succeeds", async () => {
     const { userId, users } = await signUp();
     await db.query(`UPDATE "User" SET image = $1 WHERE id = $2`, ["https://images.example.org/me.png", userId]);

@@ -5,13 +5,18 @@ import { PASSWORD_MAX_LENGTH } from "../../password/policy.js";
 import { requireString } from "../../server/errors.js";
 import { clientInfo } from "../../server/request-context.js";
 import type { Deps } from "../../server/deps.js";
+import { removeOrphanedAvatar } from "../../avatar/avatar-uploads.js";
 
 /** UserService.DeleteAccount: removes the caller's account after re-checking who they are. */
-export function deleteAccount({ authn, accounts }: Deps) {
+export function deleteAccount(deps: Deps) {
+  const { authn, accounts, users } = deps;
   return async (req: DeleteAccountRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof DeleteAccountResponseSchema>> => {
     const caller = await authn.caller(ctx);
     requireString(req.password, "password", PASSWORD_MAX_LENGTH, { optional: true });
+    const image = (await users.findById(caller.userId))?.image ?? null;
     await accounts.deleteAccount(caller, req.password, clientInfo(ctx));
+    // The uploaded avatar is the user's data too.
+    await removeOrphanedAvatar(deps, image);
     return {};
   };
 }
