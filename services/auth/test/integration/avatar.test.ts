@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
-import { GOOD_PASSWORD, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { GOOD_PASSWORD, startTestServer, uniqueEmail, type TestServer, failure } from "../harness.js";
 
 const PUBLIC_URL = "https://tessera.test.example";
 const MiB = 1024 * 1024;
@@ -77,14 +77,6 @@ function connectClient(authorization: string, options: { useBinaryFormat?: boole
   return createClient(UserService, createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", interceptors: [withToken], ...options }));
 }
 
-async function failure(call: Promise<unknown>) {
-  const err = await call.then(
-    () => expect.unreachable("the call succeeded"),
-    (e: unknown) => ConnectError.from(e),
-  );
-  const [detail] = err.findDetails(ErrorDetailSchema);
-  return { code: err.code, reason: detail?.reason, field: detail?.field, message: err.rawMessage };
-}
 
 async function imageOf(userId: string): Promise<string | null> {
   const { rows } = await db.query<{ image: string | null }>(`SELECT image FROM "User" WHERE id = $1`, [userId]);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, uniqueEmail, deliveredMail } from "../harness.js";
+import { GOOD_PASSWORD, inProcess, uniqueEmail, deliveredMail, failure } from "../harness.js";
 
 const WEB_URL = "https://web.tessera.test/app";
 
@@ -22,14 +22,6 @@ beforeAll(async () => {
 });
 afterAll(() => components?.close());
 
-async function failure(call: Promise<unknown>) {
-  const err = await call.then(
-    () => expect.unreachable("the call succeeded"),
-    (e: unknown) => ConnectError.from(e),
-  );
-  const [detail] = err.findDetails(ErrorDetailSchema);
-  return { code: err.code, reason: detail?.reason, field: detail?.field };
-}
 
 /** Mail delivered to `to`, oldest first. */
 function mailbox(to: string) {
@@ -111,13 +103,13 @@ describe("VerifyEmail", () => {
     const { email } = await signUp();
     const token = await verificationToken(email);
     await auth.verifyEmail({ token });
-    expect(await failure(auth.verifyEmail({ token }))).toEqual(INVALID);
+    expect(await failure(auth.verifyEmail({ token }))).toMatchObject(INVALID);
   });
 
   it("refuses a tampered token, and the real one still works", async () => {
     const { email } = await signUp();
     const token = await verificationToken(email);
-    expect(await failure(auth.verifyEmail({ token: tamper(token) }))).toEqual(INVALID);
+    expect(await failure(auth.verifyEmail({ token: tamper(token) }))).toMatchObject(INVALID);
     await expect(auth.verifyEmail({ token })).resolves.toBeDefined();
   });
 
@@ -125,7 +117,7 @@ describe("VerifyEmail", () => {
     const { email, userId } = await signUp();
     const token = await verificationToken(email);
     await components.db.oneTimeToken.updateMany({ where: { userId }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await failure(auth.verifyEmail({ token }))).toEqual(INVALID);
+    expect(await failure(auth.verifyEmail({ token }))).toMatchObject(INVALID);
     expect((await components.db.user.findUniqueOrThrow({ where: { id: userId } })).emailVerified).toBeNull();
   });
 
@@ -134,7 +126,7 @@ describe("VerifyEmail", () => {
     await auth.requestPasswordReset({ email });
     const mail = (await mailbox(email)).at(-1)!;
     const resetToken = /\/reset-password\?token=([A-Za-z0-9_-]{43})/.exec(mail.text)![1]!;
-    expect(await failure(auth.verifyEmail({ token: resetToken }))).toEqual(INVALID);
+    expect(await failure(auth.verifyEmail({ token: resetToken }))).toMatchObject(INVALID);
     expect((await components.db.user.findUniqueOrThrow({ where: { id: userId } })).emailVerified).toBeNull();
     await expect(auth.resetPassword({ token: resetToken, newPassword: `${GOOD_PASSWORD} 2` })).resolves.toBeDefined();
   });
@@ -143,7 +135,7 @@ describe("VerifyEmail", () => {
     const { email, userId } = await signUp();
     const token = await verificationToken(email);
     await components.db.user.update({ where: { id: userId }, data: { email: uniqueEmail("changed") } });
-    expect(await failure(auth.verifyEmail({ token }))).toEqual(INVALID);
+    expect(await failure(auth.verifyEmail({ token }))).toMatchObject(INVALID);
     expect((await components.db.user.findUniqueOrThrow({ where: { id: userId } })).emailVerified).toBeNull();
   });
 
@@ -152,11 +144,11 @@ describe("VerifyEmail", () => {
     ["too short", "a".repeat(42)],
     ["not base64url", `${"a".repeat(42)}+`],
   ])("refuses a malformed (%s) token with INVALID_ARGUMENT on field token", async (_, token) => {
-    expect(await failure(auth.verifyEmail({ token }))).toEqual({ code: Code.InvalidArgument, reason: "request.invalid_argument", field: "token" });
+    expect(await failure(auth.verifyEmail({ token }))).toMatchObject({ code: Code.InvalidArgument, reason: "request.invalid_argument", field: "token" });
   });
 
   it("refuses an unknown well-formed token", async () => {
-    expect(await failure(auth.verifyEmail({ token: "A".repeat(43) }))).toEqual(INVALID);
+    expect(await failure(auth.verifyEmail({ token: "A".repeat(43) }))).toMatchObject(INVALID);
   });
 });
 
@@ -169,7 +161,7 @@ describe("RequestEmailVerification", () => {
     const second = await verificationToken(email);
     expect(second).not.toBe(first);
 
-    expect(await failure(auth.verifyEmail({ token: first }))).toEqual(INVALID);
+    expect(await failure(auth.verifyEmail({ token: first }))).toMatchObject(INVALID);
     await expect(auth.verifyEmail({ token: second })).resolves.toBeDefined();
   });
 
@@ -192,7 +184,7 @@ describe("RequestEmailVerification", () => {
   it("once verified is FAILED_PRECONDITION and mails nothing", async () => {
     const { email, accessToken } = await signUp();
     await auth.verifyEmail({ token: await verificationToken(email) });
-    expect(await failure(auth.requestEmailVerification({}, { headers: { authorization: `Bearer ${accessToken}` } }))).toEqual({
+    expect(await failure(auth.requestEmailVerification({}, { headers: { authorization: `Bearer ${accessToken}` } }))).toMatchObject({
       code: Code.FailedPrecondition,
       reason: "email.already_verified",
       field: "",

@@ -4,17 +4,9 @@ import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js"
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import { newOpaqueToken } from "../../src/session/refresh-token.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, uniqueEmail } from "../harness.js";
+import { GOOD_PASSWORD, inProcess, uniqueEmail, failure } from "../harness.js";
 
 /** The code and ErrorDetail of a call that must fail. */
-async function failure(call: Promise<unknown>) {
-  const err = await call.then(
-    () => expect.unreachable("the call succeeded"),
-    (e: unknown) => ConnectError.from(e),
-  );
-  const [detail] = err.findDetails(ErrorDetailSchema);
-  return { code: err.code, reason: detail?.reason, field: detail?.field };
-}
 
 let components: Components;
 let auth: Client<typeof AuthService>;
@@ -35,7 +27,7 @@ async function signUp() {
 it("makes the session's refresh token fail at once with reason session.revoked", async () => {
   const { tokens } = await signUp();
   await auth.logout({ refreshToken: tokens.refreshToken });
-  expect(await failure(auth.refresh({ refreshToken: tokens.refreshToken }))).toEqual({
+  expect(await failure(auth.refresh({ refreshToken: tokens.refreshToken }))).toMatchObject({
     code: Code.Unauthenticated,
     reason: "session.revoked",
     field: "",
@@ -86,7 +78,7 @@ it.each([
   ["too short", "a".repeat(42)],
   ["not base64url", `${"a".repeat(42)}!`],
 ])("refuses a %s refresh token with INVALID_ARGUMENT on field refresh_token", async (_, refreshToken) => {
-  expect(await failure(auth.logout({ refreshToken }))).toEqual({
+  expect(await failure(auth.logout({ refreshToken }))).toMatchObject({
     code: Code.InvalidArgument,
     reason: "request.invalid_argument",
     field: "refresh_token",

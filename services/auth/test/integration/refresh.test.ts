@@ -5,17 +5,9 @@ import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js"
 import type { Tokens } from "../../../../gen/tessera/auth/v1/tokens_pb.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, testConfig, uniqueEmail } from "../harness.js";
+import { GOOD_PASSWORD, inProcess, testConfig, uniqueEmail, failure } from "../harness.js";
 
 /** The code and ErrorDetail of a call that must fail. */
-async function failure(call: Promise<unknown>) {
-  const err = await call.then(
-    () => expect.unreachable("the call succeeded"),
-    (e: unknown) => ConnectError.from(e),
-  );
-  const [detail] = err.findDetails(ErrorDetailSchema);
-  return { code: err.code, reason: detail?.reason, field: detail?.field };
-}
 
 interface Service {
   components: Components;
@@ -75,7 +67,7 @@ describe("rotation", () => {
     const { userId, tokens } = await signUp(noGrace);
     const next = (await noGrace.auth.refresh({ refreshToken: tokens.refreshToken })).tokens!;
 
-    expect(await failure(noGrace.auth.refresh({ refreshToken: tokens.refreshToken }))).toEqual({
+    expect(await failure(noGrace.auth.refresh({ refreshToken: tokens.refreshToken }))).toMatchObject({
       code: Code.Unauthenticated,
       reason: "auth.refresh_token_reused",
       field: "",
@@ -147,7 +139,7 @@ describe("refused tokens", () => {
     ["padded", `${"a".repeat(42)}=`],
     ["surrounded by spaces", ` ${"a".repeat(43)} `],
   ])("refuses a %s refresh token with INVALID_ARGUMENT on field refresh_token", async (_, refreshToken) => {
-    expect(await failure(noGrace.auth.refresh({ refreshToken }))).toEqual({
+    expect(await failure(noGrace.auth.refresh({ refreshToken }))).toMatchObject({
       code: Code.InvalidArgument,
       reason: "request.invalid_argument",
       field: "refresh_token",

@@ -3,17 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { GOOD_PASSWORD, inProcess, startTestServer, uniqueEmail, type TestServer, failure } from "../harness.js";
 
 /** The code, message and ErrorDetail of a call that must fail. */
-async function failure(call: Promise<unknown>) {
-  const err = await call.then(
-    () => expect.unreachable("the call succeeded"),
-    (e: unknown) => ConnectError.from(e),
-  );
-  const [detail] = err.findDetails(ErrorDetailSchema);
-  return { code: err.code, message: err.rawMessage, reason: detail?.reason, field: detail?.field };
-}
 
 let components: Components;
 let auth: Client<typeof AuthService>;
