@@ -27,7 +27,7 @@ export type AdapterAccount = Message<"tessera.adapter.v1.AdapterAccount"> & {
   userId: string;
 
   /**
-   * type is "oauth", "oidc", "email" or "credentials".
+   * type is "oauth", "oidc", "email" or "credentials"; anything else is INVALID_ARGUMENT.
    *
    * @generated from field: string type = 2;
    */
@@ -62,7 +62,7 @@ export type AdapterAccount = Message<"tessera.adapter.v1.AdapterAccount"> & {
   accessToken?: string | undefined;
 
   /**
-   * expires_at is when access_token expires, in seconds since the Unix epoch.
+   * expires_at is when access_token expires, in seconds since the Unix epoch; 0 to 2147483647.
    *
    * @generated from field: optional int64 expires_at = 7;
    */

@@ -52,7 +52,7 @@ export type CreateUserRequest = Message<"tessera.adapter.v1.CreateUserRequest"> 
   name?: string | undefined;
 
   /**
-   * image is an optional avatar URL, at most 2048 characters.
+   * image is an optional absolute http(s) avatar URL, at most 2048 characters.
    *
    * @generated from field: optional string image = 4;
    */
@@ -136,7 +136,8 @@ export const GetUserResponseSchema: GenMessage<GetUserResponse> = /*@__PURE__*/
  */
 export type GetUserByEmailRequest = Message<"tessera.adapter.v1.GetUserByEmailRequest"> & {
   /**
-   * email is normalised before the lookup.
+   * email is normalised before the lookup; at most 254 characters. An address that is not
+   * valid finds no user.
    *
    * @generated from field: string email = 1;
    */
@@ -234,7 +235,7 @@ export type UpdateUserRequest = Message<"tessera.adapter.v1.UpdateUserRequest"> 
   id: string;
 
   /**
-   * email is the new address.
+   * email is the new address, at most 254 characters; normalised.
    *
    * @generated from field: optional string email = 2;
    */
@@ -248,14 +249,14 @@ export type UpdateUserRequest = Message<"tessera.adapter.v1.UpdateUserRequest"> 
   emailVerified?: Timestamp | undefined;
 
   /**
-   * name is the new display name.
+   * name is the new display name, at most 100 characters; empty clears it.
    *
    * @generated from field: optional string name = 4;
    */
   name?: string | undefined;
 
   /**
-   * image is the new avatar URL.
+   * image is the new absolute http(s) avatar URL, at most 2048 characters; empty clears it.
    *
    * @generated from field: optional string image = 5;
    */
@@ -699,7 +700,8 @@ export type IssueTokensRequest = Message<"tessera.adapter.v1.IssueTokensRequest"
   clientUserAgent: string;
 
   /**
-   * client_ip_address is the browser's IP address, recorded on the session.
+   * client_ip_address is the browser's IPv4 or IPv6 address, recorded on the session; empty if
+   * unknown.
    *
    * @generated from field: string client_ip_address = 3;
    */
@@ -794,10 +796,12 @@ export const AdapterService: GenService<{
     output: typeof GetUserByAccountResponseSchema;
   },
   /**
-   * UpdateUser changes the fields that are set and returns the user.
+   * UpdateUser changes the fields that are set and returns the user. A new email (after
+   * normalisation) without email_verified clears email_verified; an empty name or image clears it.
    *
    * Error codes:
    * - NOT_FOUND: no user with this id.
+   * - ALREADY_EXISTS: another account already uses the new email.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.UpdateUser
    */
@@ -843,6 +847,10 @@ export const AdapterService: GenService<{
   /**
    * CreateSession stores a NextAuth database session.
    *
+   * Error codes:
+   * - NOT_FOUND: no user with session.user_id.
+   * - ALREADY_EXISTS: a session with this session_token already exists.
+   *
    * @generated from rpc tessera.adapter.v1.AdapterService.CreateSession
    */
   createSession: {
@@ -851,7 +859,7 @@ export const AdapterService: GenService<{
     output: typeof CreateSessionResponseSchema;
   },
   /**
-   * GetSessionAndUser finds a live session and its user; both unset if none or expired.
+   * GetSessionAndUser finds a live session and its user; both unset if none, expired or revoked.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.GetSessionAndUser
    */
@@ -861,7 +869,7 @@ export const AdapterService: GenService<{
     output: typeof GetSessionAndUserResponseSchema;
   },
   /**
-   * UpdateSession changes a session's expiry; session is unset if none.
+   * UpdateSession changes a live session's expiry; session is unset if none, expired or revoked.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.UpdateSession
    */
@@ -883,6 +891,9 @@ export const AdapterService: GenService<{
   /**
    * CreateVerificationToken stores an email sign-in token.
    *
+   * Error codes:
+   * - ALREADY_EXISTS: this token is already stored.
+   *
    * @generated from rpc tessera.adapter.v1.AdapterService.CreateVerificationToken
    */
   createVerificationToken: {
@@ -892,7 +903,8 @@ export const AdapterService: GenService<{
   },
   /**
    * UseVerificationToken atomically consumes the token matching identifier AND token and
-   * returns it; verification_token is unset if none matched (or it was already used).
+   * returns it; verification_token is unset if none matched (or it was already used). An expired
+   * token that matches is consumed and returned too: next-auth checks expires itself.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.UseVerificationToken
    */

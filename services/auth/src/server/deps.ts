@@ -16,6 +16,7 @@ import { SessionStore } from "../session/session-store.js";
 import { AccessTokens } from "../token/access-token.js";
 import { KeyRing } from "../token/key-ring.js";
 import { PrismaSigningKeyStore } from "../token/signing-key-store.js";
+import { AdapterStore } from "../adapter/adapter-store.js";
 import { AdminDirectory } from "../admin/admin-directory.js";
 import { AccountStore } from "../user/account-store.js";
 import { Accounts } from "../user/accounts.js";
@@ -50,6 +51,8 @@ export interface Deps {
   health: HealthStatus;
   /** Outbox mail delivery; call mail.nudge() after committing a transaction that queued mail. */
   mail: OutboxWorker;
+  /** next-auth's users, accounts, database sessions and verification tokens (AdapterService). */
+  adapterStore: AdapterStore;
 }
 
 /** Deps plus the background work they started, and the plain HTTP routes they serve. */
@@ -108,6 +111,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger): Pr
     avatars: new LocalDiskAvatarStorage(config.avatarDir),
     health: new HealthStatus(),
     mail: mail.worker,
+    adapterStore: new AdapterStore(db),
   };
   const httpRoutes: HttpRoute[] = [jwksRoute(keys, logger)];
   httpRoutes.push(avatarRoute(deps.avatars));

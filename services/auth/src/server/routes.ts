@@ -2,6 +2,7 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
+import { adapterServiceImpl } from "../adapter/adapter-service.js";
 import { authServiceImpl } from "../auth/auth-service.js";
 import { UPLOAD_AVATAR_READ_MAX_BYTES } from "../avatar/avatar-image.js";
 import { registerHealth } from "../grpc/health.js";
@@ -9,7 +10,7 @@ import { registerReflection } from "../grpc/reflection.js";
 import { userServiceImpl } from "../user/user-service.js";
 import type { Deps } from "./deps.js";
 
-/** Every service on the port. AdapterService answers UNIMPLEMENTED for now. */
+/** Every service on the port. AdapterService requires the service credential on every RPC. */
 export function routes(deps: Deps) {
   return (router: ConnectRouter) => {
     router.service(AuthService, authServiceImpl(deps));
@@ -20,7 +21,7 @@ export function routes(deps: Deps) {
     if (userService.uploadAvatar) {
       router.rpc(UserService.method.uploadAvatar, userService.uploadAvatar, { readMaxBytes: UPLOAD_AVATAR_READ_MAX_BYTES });
     }
-    router.service(AdapterService, {});
+    router.service(AdapterService, adapterServiceImpl(deps));
     registerHealth(router, deps.health);
     registerReflection(router, [AuthService, UserService, AdapterService]);
   };

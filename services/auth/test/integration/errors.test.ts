@@ -1,6 +1,7 @@
 /**
  * What a client sees for bad requests, and what never leaks: malformed bodies, oversized fields
- * and requests, unimplemented RPCs, a bare INTERNAL, and x-request-id on every response.
+ * and requests, internal RPCs without their credential, a bare INTERNAL, and x-request-id on
+ * every response.
  */
 import http2 from "node:http2";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
@@ -164,12 +165,14 @@ describe("request size limit (64 KiB)", () => {
   });
 });
 
-describe("RPCs in the contract that are not built yet", () => {
-  it.each(["connect", "grpc"] as const)("answer UNIMPLEMENTED over %s", async (protocol) => {
+describe("internal RPCs called without the service credential", () => {
+  it.each(["connect", "grpc"] as const)("answer UNAUTHENTICATED over %s", async (protocol) => {
     const adapter = await connectErrorOf(server[protocol](AdapterService).getUser({ id: "00000000-0000-0000-0000-000000000000" }));
-    expect(adapter.code).toBe(Code.Unimplemented);
+    expect(adapter.code).toBe(Code.Unauthenticated);
+    expect(adapter.findDetails(ErrorDetailSchema)[0]).toMatchObject({ reason: "service.invalid_credential" });
     const byEmail = await connectErrorOf(server[protocol](AdapterService).getUserByEmail({ email: uniqueEmail() }));
-    expect(byEmail.code).toBe(Code.Unimplemented);
+    expect(byEmail.code).toBe(Code.Unauthenticated);
+    expect(byEmail.findDetails(ErrorDetailSchema)[0]).toMatchObject({ reason: "service.invalid_credential" });
   });
 });
 
@@ -217,7 +220,7 @@ describe("x-request-id", () => {
     ["a handler error", `${RPC}/Login`, { body: "{}", type: json }],
     ["an undecodable body", `${RPC}/Login`, { body: "{not json", type: json }],
     ["a request over 64 KiB", `${RPC}/Login`, { body: JSON.stringify({ email: "x".repeat(70_000) }), type: json }],
-    ["an unimplemented RPC", "/tessera.adapter.v1.AdapterService/GetUser", { body: "{}", type: json }],
+    ["an RPC refused for its missing credential", "/tessera.adapter.v1.AdapterService/GetUser", { body: "{}", type: json }],
     ["GET /.well-known/jwks.json", "/.well-known/jwks.json", {}],
     ["an unknown path", "/nope", {}],
   ];

@@ -1,0 +1,232 @@
+import { createHash } from "node:crypto";
+import type { Prisma, PrismaClient } from "../db/generated/client.js";
+import { auditRow } from "../audit/audit-event.js";
+import { EmailTakenError } from "../identity/user-store.js";
+import type { ClientInfo } from "../server/request-context.js";
+
+/** The columns next-auth sees of a user. */
+const ADAPTER_USER_FIELDS = { id: true, email: true, emailVerified: true, name: true, image: true } as const;
+
+export interface AdapterUserRow {
+  id: string;
+  email: string;
+  emailVerified: Date | null;
+  name: string | null;
+  image: string | null;
+}
+
+/** next-auth's Account, as stored (column names are next-auth's). */
+export interface AccountRow {
+  userId: string;
+  type: string;
+  provider: string;
+  providerAccountId: string;
+  refresh_token: string | null;
+  access_token: string | null;
+  expires_at: number | null;
+  token_type: string | null;
+  scope: string | null;
+  id_token: string | null;
+  session_state: string | null;
+}
+
+const ACCOUNT_FIELDS = {
+  userId: true,
+  type: true,
+  provider: true,
+  providerAccountId: true,
+  refresh_token: true,
+  access_token: true,
+  expires_at: true,
+  token_type: true,
+  scope: true,
+  id_token: true,
+  session_state: true,
+} as const;
+
+/** A change to a user: undefined leaves a column alone, null clears it. */
+export interface AdapterUserPatch {
+  email?: string;
+  emailVerified?: Date;
+  name?: string | null;
+  image?: string | null;
+}
+
+/**
+ * SHA-256 hex of a NextAuth secret (session cookie value, email sign-in token): what is
+ * stored and looked up, so a copy of the database holds no usable secret.
+ */
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret, "utf8").digest("hex");
+}
+
+const prismaCode = (err: unknown) => (err as { code?: unknown } | null)?.code;
+/** A unique constraint was violated. */
+const isUniqueViolation = (err: unknown) => prismaCode(err) === "P2002";
+/** A foreign key pointed at no row (the user is gone). */
+const isMissingReference = (err: unknown) => prismaCode(err) === "P2003";
+
+/**
+ * next-auth's adapter model in PostgreSQL: users, provider accounts, database sessions and
+ * verification tokens. Emails arrive normalised; secrets arrive hashed (hashSecret).
+ */
+export class AdapterStore {
+  constructor(private readonly db: PrismaClient) {}
+
+  /** Creates a user without a password and records USER_REGISTERED. Throws EmailTakenError. */
+  async createUser(data: { email: string; emailVerified: Date | null; name: string | null; image: string | null }, client: ClientInfo): Promise<AdapterUserRow> {
+    try {
+      return await this.db.$transaction(async (tx) => {
+        const user = await tx.user.create({ data, select: ADAPTER_USER_FIELDS });
+        await tx.auditEvent.create({ data: auditRow({ type: "USER_REGISTERED", userId: user.id, client, data: { via: "adapter" } }) });
+        return user;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new EmailTakenError();
+      throw err;
+    }
+  }
+
+  findUser(id: string): Promise<AdapterUserRow | null> {
+    return this.db.user.findUnique({ where: { id }, select: ADAPTER_USER_FIELDS });
+  }
+
+  findUserByEmail(email: string): Promise<AdapterUserRow | null> {
+    return this.db.user.findUnique({ where: { email }, select: ADAPTER_USER_FIELDS });
+  }
+
+  async findUserByAccount(provider: string, providerAccountId: string): Promise<AdapterUserRow | null> {
+    const account = await this.db.account.findUnique({
+      where: { provider_providerAccountId: { provider, providerAccountId } },
+      select: { user: { select: ADAPTER_USER_FIELDS } },
+    });
+    return account?.user ?? null;
+  }
+
+  /**
+   * Applies a patch; null when no user has this id. A new email without a new emailVerified
+   * clears emailVerified: the old address's verification says nothing about the new one.
+   * Throws EmailTakenError when another user has the email.
+   */
+  async updateUser(id: string, patch: AdapterUserPatch): Promise<AdapterUserRow | null> {
+    try {
+      return await this.db.$transaction(async (tx) => {
+        // Locked so the "did the email change" decision holds until the update.
+        const rows = await tx.$queryRaw<{ email: string }[]>`SELECT email FROM "User" WHERE id = ${id} FOR UPDATE`;
+        if (rows.length === 0) return null;
+        const data: Prisma.UserUpdateInput = {};
+        if (patch.email !== undefined) {
+          data.email = patch.email;
+          if (patch.email !== rows[0]!.email && patch.emailVerified === undefined) data.emailVerified = null;
+        }
+        if (patch.emailVerified !== undefined) data.emailVerified = patch.emailVerified;
+        if (patch.name !== undefined) data.name = patch.name;
+        if (patch.image !== undefined) data.image = patch.image;
+        return tx.user.update({ where: { id }, data, select: ADAPTER_USER_FIELDS });
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new EmailTakenError();
+      throw err;
+    }
+  }
+
+  /**
+   * Deletes a user; accounts, sessions (with their refresh tokens) and one-time tokens go with
+   * it (ON DELETE CASCADE). Records ACCOUNT_DELETED. Returns the user's image URL, or
+   * undefined when there was no such user.
+   */
+  async deleteUser(id: string, client: ClientInfo): Promise<{ image: string | null } | undefined> {
+    return this.db.$transaction(async (tx) => {
+      const deleted = await tx.$queryRaw<{ image: string | null }[]>`DELETE FROM "User" WHERE id = ${id} RETURNING image`;
+      if (deleted.length === 0) return undefined;
+      // No email or name: the audit row outlives the account and must not keep personal data.
+      await tx.auditEvent.create({ data: auditRow({ type: "ACCOUNT_DELETED", userId: id, client, data: { via: "adapter" } }) });
+      return deleted[0];
+    });
+  }
+
+  /** Links a provider account to a user. */
+  async linkAccount(account: AccountRow): Promise<{ kind: "linked"; account: AccountRow } | { kind: "no_user" } | { kind: "taken" }> {
+    try {
+      return { kind: "linked", account: await this.db.account.create({ data: account, select: ACCOUNT_FIELDS }) };
+    } catch (err) {
+      if (isUniqueViolation(err)) return { kind: "taken" };
+      if (isMissingReference(err)) return { kind: "no_user" };
+      throw err;
+    }
+  }
+
+  /** Removes a provider account link, if there is one. */
+  async unlinkAccount(provider: string, providerAccountId: string): Promise<void> {
+    await this.db.account.deleteMany({ where: { provider, providerAccountId } });
+  }
+
+  /** Stores a NextAuth database session (no device info, no refresh tokens). */
+  async createSession(input: {
+    tokenHash: string;
+    userId: string;
+    expires: Date;
+  }): Promise<{ kind: "created"; session: { userId: string; expires: Date } } | { kind: "no_user" } | { kind: "taken" }> {
+    try {
+      const session = await this.db.session.create({
+        data: { sessionToken: input.tokenHash, userId: input.userId, expires: input.expires },
+        select: { userId: true, expires: true },
+      });
+      return { kind: "created", session };
+    } catch (err) {
+      if (isUniqueViolation(err)) return { kind: "taken" };
+      if (isMissingReference(err)) return { kind: "no_user" };
+      throw err;
+    }
+  }
+
+  /** A NextAuth session that is neither expired nor revoked, with its user; else null. */
+  async findLiveSession(tokenHash: string): Promise<{ session: { userId: string; expires: Date }; user: AdapterUserRow } | null> {
+    const row = await this.db.session.findFirst({
+      where: { sessionToken: tokenHash, revokedAt: null, expires: { gt: new Date() } },
+      select: { userId: true, expires: true, user: { select: ADAPTER_USER_FIELDS } },
+    });
+    if (!row) return null;
+    const { user, ...session } = row;
+    return { session, user };
+  }
+
+  /** Moves a live NextAuth session's expiry (if given); null when there is no live session. */
+  async updateSession(tokenHash: string, expires: Date | undefined): Promise<{ userId: string; expires: Date } | null> {
+    const live = { sessionToken: tokenHash, revokedAt: null, expires: { gt: new Date() } };
+    if (expires) {
+      const { count } = await this.db.session.updateMany({ where: live, data: { expires } });
+      if (count === 0) return null;
+      return this.db.session.findUnique({ where: { sessionToken: tokenHash }, select: { userId: true, expires: true } });
+    }
+    return this.db.session.findFirst({ where: live, select: { userId: true, expires: true } });
+  }
+
+  /** Deletes a NextAuth session, if there is one. */
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.session.deleteMany({ where: { sessionToken: tokenHash } });
+  }
+
+  /** Stores a verification token; false when its hash is already stored. */
+  async createVerificationToken(input: { identifier: string; tokenHash: string; expires: Date }): Promise<boolean> {
+    try {
+      await this.db.verificationToken.create({ data: { identifier: input.identifier, token: input.tokenHash, expires: input.expires } });
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Consumes the token matching both identifier and hash in one statement, so of concurrent
+   * uses exactly one gets it. Expired tokens are consumed and returned too: next-auth checks
+   * the expiry itself. Null when nothing matched.
+   */
+  async useVerificationToken(identifier: string, tokenHash: string): Promise<{ identifier: string; expires: Date } | null> {
+    const rows = await this.db.$queryRaw<{ identifier: string; expires: Date }[]>`
+      DELETE FROM "VerificationToken" WHERE identifier = ${identifier} AND token = ${tokenHash}
+      RETURNING identifier, expires`;
+    return rows[0] ?? null;
+  }
+}

@@ -1,0 +1,19 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { UseVerificationTokenRequest, UseVerificationTokenResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
+import type { Deps } from "../../server/deps.js";
+import { verificationTokenToPb } from "../adapter-pb.js";
+import { hashSecret } from "../adapter-store.js";
+import { IDENTIFIER_MAX, SECRET_MAX, text } from "../fields.js";
+
+/**
+ * AdapterService.UseVerificationToken: consumes the token matching identifier and token, once.
+ * An expired match is consumed and returned as well; next-auth refuses it by its expires.
+ */
+export function useVerificationToken({ adapterStore }: Deps) {
+  return async (req: UseVerificationTokenRequest): Promise<MessageInitShape<typeof UseVerificationTokenResponseSchema>> => {
+    const identifier = text(req.identifier, "identifier", IDENTIFIER_MAX);
+    const token = text(req.token, "token", SECRET_MAX);
+    const used = await adapterStore.useVerificationToken(identifier, hashSecret(token));
+    return { verificationToken: used ? verificationTokenToPb(token, used) : undefined };
+  };
+}
