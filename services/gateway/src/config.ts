@@ -1,0 +1,102 @@
+import { BlockList, isIP } from "node:net";
+import { z } from "zod";
+
+/** Largest JSON request body the gateway reads. */
+export const JSON_BODY_MAX_BYTES = 64 * 1024;
+/** Largest avatar image (UserService.UploadAvatar's own limit). */
+export const IMAGE_MAX_BYTES = 2 * 1024 * 1024;
+/** Largest multipart body for PUT /users/me/image: the image plus room for boundaries and part headers. */
+export const MULTIPART_BODY_MAX_BYTES = IMAGE_MAX_BYTES + 16 * 1024;
+
+const commaList = z
+  .string()
+  .default("")
+  .transform((s) => s.split(",").map((v) => v.trim()).filter(Boolean));
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
+  GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  TESSERA_AUTH_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:50051"),
+  TESSERA_ISSUER: z.url().default("http://localhost:50051"),
+  TESSERA_AUDIENCE: z.string().min(1).default("tessera"),
+  GATEWAY_CORS_ORIGINS: commaList.pipe(
+    z.array(z.url().refine((u) => new URL(u).origin === u.replace(/\/+$/, ""), "must be an origin (scheme://host[:port]), no path")),
+  ),
+  GATEWAY_TRUSTED_PROXIES: commaList.pipe(
+    z.array(z.string().refine(isAddressOrCidr, "must be an IP address or CIDR (e.g. 10.0.0.1 or 10.0.0.0/8)")),
+  ),
+  GATEWAY_SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).max(300).default(15),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** Validated configuration of the REST gateway. See README, "REST gateway". */
+export interface GatewayConfig {
+  env: "development" | "test" | "production";
+  host: string;
+  port: number;
+  /** Base URL of the auth service (Connect/gRPC and JWKS on one port). */
+  authUrl: string;
+  issuer: string;
+  audience: string;
+  /** Exact origins allowed by CORS; empty means no cross-origin access. */
+  corsOrigins: string[];
+  /** Peers whose X-Forwarded-For is believed (IPs or CIDRs). */
+  trustedProxies: string[];
+  shutdownTimeoutSeconds: number;
+  logLevel: string;
+}
+
+/** Thrown with every problem found, so an operator can fix the environment in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and validates the environment. Throws ConfigError listing every bad variable. */
+export function loadGatewayConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  // An empty variable means "not set", as in the auth service.
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== ""));
+  const parsed = schema.safeParse(env);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  if (parsed.success && parsed.data.NODE_ENV === "production" && !parsed.data.TESSERA_ISSUER.startsWith("https://"))
+    problems.push("TESSERA_ISSUER: must be an https URL in production");
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    host: e.GATEWAY_HOST,
+    port: e.GATEWAY_PORT,
+    authUrl: e.TESSERA_AUTH_URL.replace(/\/+$/, ""),
+    issuer: e.TESSERA_ISSUER,
+    audience: e.TESSERA_AUDIENCE,
+    corsOrigins: e.GATEWAY_CORS_ORIGINS.map((o) => new URL(o).origin),
+    trustedProxies: e.GATEWAY_TRUSTED_PROXIES,
+    shutdownTimeoutSeconds: e.GATEWAY_SHUTDOWN_TIMEOUT,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function isAddressOrCidr(value: string): boolean {
+  const [addr, prefix, ...rest] = value.split("/");
+  if (rest.length > 0 || !addr) return false;
+  const family = isIP(addr);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** A BlockList (used as an allow list) of the trusted proxies. */
+export function trustedProxyList(entries: string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [addr, prefix] = entry.split("/") as [string, string | undefined];
+    const type = isIP(addr) === 6 ? "ipv6" : "ipv4";
+    if (prefix === undefined) list.addAddress(addr, type);
+    else list.addSubnet(addr, Number(prefix), type);
+  }
+  return list;
+}

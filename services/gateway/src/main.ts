@@ -1,0 +1,40 @@
+/**
+ * `npm run start:gateway` — the REST gateway in front of the auth service (TESSERA_AUTH_URL).
+ * Configuration: see loadGatewayConfig and README, "REST gateway".
+ */
+import { ConfigError, loadGatewayConfig } from "./config.js";
+import { createLogger } from "./logger.js";
+import { startGateway } from "./server.js";
+
+let config;
+try {
+  config = loadGatewayConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
+const logger = createLogger(config.logLevel);
+const gateway = await startGateway(config, logger);
+logger.info({ url: gateway.url, authUrl: config.authUrl }, "gateway listening");
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    gateway.stop().then(
+      () => {
+        logger.info("stopped");
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  });
+}

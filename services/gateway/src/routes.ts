@@ -1,0 +1,428 @@
+/**
+ * The route table: each route's method, path, summary, auth, schemas and handler. The router
+ * (server.ts) and the OpenAPI document (openapi.ts) both read this table, so they cannot drift.
+ */
+import { toJson, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
+import { create } from "@bufbuild/protobuf";
+import type { Client } from "@connectrpc/connect";
+import type { z } from "zod";
+import {
+  AuthService,
+  LoginResponseSchema,
+  RefreshResponseSchema,
+  RegisterResponseSchema,
+  VerifyEmailResponseSchema,
+} from "../../../gen/tessera/auth/v1/auth_service_pb.js";
+import { ProfileSchema, type Profile } from "../../../gen/tessera/user/v1/user_pb.js";
+import {
+  GetMeResponseSchema,
+  GetUserResponseSchema,
+  ListSessionsResponseSchema,
+  ListUsersResponseSchema,
+  RevokeAllSessionsResponseSchema,
+  UpdateProfileResponseSchema,
+  UploadAvatarResponseSchema,
+  UserService,
+} from "../../../gen/tessera/user/v1/user_service_pb.js";
+import { z as zod } from "zod";
+import { HttpError } from "./errors.js";
+import * as s from "./schemas.js";
+
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** Who may call: anyone, a valid access token (Bearer), or a refresh token (`Authorization: Refresh <token>`). */
+export type RouteAuth = "none" | "bearer" | "refresh";
+
+export interface Clients {
+  auth: Client<typeof AuthService>;
+  users: Client<typeof UserService>;
+}
+
+/** The gateway's own answers (meta routes). */
+export interface GatewayInfo {
+  /** The auth service's JWKS, from the gateway's cache. */
+  jwks(): Promise<unknown>;
+  /** Whether the auth service answers grpc.health.v1 Check with SERVING. */
+  ready(): Promise<boolean>;
+  openapi(): unknown;
+}
+
+/** What a handler gets: parsed input, the RPC clients and the headers to put on every RPC. */
+export interface RouteContext<B, Q> {
+  params: Record<string, string>;
+  body: B;
+  query: Q;
+  /** The refresh token from `Authorization: Refresh <token>` (refresh routes only). */
+  refreshToken: string;
+  /** The uploaded file (multipart routes only). */
+  file: Uint8Array;
+  clients: Clients;
+  gateway: GatewayInfo;
+  /** authorization (bearer routes), x-forwarded-for, user-agent, x-request-id: pass as `{ headers: ctx.rpcHeaders }`. */
+  rpcHeaders: Record<string, string>;
+}
+
+/** A handler's answer: a status and a JSON body (none for 204). */
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+}
+
+export interface Route<B = unknown, Q = unknown> {
+  method: Method;
+  /** OpenAPI path template, e.g. /users/{id}. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: "auth" | "users" | "meta";
+  auth: RouteAuth;
+  /** JSON request body; absent means the body is ignored. */
+  body?: z.ZodType<B>;
+  /** Multipart upload of one file field. */
+  multipart?: { field: string; maxBytes: number; description: string };
+  query?: z.ZodType<Q>;
+  /** Success status and body schema (null: no body). */
+  response: { status: number; schema: z.ZodType | null; description: string };
+  /** Cache-Control of the success response; every other response is no-store. */
+  cacheControl?: string;
+  /** Error statuses this route may answer besides 500/503 (documented in OpenAPI). */
+  errors: number[];
+  handle(ctx: RouteContext<B, Q>): Promise<RouteResult>;
+}
+
+const route = <B = unknown, Q = unknown>(r: Route<B, Q>): Route => r as unknown as Route;
+
+/** Proto JSON as REST bodies carry it: camelCase, implicit defaults emitted so shapes are stable. */
+function json<D extends DescMessage>(schema: D, message: MessageShape<D>): unknown {
+  return toJson(schema, message, { alwaysEmitImplicit: true });
+}
+
+const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
+const noContent: RouteResult = { status: 204 };
+
+type ProfileKey = keyof z.infer<typeof s.ProfilePatch>;
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** PATCH body → UpdateProfile fields and an update_mask naming exactly the keys present. */
+export function profileUpdateFrom(body: z.infer<typeof s.PatchMeBody>): { name: string; image: string; profile: Profile; paths: string[] } {
+  const paths: string[] = [];
+  if (body.name !== undefined) paths.push("name");
+  if (body.image !== undefined) paths.push("image");
+  const profile = create(ProfileSchema);
+  for (const [key, value] of Object.entries(body.profile ?? {}) as [ProfileKey, string | number | null | undefined][]) {
+    if (value === undefined) continue;
+    paths.push(`profile.${snake(key)}`);
+    (profile as unknown as Record<string, string | number>)[key] = value ?? (key === "foundedYear" || key === "employeesNumber" ? 0 : "");
+  }
+  if (paths.length === 0) throw new HttpError(400, "invalid_argument", "the body names no field to change (name, image or profile.<field>)");
+  return { name: body.name ?? "", image: body.image ?? "", profile, paths };
+}
+
+export const ROUTES: Route[] = [
+  route<z.infer<typeof s.RegisterBody>>({
+    method: "POST",
+    path: "/auth/register",
+    operationId: "register",
+    summary: "Create an account and sign it in",
+    description: "Mails a link to verify the address. The password policy: 8–1024 characters, not a commonly used password.",
+    tag: "auth",
+    auth: "none",
+    body: s.RegisterBody,
+    response: { status: 201, schema: s.UserAndTokens, description: "the new account and its first session's tokens" },
+    errors: [400, 409, 413, 429],
+    async handle({ body, clients, rpcHeaders }) {
+      const res = await clients.auth.register({ email: body.email, password: body.password, name: body.name ?? "" }, { headers: rpcHeaders });
+      return ok(json(RegisterResponseSchema, res), 201);
+    },
+  }),
+  route<z.infer<typeof s.LoginBody>>({
+    method: "POST",
+    path: "/auth/login",
+    operationId: "login",
+    summary: "Sign in with email and password (a new session)",
+    tag: "auth",
+    auth: "none",
+    body: s.LoginBody,
+    response: { status: 200, schema: s.UserAndTokens, description: "the account and the new session's tokens" },
+    errors: [400, 401, 413, 429],
+    async handle({ body, clients, rpcHeaders }) {
+      const res = await clients.auth.login({ email: body.email, password: body.password }, { headers: rpcHeaders });
+      return ok(json(LoginResponseSchema, res));
+    },
+  }),
+  route({
+    method: "POST",
+    path: "/auth/refresh",
+    operationId: "refresh",
+    summary: "Rotate tokens",
+    description:
+      "The refresh token comes only from `Authorization: Refresh <refreshToken>`; any body is ignored, so the tokens are always those of the refresh token's own session. The presented token is spent.",
+    tag: "auth",
+    auth: "refresh",
+    response: { status: 200, schema: s.TokensOnly, description: "the rotated tokens" },
+    errors: [401, 429],
+    async handle({ refreshToken, clients, rpcHeaders }) {
+      const res = await clients.auth.refresh({ refreshToken }, { headers: rpcHeaders });
+      return ok(json(RefreshResponseSchema, res));
+    },
+  }),
+  route({
+    method: "POST",
+    path: "/auth/logout",
+    operationId: "logout",
+    summary: "End the refresh token's session",
+    description: "Refresh token in `Authorization: Refresh <refreshToken>`. Idempotent.",
+    tag: "auth",
+    auth: "refresh",
+    response: { status: 204, schema: null, description: "the session has ended" },
+    errors: [401],
+    async handle({ refreshToken, clients, rpcHeaders }) {
+      await clients.auth.logout({ refreshToken }, { headers: rpcHeaders });
+      return noContent;
+    },
+  }),
+  route<z.infer<typeof s.EmailBody>>({
+    method: "POST",
+    path: "/auth/forgot-password",
+    operationId: "forgotPassword",
+    summary: "Mail a password reset link",
+    description: "Answers the same whether or not an account uses the address.",
+    tag: "auth",
+    auth: "none",
+    body: s.EmailBody,
+    response: { status: 204, schema: null, description: "a link was mailed if an account uses the address" },
+    errors: [400, 413, 429],
+    async handle({ body, clients, rpcHeaders }) {
+      await clients.auth.requestPasswordReset({ email: body.email }, { headers: rpcHeaders });
+      return noContent;
+    },
+  }),
+  route<z.infer<typeof s.ResetPasswordBody>>({
+    method: "POST",
+    path: "/auth/reset-password",
+    operationId: "resetPassword",
+    summary: "Set a new password with the token from the reset mail",
+    description: "Ends every session of the account.",
+    tag: "auth",
+    auth: "none",
+    body: s.ResetPasswordBody,
+    response: { status: 204, schema: null, description: "password changed; sign in again" },
+    errors: [400, 401, 413, 429],
+    async handle({ body, clients, rpcHeaders }) {
+      await clients.auth.resetPassword({ token: body.token, newPassword: body.newPassword }, { headers: rpcHeaders });
+      return noContent;
+    },
+  }),
+  route<z.infer<typeof s.TokenBody>>({
+    method: "POST",
+    path: "/auth/verify-email",
+    operationId: "verifyEmail",
+    summary: "Verify the address with the token from the verification mail",
+    tag: "auth",
+    auth: "none",
+    body: s.TokenBody,
+    response: { status: 200, schema: s.UserOnly, description: "the account, its email verified" },
+    errors: [400, 401, 413, 429],
+    async handle({ body, clients, rpcHeaders }) {
+      const res = await clients.auth.verifyEmail({ token: body.token }, { headers: rpcHeaders });
+      return ok(json(VerifyEmailResponseSchema, res));
+    },
+  }),
+  route({
+    method: "POST",
+    path: "/auth/request-email-verification",
+    operationId: "requestEmailVerification",
+    summary: "Mail a new verification link to the caller's address",
+    tag: "auth",
+    auth: "bearer",
+    response: { status: 204, schema: null, description: "a link was mailed" },
+    errors: [401, 409, 429],
+    async handle({ clients, rpcHeaders }) {
+      await clients.auth.requestEmailVerification({}, { headers: rpcHeaders });
+      return noContent;
+    },
+  }),
+  route({
+    method: "GET",
+    path: "/users/me",
+    operationId: "getMe",
+    summary: "The caller's account",
+    tag: "users",
+    auth: "bearer",
+    response: { status: 200, schema: s.UserOnly, description: "the caller's account" },
+    errors: [401],
+    async handle({ clients, rpcHeaders }) {
+      return ok(json(GetMeResponseSchema, await clients.users.getMe({}, { headers: rpcHeaders })));
+    },
+  }),
+  route<z.infer<typeof s.PatchMeBody>>({
+    method: "PATCH",
+    path: "/users/me",
+    operationId: "updateMe",
+    summary: "Change the caller's name, image URL or profile fields",
+    description: "Only the keys present change; null or an empty string clears a field. Unknown keys are refused.",
+    tag: "users",
+    auth: "bearer",
+    body: s.PatchMeBody,
+    response: { status: 200, schema: s.UserOnly, description: "the account after the change" },
+    errors: [400, 401, 413],
+    async handle({ body, clients, rpcHeaders }) {
+      const u = profileUpdateFrom(body);
+      const res = await clients.users.updateProfile(
+        { name: u.name, image: u.image, profile: u.profile, updateMask: create(FieldMaskSchema, { paths: u.paths }) },
+        { headers: rpcHeaders },
+      );
+      return ok(json(UpdateProfileResponseSchema, res));
+    },
+  }),
+  route({
+    method: "PUT",
+    path: "/users/me/image",
+    operationId: "uploadImage",
+    summary: "Upload the caller's avatar (PNG, JPEG or WebP, at most 2 MiB)",
+    tag: "users",
+    auth: "bearer",
+    multipart: { field: "image", maxBytes: 2 * 1024 * 1024, description: "the image file: PNG, JPEG or WebP, at most 2 MiB" },
+    response: { status: 200, schema: s.UserOnly, description: "the account with its new image URL" },
+    errors: [400, 401, 413, 415],
+    async handle({ file, clients, rpcHeaders }) {
+      return ok(json(UploadAvatarResponseSchema, await clients.users.uploadAvatar({ image: file }, { headers: rpcHeaders })));
+    },
+  }),
+  route({
+    method: "GET",
+    path: "/users/me/sessions",
+    operationId: "listSessions",
+    summary: "The caller's live sessions, newest first",
+    tag: "users",
+    auth: "bearer",
+    response: { status: 200, schema: s.SessionList, description: "the sessions; the caller's own has current: true" },
+    errors: [401],
+    async handle({ clients, rpcHeaders }) {
+      return ok(json(ListSessionsResponseSchema, await clients.users.listSessions({}, { headers: rpcHeaders })));
+    },
+  }),
+  route({
+    method: "DELETE",
+    path: "/users/me/sessions/{id}",
+    operationId: "revokeSession",
+    summary: "End one of the caller's sessions",
+    tag: "users",
+    auth: "bearer",
+    response: { status: 204, schema: null, description: "the session has ended" },
+    errors: [400, 401, 404],
+    async handle({ params, clients, rpcHeaders }) {
+      await clients.users.revokeSession({ sessionId: params.id! }, { headers: rpcHeaders });
+      return noContent;
+    },
+  }),
+  route<z.infer<typeof s.RevokeAllBody>>({
+    method: "POST",
+    path: "/users/me/sessions/revoke-all",
+    operationId: "revokeAllSessions",
+    summary: "End every session of the caller",
+    description: "With keepCurrent: true the session of the calling access token stays alive.",
+    tag: "users",
+    auth: "bearer",
+    body: s.RevokeAllBody,
+    response: { status: 200, schema: s.RevokedCount, description: "how many sessions ended" },
+    errors: [400, 401, 413],
+    async handle({ body, clients, rpcHeaders }) {
+      const res = await clients.users.revokeAllSessions({ keepCurrent: body.keepCurrent ?? false }, { headers: rpcHeaders });
+      return ok(json(RevokeAllSessionsResponseSchema, res));
+    },
+  }),
+  route<unknown, z.infer<typeof s.ListUsersQuery>>({
+    method: "GET",
+    path: "/users",
+    operationId: "listUsers",
+    summary: "Page through every account (admins only)",
+    tag: "users",
+    auth: "bearer",
+    query: s.ListUsersQuery,
+    response: { status: 200, schema: s.UserPage, description: "one page of accounts, oldest first" },
+    errors: [400, 401, 403],
+    async handle({ query, clients, rpcHeaders }) {
+      const res = await clients.users.listUsers(
+        { pageSize: query.pageSize ?? 0, pageToken: query.pageToken ?? "", emailPrefix: query.emailPrefix ?? "" },
+        { headers: rpcHeaders },
+      );
+      return ok(json(ListUsersResponseSchema, res));
+    },
+  }),
+  route({
+    method: "GET",
+    path: "/users/{id}",
+    operationId: "getUser",
+    summary: "One account: the caller's own, or any for an admin",
+    tag: "users",
+    auth: "bearer",
+    response: { status: 200, schema: s.UserOnly, description: "the account" },
+    errors: [400, 401, 403, 404],
+    async handle({ params, clients, rpcHeaders }) {
+      return ok(json(GetUserResponseSchema, await clients.users.getUser({ userId: params.id! }, { headers: rpcHeaders })));
+    },
+  }),
+  route({
+    method: "GET",
+    path: "/.well-known/jwks.json",
+    operationId: "getJwks",
+    summary: "The public keys that verify access tokens (EdDSA), proxied from the auth service",
+    description: "Cached by the gateway for about 5 minutes. Verify tokens pinning alg EdDSA, typ at+jwt, the issuer and the audience.",
+    tag: "meta",
+    auth: "none",
+    cacheControl: "public, max-age=300",
+    response: {
+      status: 200,
+      schema: zod.object({ keys: zod.array(zod.looseObject({ kty: zod.string(), kid: zod.string().optional() })) }),
+      description: "a JSON Web Key Set",
+    },
+    errors: [],
+    async handle({ gateway }) {
+      return ok(await gateway.jwks());
+    },
+  }),
+  route({
+    method: "GET",
+    path: "/healthz",
+    operationId: "healthz",
+    summary: "Liveness: the gateway process is up",
+    tag: "meta",
+    auth: "none",
+    response: { status: 200, schema: zod.object({ status: zod.literal("ok") }), description: "up" },
+    errors: [],
+    async handle() {
+      return ok({ status: "ok" });
+    },
+  }),
+  route({
+    method: "GET",
+    path: "/readyz",
+    operationId: "readyz",
+    summary: "Readiness: the auth service answers health SERVING",
+    tag: "meta",
+    auth: "none",
+    response: { status: 200, schema: zod.object({ status: zod.literal("ready") }), description: "ready; 503 otherwise" },
+    errors: [],
+    async handle({ gateway }) {
+      if (!(await gateway.ready())) throw new HttpError(503, "unavailable", "the auth service is not serving");
+      return ok({ status: "ready" });
+    },
+  }),
+  route({
+    method: "GET",
+    path: "/openapi.json",
+    operationId: "openapi",
+    summary: "This API's OpenAPI 3.1 description",
+    tag: "meta",
+    auth: "none",
+    cacheControl: "public, max-age=60",
+    response: { status: 200, schema: zod.looseObject({ openapi: zod.string() }), description: "the OpenAPI document" },
+    errors: [],
+    async handle({ gateway }) {
+      return ok(gateway.openapi());
+    },
+  }),
+];

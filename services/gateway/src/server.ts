@@ -1,0 +1,238 @@
+import { randomUUID } from "node:crypto";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import type { Logger } from "pino";
+import type { z } from "zod";
+import { Health, HealthCheckResponse_ServingStatus } from "../../../gen/health/v1/health_pb.js";
+import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
+import { UserService } from "../../../gen/tessera/user/v1/user_service_pb.js";
+import { clientIp } from "./client-ip.js";
+import { IMAGE_MAX_BYTES, JSON_BODY_MAX_BYTES, MULTIPART_BODY_MAX_BYTES, trustedProxyList, type GatewayConfig } from "./config.js";
+import { HttpError, toHttpError } from "./errors.js";
+import { AccessTokenGuard } from "./guard.js";
+import { SECURITY_HEADERS, answerPreflight, applyCors, readBody, readJson, sendError, sendJson, tooLarge } from "./http.js";
+import { JwksCache } from "./jwks.js";
+import { openApiDocument } from "./openapi.js";
+import { ROUTES, type Clients, type GatewayInfo, type Route } from "./routes.js";
+
+const RPC_TIMEOUT_MS = 15_000;
+const HEALTH_TIMEOUT_MS = 2_000;
+const USER_AGENT_MAX = 512;
+const REFRESH_HEADER = /^Refresh +([A-Za-z0-9_-]{43})$/i;
+
+/** Test hooks: a clock and JWKS intervals. */
+export interface GatewayOptions {
+  now?: () => number;
+  jwksUnknownKidIntervalMs?: number;
+}
+
+/** A running gateway. */
+export interface Gateway {
+  port: number;
+  url: string;
+  jwks: JwksCache;
+  guard: AccessTokenGuard;
+  /** Graceful stop: no new connections, in-flight requests finish (up to the shutdown timeout). */
+  stop(): Promise<void>;
+}
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  params: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const params: string[] = [];
+  const source = route.path
+    .split("/")
+    .map((seg) => {
+      const m = /^\{([A-Za-z]+)\}$/.exec(seg);
+      if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      params.push(m[1]!);
+      return "([^/]{1,256})";
+    })
+    .join("/");
+  return { route, pattern: new RegExp(`^${source}$`), params };
+}
+
+/** The first `field.path` of a zod error, and a message for it. */
+function invalid(err: z.ZodError, prefix = ""): HttpError {
+  const issue = err.issues[0]!;
+  const field = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+  return new HttpError(400, "invalid_argument", field ? `${field}: ${issue.message}` : issue.message, field || undefined);
+}
+
+/** Starts the gateway on config.host:config.port (0: ephemeral). */
+export async function startGateway(config: GatewayConfig, logger: Logger, opts: GatewayOptions = {}): Promise<Gateway> {
+  // One HTTP/2 session to the auth service, shared by every RPC, kept alive with pings.
+  const sessionManager = new Http2SessionManager(config.authUrl, { pingIntervalMs: 30_000, idleConnectionTimeoutMs: 15 * 60_000 });
+  const transport = createGrpcTransport({ baseUrl: config.authUrl, sessionManager, defaultTimeoutMs: RPC_TIMEOUT_MS });
+  const clients: Clients = { auth: createClient(AuthService, transport), users: createClient(UserService, transport) };
+  const health = createClient(Health, transport);
+  const jwks = new JwksCache({
+    url: `${config.authUrl}/.well-known/jwks.json`,
+    logger,
+    now: opts.now,
+    unknownKidIntervalMs: opts.jwksUnknownKidIntervalMs,
+  });
+  const guard = new AccessTokenGuard({ jwks, issuer: config.issuer, audience: config.audience, now: opts.now });
+  const trusted = trustedProxyList(config.trustedProxies);
+  const corsOrigins = new Set(config.corsOrigins);
+  const compiled = ROUTES.map(compile);
+  let openapi: unknown;
+  const gateway: GatewayInfo = {
+    async jwks() {
+      try {
+        return (await jwks.current()).jwks;
+      } catch {
+        throw new HttpError(503, "unavailable", "keys temporarily unavailable");
+      }
+    },
+    async ready() {
+      try {
+        const res = await health.check({ service: "" }, { timeoutMs: HEALTH_TIMEOUT_MS });
+        return res.status === HealthCheckResponse_ServingStatus.SERVING;
+      } catch {
+        return false;
+      }
+    },
+    openapi: () => (openapi ??= openApiDocument(ROUTES)),
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://gateway.invalid");
+    const candidates = compiled.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
+    const allowed = [...new Set(candidates.map((x) => x.c.route.method))];
+    if (req.method === "OPTIONS") return answerPreflight(req, res, corsOrigins, allowed);
+    applyCors(req, res, corsOrigins);
+    if (candidates.length === 0) throw new HttpError(404, "not_found", "no such route");
+    const hit = candidates.find((x) => x.c.route.method === req.method);
+    if (!hit) throw new HttpError(405, "unimplemented", `method not allowed; use ${allowed.join(", ")}`, undefined, { allow: allowed.join(", ") });
+    const { route, params: names } = hit.c;
+    const params: Record<string, string> = {};
+    names.forEach((name, i) => {
+      try {
+        params[name] = decodeURIComponent(hit.m![i + 1]!);
+      } catch {
+        throw new HttpError(400, "invalid_argument", `${name}: malformed`, name);
+      }
+    });
+
+    const rpcHeaders: Record<string, string> = {
+      "x-forwarded-for": clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], trusted),
+      "user-agent": (req.headers["user-agent"] ?? "").slice(0, USER_AGENT_MAX),
+      "x-request-id": requestId,
+    };
+    let refreshToken = "";
+    if (route.auth === "bearer") {
+      const { caller, token } = await guard.check(req.headers.authorization);
+      log.setBindings({ userId: caller.userId, sessionId: caller.sessionId });
+      rpcHeaders.authorization = `Bearer ${token}`;
+    } else if (route.auth === "refresh") {
+      const m = REFRESH_HEADER.exec(req.headers.authorization?.trim() ?? "");
+      if (!m) throw new HttpError(401, "unauthenticated", "a refresh token is required: Authorization: Refresh <refreshToken>");
+      refreshToken = m[1]!;
+    }
+
+    let body: unknown = {};
+    let file: Uint8Array = new Uint8Array();
+    if (route.body) {
+      const parsed = route.body.safeParse(await readJson(req, JSON_BODY_MAX_BYTES));
+      if (!parsed.success) throw invalid(parsed.error);
+      body = parsed.data;
+    } else if (route.multipart) {
+      file = await readUpload(req, route.multipart.field);
+    } else {
+      await readBody(req, JSON_BODY_MAX_BYTES); // ignored (e.g. /auth/refresh: identity comes only from the header)
+    }
+    let query: unknown = {};
+    if (route.query) {
+      const parsed = route.query.safeParse(Object.fromEntries(url.searchParams));
+      if (!parsed.success) throw invalid(parsed.error);
+      query = parsed.data;
+    }
+
+    const result = await route.handle({ params, body, query, refreshToken, file, clients, gateway, rpcHeaders });
+    res.setHeader("cache-control", route.cacheControl ?? "no-store");
+    if (result.body === undefined) {
+      res.writeHead(result.status);
+      res.end();
+    } else {
+      sendJson(res, result.status, result.body);
+    }
+  }
+
+  const server = http.createServer({ headersTimeout: 20_000, requestTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    const started = performance.now();
+    const incoming = req.headers["x-request-id"];
+    const requestId = typeof incoming === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    const log = logger.child({ requestId });
+    res.setHeader("x-request-id", requestId);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    res.once("finish", () =>
+      log.info({ method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"),
+    );
+    handle(req, res, requestId, log).catch((err: unknown) => {
+      const httpErr = toHttpError(err);
+      if (httpErr.status >= 500 && httpErr.status !== 503) log.error({ err }, "request failed");
+      else if (httpErr.status === 503) log.warn({ err: String(err) }, "upstream unavailable");
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // An unread request body (refused early) would otherwise be drained on a keep-alive connection.
+      if (!req.complete) res.shouldKeepAlive = false;
+      sendError(res, httpErr);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
+    jwks,
+    guard,
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutSeconds * 1000);
+      await closed;
+      clearTimeout(timer);
+      sessionManager.abort();
+    },
+  };
+}
+
+/** Reads a multipart/form-data body with exactly one file in `field`; bounded. */
+async function readUpload(req: IncomingMessage, field: string): Promise<Uint8Array> {
+  const type = req.headers["content-type"];
+  if (typeof type !== "string" || !/^multipart\/form-data\s*;/i.test(type))
+    throw new HttpError(415, "invalid_argument", `Content-Type must be multipart/form-data with one file field "${field}"`);
+  const raw = await readBody(req, MULTIPART_BODY_MAX_BYTES);
+  let form: FormData;
+  try {
+    form = await new Request("http://gateway.invalid/", { method: "POST", headers: { "content-type": type }, body: raw }).formData();
+  } catch {
+    throw new HttpError(400, "invalid_argument", "body is not valid multipart/form-data");
+  }
+  const entries = form.getAll(field);
+  const entry = entries[0];
+  if (entries.length !== 1 || entry === undefined || typeof entry === "string")
+    throw new HttpError(400, "invalid_argument", `${field}: exactly one file is required in the form field "${field}"`, field);
+  if (entry.size > IMAGE_MAX_BYTES) {
+    const e = tooLarge(IMAGE_MAX_BYTES);
+    throw new HttpError(413, e.code, `${field}: must be at most 2 MiB`, field);
+  }
+  return new Uint8Array(await entry.arrayBuffer());
+}
