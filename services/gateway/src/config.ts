@@ -13,6 +13,9 @@ const commaList = z
   .default("")
   .transform((s) => s.split(",").map((v) => v.trim()).filter(Boolean));
 
+/** The auth service's development default; production refuses it on both sides. */
+const DEVELOPMENT_SERVICE_CREDENTIAL = "development-service-credential-do-not-use-in-production";
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
@@ -26,6 +29,7 @@ const schema = z.object({
   GATEWAY_TRUSTED_PROXIES: commaList.pipe(
     z.array(z.string().refine(isAddressOrCidr, "must be an IP address or CIDR (e.g. 10.0.0.1 or 10.0.0.0/8)")),
   ),
+  TESSERA_SERVICE_CREDENTIAL: z.string().min(32).default(DEVELOPMENT_SERVICE_CREDENTIAL),
   GATEWAY_SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).max(300).default(15),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -43,6 +47,8 @@ export interface GatewayConfig {
   corsOrigins: string[];
   /** Peers whose X-Forwarded-For is believed (IPs or CIDRs). */
   trustedProxies: string[];
+  /** Sent to the auth service so it believes the client IP the gateway forwards. */
+  serviceCredential: string;
   shutdownTimeoutSeconds: number;
   logLevel: string;
 }
@@ -63,6 +69,8 @@ export function loadGatewayConfig(rawEnv: NodeJS.ProcessEnv = process.env): Gate
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   if (parsed.success && parsed.data.NODE_ENV === "production" && !parsed.data.TESSERA_ISSUER.startsWith("https://"))
     problems.push("TESSERA_ISSUER: must be an https URL in production");
+  if (parsed.success && parsed.data.NODE_ENV === "production" && parsed.data.TESSERA_SERVICE_CREDENTIAL === DEVELOPMENT_SERVICE_CREDENTIAL)
+    problems.push("TESSERA_SERVICE_CREDENTIAL: the development credential is refused in production");
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -74,6 +82,7 @@ export function loadGatewayConfig(rawEnv: NodeJS.ProcessEnv = process.env): Gate
     audience: e.TESSERA_AUDIENCE,
     corsOrigins: e.GATEWAY_CORS_ORIGINS.map((o) => new URL(o).origin),
     trustedProxies: e.GATEWAY_TRUSTED_PROXIES,
+    serviceCredential: e.TESSERA_SERVICE_CREDENTIAL,
     shutdownTimeoutSeconds: e.GATEWAY_SHUTDOWN_TIMEOUT,
     logLevel: e.LOG_LEVEL,
   };

@@ -125,6 +125,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
       "x-forwarded-for": clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], trusted),
       "user-agent": (req.headers["user-agent"] ?? "").slice(0, USER_AGENT_MAX),
       "x-request-id": requestId,
+      // Lets the auth service believe x-forwarded-for (it ignores it from anyone else).
+      "tessera-service-credential": config.serviceCredential,
     };
     let refreshToken = "";
     if (route.auth === "bearer") {

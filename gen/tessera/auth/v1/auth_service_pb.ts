@@ -416,7 +416,10 @@ export const GetJwksResponseSchema: GenMessage<GetJwksResponse> = /*@__PURE__*/
  *   response header/trailer (seconds).
  * - UNAVAILABLE: the database is unreachable. Nothing was changed; safe to retry with backoff.
  *
- * The client's User-Agent and IP address are recorded on sessions (device list).
+ * The client's User-Agent and IP address are recorded on sessions (device list). The IP is the
+ * connection's peer; a caller presenting the service credential (header
+ * `tessera-service-credential`, e.g. the REST gateway) may relay the real client's address as a
+ * single IP in `x-forwarded-for`.
  *
  * @generated from service tessera.auth.v1.AuthService
  */

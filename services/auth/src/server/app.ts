@@ -11,6 +11,7 @@ import { httpFallback, type HttpRoute } from "./http-routes.js";
 import { observe, requestIdFor } from "./interceptors.js";
 import { createDualProtocolServer } from "./listener.js";
 import { contextValuesFor } from "./request-context.js";
+import { serviceCredentialCheck } from "../adapter/service-credential.js";
 import { routes } from "./routes.js";
 
 /** Largest accepted request message; larger ones get RESOURCE_EXHAUSTED. */
@@ -58,7 +59,7 @@ export async function startApp(config: Config, databaseUrl: string, logger: Logg
   setMaxListeners(0, shutdown.signal);
   const rpc = connectNodeAdapter({
     ...c.routerOptions,
-    contextValues: contextValuesFor,
+    contextValues: contextValuesFor(serviceCredentialCheck(config.serviceCredential)),
     shutdownSignal: shutdown.signal,
     fallback: httpFallback(c.httpRoutes, logger),
   });
