@@ -2,6 +2,7 @@
  * The REST gateway against a real auth service and PostgreSQL: every route's success path and
  * the error mapping, through fetch.
  */
+import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setRole } from "../../auth/src/admin/roles.js";
 import { startTestServer, type TestServer } from "../../auth/test/harness.js";
@@ -257,6 +258,9 @@ describe("meta routes", () => {
     expect(r.status).toBe(200);
     const doc = r.body;
     expect(doc.openapi).toBe("3.1.0");
+    const validation = await new Validator().validate(doc);
+    expect(validation.errors ?? []).toEqual([]);
+    expect(validation.valid).toBe(true);
     for (const route of ROUTES) {
       const op = doc.paths[route.path]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.path}`).toBeDefined();
