@@ -109,3 +109,17 @@ export async function failure(call: Promise<unknown>): Promise<{ code: Code; rea
   const [detail] = err.findDetails(ErrorDetailSchema);
   return { code: err.code, reason: detail?.reason, field: detail?.field, message: err.rawMessage };
 }
+
+/** The token in the newest link to `${webUrl}/<page>?token=…` delivered to `to`. */
+export async function mailedLinkToken(components: Components, to: string, page: "verify-email" | "reset-password"): Promise<string> {
+  const mail = (await deliveredMail(components, to)).filter((m) => m.text.includes(`/${page}?`)).at(-1);
+  expect(mail, `a ${page} mail to ${to}`).toBeDefined();
+  const match = new RegExp(`/${page}\\?token=([A-Za-z0-9_-]{43})\\b`).exec(mail!.text);
+  expect(match).not.toBeNull();
+  return match![1]!;
+}
+
+/** The credential header the Next.js server presents to AdapterService (test config). */
+export function serviceCredentialHeader(): Record<string, string> {
+  return { "tessera-service-credential": testConfig().serviceCredential };
+}

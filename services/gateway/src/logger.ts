@@ -1,30 +1,8 @@
-import { pino, type Logger } from "pino";
+import { createLogger as createServiceLogger, type Logger } from "../../shared/logger.js";
 
 export type { Logger };
 
-// The gateway never logs bodies or headers on purpose; these paths are blanked in case one slips in.
-const REDACT = [
-  "password",
-  "*.password",
-  "newPassword",
-  "*.newPassword",
-  "token",
-  "*.token",
-  "refreshToken",
-  "*.refreshToken",
-  "accessToken",
-  "*.accessToken",
-  "authorization",
-  "*.authorization",
-  'headers["authorization"]',
-];
-
-/** Structured JSON logger (pino) writing to stdout; every request line carries its requestId. */
+/** The gateway's JSON logger (shared redaction rules in services/shared/logger.ts); every request line carries its requestId. */
 export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    base: { service: "tessera-gateway" },
-    redact: { paths: REDACT, censor: "[redacted]" },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  return createServiceLogger("tessera-gateway", level);
 }

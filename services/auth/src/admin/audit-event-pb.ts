@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { AuditEventSchema, AuditEventType as PbType, type AuditEvent } from "../../../../gen/tessera/user/v1/audit_event_pb.js";
 import type { AuditEventType } from "../audit/audit-event.js";
+import type { AuditEventRecord } from "./admin-directory.js";
 
 /** Stored name of every proto AuditEventType but UNSPECIFIED (the names match, without the prefix). */
 const STORED: Record<Exclude<PbType, PbType.UNSPECIFIED>, AuditEventType> = {
@@ -27,15 +28,7 @@ export function storedAuditType(type: PbType): AuditEventType | null | undefined
 }
 
 /** One stored audit row as a tessera.user.v1.AuditEvent (its `data` is not part of the contract). */
-export function auditEventToPb(row: {
-  id: string;
-  type: string;
-  userId: string | null;
-  sessionId: string | null;
-  ipAddress: string;
-  userAgent: string;
-  createdAt: Date;
-}): AuditEvent {
+export function auditEventToPb(row: AuditEventRecord): AuditEvent {
   return create(AuditEventSchema, {
     id: row.id,
     type: PB_BY_STORED.get(row.type) ?? PbType.UNSPECIFIED,

@@ -21,7 +21,18 @@ export interface AccessTokenOptions {
 
 /** Signs and verifies access tokens with the key ring's active key. */
 export class AccessTokens {
+  // createLocalJWKSet imports each key once and caches it; rebuilding it on every verification
+  // (every authenticated RPC) would re-import the keys each time. Rebuilt when the kids change.
+  private cached: { kids: string; jwks: ReturnType<typeof createLocalJWKSet> } | undefined;
+
   constructor(private readonly keys: KeyRing, private readonly opts: AccessTokenOptions) {}
+
+  private async keySet(): Promise<ReturnType<typeof createLocalJWKSet>> {
+    const published = await this.keys.publicJwks();
+    const kids = published.map((k) => k.kid).join(",");
+    if (this.cached?.kids !== kids) this.cached = { kids, jwks: createLocalJWKSet({ keys: published }) };
+    return this.cached.jwks;
+  }
 
   /** Signs a token for a user's session. */
   async sign(userId: string, sessionId: string): Promise<{ token: string; expiresAt: Date }> {
@@ -45,7 +56,7 @@ export class AccessTokens {
    * null for any token that fails, never throwing on attacker-controlled input.
    */
   async verify(token: string): Promise<AccessTokenClaims | null> {
-    const jwks = createLocalJWKSet({ keys: await this.keys.publicJwks() });
+    const jwks = await this.keySet();
     try {
       const { payload } = await jwtVerify(token, jwks, {
         algorithms: [ACCESS_TOKEN_ALG],

@@ -12,14 +12,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AdapterAccountSchema, type AdapterAccount } from "../../../../gen/tessera/adapter/v1/adapter_account_pb.js";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import type { AdapterUser } from "../../../../gen/tessera/adapter/v1/adapter_user_pb.js";
-import { failure, startTestServer, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { failure, startTestServer, serviceCredentialHeader, uniqueEmail, type TestServer } from "../harness.js";
 
 let server: TestServer;
 let adapter: Client<typeof AdapterService>;
 let db: pg.Client;
 beforeAll(async () => {
   server = await startTestServer();
-  adapter = server.connect(AdapterService, { "tessera-service-credential": testConfig().serviceCredential });
+  adapter = server.connect(AdapterService, serviceCredentialHeader());
   db = new pg.Client({ connectionString: inject("databaseUrl") });
   await db.connect();
 });

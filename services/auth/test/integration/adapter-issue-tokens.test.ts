@@ -9,14 +9,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
-import { GOOD_PASSWORD, failure, startTestServer, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { GOOD_PASSWORD, failure, startTestServer, serviceCredentialHeader, testConfig, uniqueEmail, type TestServer } from "../harness.js";
 
 let server: TestServer;
 let adapter: Client<typeof AdapterService>;
 let db: pg.Client;
 beforeAll(async () => {
   server = await startTestServer();
-  adapter = server.connect(AdapterService, { "tessera-service-credential": testConfig().serviceCredential });
+  adapter = server.connect(AdapterService, serviceCredentialHeader());
   db = new pg.Client({ connectionString: inject("databaseUrl") });
   await db.connect();
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, uniqueEmail, deliveredMail, failure } from "../harness.js";
+import { GOOD_PASSWORD, inProcess, uniqueEmail, deliveredMail, failure, mailedLinkToken } from "../harness.js";
 
 const WEB_URL = "https://web.tessera.test/app";
 
@@ -29,13 +29,8 @@ function mailbox(to: string) {
 }
 
 /** The token in the newest verification link mailed to `to`. */
-async function verificationToken(to: string): Promise<string> {
-  const mails = await mailbox(to);
-  const mail = mails.at(-1)!;
-  expect(mail).toBeDefined();
-  const match = /\/verify-email\?token=([A-Za-z0-9_-]{43})\b/.exec(mail.text);
-  expect(match).not.toBeNull();
-  return match![1]!;
+function verificationToken(to: string): Promise<string> {
+  return mailedLinkToken(components, to, "verify-email");
 }
 
 const INVALID = { code: Code.Unauthenticated, reason: "token.invalid", field: "" };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, uniqueEmail, deliveredMail, failure } from "../harness.js";
+import { GOOD_PASSWORD, inProcess, uniqueEmail, deliveredMail, failure, mailedLinkToken } from "../harness.js";
 
 const WEB_URL = "https://web.tessera.test";
 const NEW_PASSWORD = "a brand new passphrase for tessera";
@@ -30,12 +30,8 @@ function mailbox(to: string) {
 }
 
 /** The token in the newest reset link mailed to `to`. */
-async function resetToken(to: string): Promise<string> {
-  const mail = (await mailbox(to)).filter((m) => m.text.includes("/reset-password?")).at(-1);
-  expect(mail).toBeDefined();
-  const match = /\/reset-password\?token=([A-Za-z0-9_-]{43})\b/.exec(mail!.text);
-  expect(match).not.toBeNull();
-  return match![1]!;
+function resetToken(to: string): Promise<string> {
+  return mailedLinkToken(components, to, "reset-password");
 }
 
 const INVALID = { code: Code.Unauthenticated, reason: "token.invalid", field: "" };
