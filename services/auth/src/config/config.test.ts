@@ -45,6 +45,7 @@ describe("loadConfig", () => {
       shutdownTimeoutSeconds: 15,
       publicUrl: "http://127.0.0.1:50051",
       webUrl: "http://localhost:3000",
+      corsOrigins: ["http://localhost:3000"],
       smtpUrl: undefined,
       mailFrom: "Tessera <no-reply@tessera.localhost>",
       avatarDir: ".data/avatars",

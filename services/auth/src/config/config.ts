@@ -29,6 +29,16 @@ const schema = z.object({
   TESSERA_SHUTDOWN_TIMEOUT: seconds(15, 1, 300),
   TESSERA_PUBLIC_URL: z.url().default("http://127.0.0.1:50051"),
   TESSERA_WEB_URL: z.url().default("http://localhost:3000"),
+  TESSERA_CORS_ORIGINS: z
+    .string()
+    .transform((s) => s.split(",").map((v) => v.trim()).filter(Boolean))
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        const problem = originProblem(entry);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }
+    })
+    .optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default("Tessera <no-reply@tessera.localhost>"),
   TESSERA_AVATAR_DIR: z.string().min(1).optional(),
@@ -56,6 +66,11 @@ export interface Config {
   publicUrl: string;
   /** Base URL of the web app; links in mail point there, never at a request's Host. */
   webUrl: string;
+  /**
+   * Exact origins (scheme://host[:port]) whose browser scripts may call this service (CORS);
+   * empty means no cross-origin access. See corsOriginsDefault for the default.
+   */
+  corsOrigins: string[];
   /** SMTP server for outgoing mail; undefined means the development mailbox (never in production). */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -109,6 +124,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutSeconds: e.TESSERA_SHUTDOWN_TIMEOUT,
     publicUrl: e.TESSERA_PUBLIC_URL.replace(/\/+$/, ""),
     webUrl: e.TESSERA_WEB_URL.replace(/\/+$/, ""),
+    corsOrigins: e.TESSERA_CORS_ORIGINS?.map((o) => new URL(o).origin) ?? corsOriginsDefault(e.NODE_ENV, e.TESSERA_WEB_URL, env.TESSERA_WEB_URL !== undefined),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     avatarDir: e.TESSERA_AVATAR_DIR ?? `${e.TESSERA_DATA_DIR}/avatars`,
@@ -116,8 +132,42 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/**
+ * TESSERA_CORS_ORIGINS when unset: the origin of TESSERA_WEB_URL (the browser app is the one
+ * cross-origin caller), so local development works with no configuration. In production only an
+ * explicitly set TESSERA_WEB_URL counts: its built-in default (http://localhost:3000) is never
+ * trusted there, and without it the list is empty (no cross-origin access).
+ */
+function corsOriginsDefault(nodeEnv: Config["env"], webUrl: string, webUrlSet: boolean): string[] {
+  if (nodeEnv === "production" && !webUrlSet) return [];
+  const url = new URL(webUrl);
+  // Never derive the opaque origin "null" (sandboxed frames, file: pages) from an odd scheme.
+  return url.protocol === "http:" || url.protocol === "https:" ? [url.origin] : [];
+}
+
+/**
+ * Why `entry` is not an exact browser origin, or undefined if it is one. The rule is the
+ * gateway's (GATEWAY_CORS_ORIGINS): an http(s) URL that is its own origin, a trailing slash
+ * allowed; no wildcard, path, query, fragment or user info. Origins are not secret, so the
+ * message quotes the entry.
+ */
+function originProblem(entry: string): string | undefined {
+  const quoted = JSON.stringify(entry);
+  if (entry.includes("*")) return `${quoted}: wildcards are not allowed; list each exact origin (e.g. https://app.example.com)`;
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return `${quoted} is not a URL; expected an origin such as https://app.example.com`;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return `${quoted}: an origin must be http or https`;
+  if (url.origin !== entry.replace(/\/+$/, ""))
+    return `${quoted} is not an origin: expected scheme://host[:port] only, as a browser sends it (did you mean ${url.origin}?)`;
+  return undefined;
+}
+
 /** Each variable parsed on its own; the ones that fail are left out. */
-function parseEach(env: NodeJS.ProcessEnv): Partial<z.infer<typeof schema>> {
+function parseEach(env: Record<string, string | undefined>): Partial<z.infer<typeof schema>> {
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(schema.shape)) {
     const r = field.safeParse(env[key]);

@@ -6,6 +6,7 @@ import type { Logger } from "../config/logger.js";
 import { createPrisma, type PrismaClient } from "../db/client.js";
 import type { AccessTokens } from "../token/access-token.js";
 import type { KeyRing } from "../token/key-ring.js";
+import { corsHandler } from "./cors.js";
 import { wire, type Deps } from "./deps.js";
 import { httpFallback, type HttpRoute } from "./http-routes.js";
 import { observe, requestIdFor } from "./interceptors.js";
@@ -63,14 +64,17 @@ export async function startApp(config: Config, databaseUrl: string, logger: Logg
     shutdownSignal: shutdown.signal,
     fallback: httpFallback(c.httpRoutes, logger),
   });
+  const cors = corsHandler(config.corsOrigins);
   // Every response carries x-request-id, also those Connect sends before any interceptor runs
   // (undecodable or oversized requests, unknown paths). Set here once, as a header for every
-  // protocol; the id is written back into the request so `observe` logs the same one.
+  // protocol; the id is written back into the request so `observe` logs the same one. CORS is
+  // decided here too, once for every path (RPCs and plain HTTP routes); it answers preflights.
   const handler: typeof rpc = (req, res) => {
     const incoming = req.headers["x-request-id"];
     const requestId = requestIdFor(typeof incoming === "string" ? incoming : undefined);
     req.headers["x-request-id"] = requestId;
     res.setHeader("x-request-id", requestId);
+    if (cors(req, res)) return;
     rpc(req, res);
   };
   const server = createDualProtocolServer(handler);
