@@ -1,8 +1,14 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // `server-only` throws outside a React Server build; tests import the web app's server
+    // modules directly, so they get an empty module instead.
+    alias: { "server-only": fileURLToPath(new URL("web/test/server-only-stub.ts", import.meta.url)) },
+  },
   test: {
-    include: ["services/**/*.test.ts"],
+    include: ["services/**/*.test.ts", "web/**/*.test.ts"],
     // Provides inject("databaseUrl"): a fresh migrated database (TEST_DATABASE_URL server or embedded PostgreSQL).
     globalSetup: ["services/auth/test/global-setup.ts"],
     testTimeout: 30_000,

@@ -1,0 +1,45 @@
+// Typed clients for the auth service, for this server only. Every call carries the service
+// credential (required by AdapterService; it also makes the auth service believe the browser's
+// address relayed in x-forwarded-for). The credential never leaves this module's process.
+import "server-only";
+import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { AdapterService } from "../../../gen/tessera/adapter/v1/adapter_service_pb.js";
+import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
+import { UserService } from "../../../gen/tessera/user/v1/user_service_pb.js";
+import { webConfig } from "./config.js";
+
+export const SERVICE_CREDENTIAL_HEADER = "tessera-service-credential";
+
+export interface TesseraClients {
+  auth: Client<typeof AuthService>;
+  user: Client<typeof UserService>;
+  adapter: Client<typeof AdapterService>;
+}
+
+export function createTesseraClients(opts: { baseUrl: string; serviceCredential: string }): TesseraClients {
+  const credential: Interceptor = (next) => (req) => {
+    req.header.set(SERVICE_CREDENTIAL_HEADER, opts.serviceCredential);
+    return next(req);
+  };
+  const transport = createConnectTransport({
+    baseUrl: opts.baseUrl,
+    httpVersion: "1.1",
+    interceptors: [credential],
+  });
+  return {
+    auth: createClient(AuthService, transport),
+    user: createClient(UserService, transport),
+    adapter: createClient(AdapterService, transport),
+  };
+}
+
+let clients: TesseraClients | undefined;
+/** The process's clients, built on first use from webConfig(). */
+export function tessera(): TesseraClients {
+  if (!clients) {
+    const cfg = webConfig();
+    clients = createTesseraClients({ baseUrl: cfg.authUrl, serviceCredential: cfg.serviceCredential });
+  }
+  return clients;
+}
