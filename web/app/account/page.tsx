@@ -1,0 +1,77 @@
+import type { Metadata } from "next";
+import { ActionForm } from "../../components/action-form";
+import { webConfig } from "../../lib/server/config";
+import { tessera } from "../../lib/server/rpc";
+import { asUser, orSignIn, requireSession } from "../../lib/server/session";
+import { resendVerification, signOutEverywhere, updateProfile, uploadAvatar } from "../actions";
+import { SessionsList } from "./sessions-list";
+import { SignOutButtons } from "./sign-out-buttons";
+
+export const metadata: Metadata = { title: "Your account" };
+
+export default async function AccountPage() {
+  const session = await requireSession("/account");
+  const { user } = await orSignIn(tessera().user.getMe({}, asUser(session)));
+  const me = user!;
+  const p = me.profile;
+  return (
+    <>
+      <h1>Your account</h1>
+      <section aria-labelledby="identity-heading" className="row">
+        {me.image ? <img src={me.image} alt="Your profile picture" className="avatar" width={64} height={64} /> : null}
+        <div>
+          <h2 id="identity-heading">{me.name || me.email}</h2>
+          <p>
+            {me.email}{" "}
+            {me.emailVerifiedTime ? <span className="badge ok">verified</span> : <span className="badge warn">not verified</span>}
+          </p>
+        </div>
+      </section>
+      {me.emailVerifiedTime ? null : (
+        <section aria-label="Verify your email" className="alert info">
+          <p>Your email is not verified yet. Open the link we mailed you, or ask for a new one.</p>
+          <ActionForm action={resendVerification} submit="Send the verification link again" label="Send the verification link again" />
+        </section>
+      )}
+
+      <section aria-labelledby="profile-heading">
+        <h2 id="profile-heading">Profile</h2>
+        <ActionForm action={updateProfile} submit="Save profile" pendingLabel="Saving…" label="Profile">
+          <label>
+            Name
+            <input name="name" defaultValue={me.name} autoComplete="name" maxLength={100} />
+          </label>
+          <label>
+            Company
+            <input name="companyName" defaultValue={p?.companyName ?? ""} autoComplete="organization" />
+          </label>
+          <label>
+            Website
+            <input name="website" type="url" defaultValue={p?.website ?? ""} placeholder="https://example.com" />
+          </label>
+          <label>
+            Country
+            <input name="country" defaultValue={p?.country ?? ""} autoComplete="country-name" />
+          </label>
+          <label>
+            About
+            <textarea name="about" defaultValue={p?.about ?? ""} rows={3} />
+          </label>
+        </ActionForm>
+      </section>
+
+      <section aria-labelledby="avatar-heading">
+        <h2 id="avatar-heading">Profile picture</h2>
+        <ActionForm action={uploadAvatar} submit="Upload picture" pendingLabel="Uploading…" label="Profile picture">
+          <label>
+            Image (PNG, JPEG, WebP or GIF, up to 2 MB)
+            <input name="avatar" type="file" accept="image/png,image/jpeg,image/webp,image/gif" required />
+          </label>
+        </ActionForm>
+      </section>
+
+      <SessionsList authUrl={webConfig().publicAuthUrl} />
+      <SignOutButtons signOutEverywhere={signOutEverywhere} />
+    </>
+  );
+}

@@ -1,0 +1,99 @@
+"use server";
+// Server actions behind the forms. Each returns a message for the page; none leaks whether an
+// email has an account (the auth service answers reset requests the same either way).
+import { redirect } from "next/navigation";
+import { headers } from "next/headers";
+import { create } from "@bufbuild/protobuf";
+import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
+import type { ActionState } from "../components/action-form";
+import { relayHeaders } from "../lib/server/client-info";
+import { isUnauthenticated, userMessage } from "../lib/server/errors";
+import { tessera } from "../lib/server/rpc";
+import { asUser, orSignIn, requireSession } from "../lib/server/session";
+
+const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
+
+export async function requestPasswordReset(_: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    await tessera().auth.requestPasswordReset({ email: text(form, "email") }, { headers: relayHeaders(await headers()) });
+  } catch (err) {
+    return { error: userMessage(err) };
+  }
+  return { ok: "If an account uses this email, we have sent it a link to reset the password. The link works once and expires soon." };
+}
+
+export async function resetPassword(_: ActionState, form: FormData): Promise<ActionState> {
+  const newPassword = String(form.get("password") ?? "");
+  if (newPassword !== String(form.get("confirm") ?? "")) return { error: "The two passwords differ." };
+  try {
+    await tessera().auth.resetPassword({ token: text(form, "token"), newPassword }, { headers: relayHeaders(await headers()) });
+  } catch (err) {
+    return { error: userMessage(err) };
+  }
+  redirect("/signin?reset=1");
+}
+
+export async function verifyEmail(_: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    await tessera().auth.verifyEmail({ token: text(form, "token") }, { headers: relayHeaders(await headers()) });
+  } catch (err) {
+    return { error: userMessage(err) };
+  }
+  return { ok: "Your email is verified. Thank you!" };
+}
+
+export async function resendVerification(_: ActionState): Promise<ActionState> {
+  const session = await requireSession("/account");
+  try {
+    await orSignIn(tessera().auth.requestEmailVerification({}, asUser(session)));
+  } catch (err) {
+    return { error: userMessage(err) };
+  }
+  return { ok: "We sent you a new verification link." };
+}
+
+const PROFILE_FIELDS = ["companyName", "website", "country", "about"] as const;
+
+export async function updateProfile(_: ActionState, form: FormData): Promise<ActionState> {
+  const session = await requireSession("/account");
+  const profile = Object.fromEntries(PROFILE_FIELDS.map((f) => [f, text(form, f)]));
+  try {
+    await orSignIn(
+      tessera().user.updateProfile(
+        {
+          name: text(form, "name"),
+          profile,
+          updateMask: create(FieldMaskSchema, { paths: ["name", "profile.company_name", "profile.website", "profile.country", "profile.about"] }),
+        },
+        asUser(session),
+      ),
+    );
+  } catch (err) {
+    return { error: userMessage(err) };
+  }
+  return { ok: "Profile saved." };
+}
+
+export async function uploadAvatar(_: ActionState, form: FormData): Promise<ActionState> {
+  const session = await requireSession("/account");
+  const file = form.get("avatar");
+  if (!(file instanceof File) || file.size === 0) return { error: "Choose an image file first." };
+  try {
+    await orSignIn(tessera().user.uploadAvatar({ image: new Uint8Array(await file.arrayBuffer()) }, asUser(session)));
+  } catch (err) {
+    return { error: userMessage(err) };
+  }
+  return { ok: "Picture updated." };
+}
+
+/** Ends every session of the user, this one included; the page then clears its cookie. */
+export async function signOutEverywhere(): Promise<ActionState> {
+  const session = await requireSession("/account");
+  try {
+    await tessera().user.revokeAllSessions({ keepCurrent: false }, asUser(session));
+  } catch (err) {
+    // Already ended elsewhere: the outcome the user asked for.
+    if (!isUnauthenticated(err)) return { error: userMessage(err) };
+  }
+  return { ok: "Signed out everywhere." };
+}

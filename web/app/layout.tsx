@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { webConfig } from "../lib/server/config";
+import { currentSession } from "../lib/server/session";
+import "./globals.css";
+
+// Every page depends on the visitor's session and on runtime configuration (secrets are read
+// when serving, never at build time).
+export const dynamic = "force-dynamic";
+
+export const metadata: Metadata = { title: { default: "Tessera", template: "%s · Tessera" } };
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const session = await currentSession();
+  const dev = !webConfig().production;
+  return (
+    <html lang="en">
+      <body>
+        <a href="#main" className="visually-hidden">
+          Skip to content
+        </a>
+        <header className="site-header row">
+          <Link href="/" className="brand">
+            Tessera
+          </Link>
+          <nav aria-label="Main" className="row">
+            {session ? <Link href="/account">Account</Link> : <Link href="/signin">Sign in</Link>}
+            {session ? null : <Link href="/signup">Create account</Link>}
+            {dev ? <Link href="/dev/mailbox">Mailbox</Link> : null}
+          </nav>
+        </header>
+        <main id="main">{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,173 @@
+// next-auth v4 configuration: JWT sessions whose encrypted cookie carries the Tessera tokens.
+// Credentials sign-in calls AuthService.Login/Register; OAuth sign-in goes through the adapter
+// (AdapterService) and then AdapterService.IssueTokens.
+import "server-only";
+import type { NextAuthOptions, Profile } from "next-auth";
+import type { OAuthConfig } from "next-auth/providers/oauth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import GoogleProvider from "next-auth/providers/google";
+import { headers } from "next/headers";
+import { TesseraAdapter } from "./adapter";
+import { webConfig } from "./config";
+import { relayHeaders, clientInfo } from "./client-info";
+import { userMessage } from "./errors";
+import { refreshIfNeeded } from "./refresh";
+import { tessera } from "./rpc";
+import { backendTokens } from "./tokens";
+
+/** Session cookie lifetime; the Tessera session's own expiry ends it sooner when refresh fails. */
+export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
+/** Why an OAuth sign-in was refused (shown on /signin?error=…). */
+export const LINK_REFUSED = "LinkRefused";
+
+interface OidcProfile extends Profile {
+  sub: string;
+  email?: string;
+  email_verified?: boolean;
+  name?: string;
+  picture?: string;
+}
+
+function oidcProvider(o: NonNullable<ReturnType<typeof webConfig>["oidc"]>): OAuthConfig<OidcProfile> {
+  return {
+    id: "oidc",
+    name: o.name,
+    type: "oauth",
+    wellKnown: `${o.issuer}/.well-known/openid-configuration`,
+    authorization: { params: { scope: "openid email profile" } },
+    idToken: true,
+    checks: ["pkce", "state", "nonce"],
+    clientId: o.clientId,
+    clientSecret: o.clientSecret,
+    // Linking is decided in callbacks.signIn (both sides must have verified the email).
+    allowDangerousEmailAccountLinking: true,
+    profile: normalizedProfile,
+  };
+}
+
+/** The user next-auth creates from an OpenID profile; `providerEmailVerified` feeds events.signIn. */
+function normalizedProfile(p: OidcProfile) {
+  return { id: p.sub, name: p.name ?? null, email: p.email ?? null, image: p.picture ?? null, providerEmailVerified: p.email_verified === true };
+}
+
+function providers() {
+  const cfg = webConfig();
+  const list: NextAuthOptions["providers"] = [
+    CredentialsProvider({
+      id: "credentials",
+      name: "Email and password",
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+        name: { label: "Name", type: "text" },
+        mode: { label: "Mode", type: "text" },
+      },
+      // Sign-up goes through here too, so a new account is signed in with the one session
+      // Register opened. A thrown message reaches the form as `error`.
+      async authorize(credentials, req) {
+        const email = credentials?.email ?? "";
+        const password = credentials?.password ?? "";
+        const relay = { headers: relayHeaders(req.headers ?? {}) };
+        try {
+          const res =
+            credentials?.mode === "register"
+              ? await tessera().auth.register({ email, password, name: credentials?.name ?? "" }, relay)
+              : await tessera().auth.login({ email, password }, relay);
+          const u = res.user!;
+          return { id: u.id, email: u.email, name: u.name || null, image: u.image || null, tessera: backendTokens(res.tokens) };
+        } catch (err) {
+          throw new Error(userMessage(err));
+        }
+      },
+    }),
+  ];
+  if (cfg.google) {
+    list.push(
+      GoogleProvider({
+        clientId: cfg.google.clientId,
+        clientSecret: cfg.google.clientSecret,
+        allowDangerousEmailAccountLinking: true, // decided in callbacks.signIn
+        profile: normalizedProfile,
+      }),
+    );
+  }
+  if (cfg.oidc) list.push(oidcProvider(cfg.oidc));
+  return list;
+}
+
+let options: NextAuthOptions | undefined;
+
+export function authOptions(): NextAuthOptions {
+  if (options) return options;
+  const cfg = webConfig();
+  const adapter = TesseraAdapter(tessera().adapter);
+  options = {
+    secret: cfg.nextAuthSecret,
+    adapter,
+    providers: providers(),
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: "/signin", error: "/signin" },
+    callbacks: {
+      // OAuth may link to an existing account only when the provider and Tessera have both
+      // verified the address; otherwise anyone who controls an unverified provider account
+      // with someone's email would take their Tessera account over.
+      async signIn({ account, profile }) {
+        if (!account || account.type !== "oauth") return true;
+        const linked = await adapter.getUserByAccount!({ provider: account.provider, providerAccountId: account.providerAccountId });
+        if (linked) return true;
+        const email = profile?.email;
+        if (!email) return `/signin?error=${LINK_REFUSED}`;
+        const existing = await adapter.getUserByEmail!(email);
+        if (!existing) return true;
+        const providerVerified = (profile as OidcProfile).email_verified === true;
+        return providerVerified && existing.emailVerified ? true : `/signin?error=${LINK_REFUSED}`;
+      },
+      async jwt({ token, user, account }) {
+        if (user && account) {
+          // Just signed in: Credentials brought its tokens; OAuth gets a Tessera session now.
+          const tokens =
+            user.tessera ??
+            backendTokens(
+              (
+                await tessera().adapter.issueTokens({
+                  userId: user.id,
+                  clientUserAgent: clientInfo(await headers()).userAgent,
+                  clientIpAddress: clientInfo(await headers()).ipAddress,
+                })
+              ).tokens,
+            );
+          return { sub: user.id, name: user.name, email: user.email, picture: user.image, ...tokens };
+        }
+        // Throws SessionEndedError when the session is over: next-auth then clears the cookie.
+        return refreshIfNeeded(token, await headers());
+      },
+      session({ session, token }) {
+        return {
+          expires: session.expires,
+          user: { id: token.sub!, name: token.name ?? null, email: token.email ?? null, image: token.picture ?? null },
+          accessToken: token.accessToken,
+          accessExpires: token.accessExpires,
+          sessionId: token.sessionId,
+        };
+      },
+    },
+    events: {
+      // An email the provider verified is verified in Tessera too (createUser never assumes it).
+      async signIn({ user, account, profile, isNewUser }) {
+        // `profile` here is normalizedProfile's output, not the provider's raw claims.
+        if (isNewUser && account?.type === "oauth" && (profile as { providerEmailVerified?: boolean } | undefined)?.providerEmailVerified) {
+          await adapter.updateUser!({ id: user.id, emailVerified: new Date() });
+        }
+      },
+      // Signing out ends the Tessera session too, not just the cookie.
+      async signOut({ token }) {
+        if (!token?.refreshToken) return;
+        await tessera()
+          .auth.logout({ refreshToken: token.refreshToken })
+          .catch((err: unknown) => console.error("tessera web: logout at the auth service failed", err));
+      },
+    },
+  };
+  return options;
+}

@@ -1,0 +1,37 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { NextConfig } from "next";
+
+// The repository root: the app imports the generated clients from ../gen and shares the
+// root package.json and node_modules.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "same-origin" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+];
+
+const config: NextConfig = {
+  // The browser tests build into their own folder so they never clobber a developer's build.
+  distDir: process.env.TESSERA_WEB_DIST_DIR || ".next",
+  // Built with webpack (`next build --webpack`): the generated clients in gen/ import
+  // TypeScript files by their .js names (NodeNext ESM), which Turbopack cannot resolve yet
+  // (vercel/next.js#82945).
+  webpack(webpackConfig: { resolve: { extensionAlias?: Record<string, string[]> } }) {
+    webpackConfig.resolve.extensionAlias = { ".js": [".ts", ".tsx", ".js"] };
+    return webpackConfig;
+  },
+  outputFileTracingRoot: root,
+  poweredByHeader: false,
+  // `npm run typecheck` checks web/ with the repository's TypeScript (tsc -p web).
+  typescript: { ignoreBuildErrors: true },
+  // Avatar uploads go through a server action (the auth service accepts up to 2 MB).
+  experimental: { serverActions: { bodySizeLimit: "3mb" } },
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
+};
+
+export default config;
