@@ -64,8 +64,8 @@ export default async function AccountPage() {
         <h2 id="avatar-heading">Profile picture</h2>
         <ActionForm action={uploadAvatar} submit="Upload picture" pendingLabel="Uploading…" label="Profile picture">
           <label>
-            Image (PNG, JPEG, WebP or GIF, up to 2 MB)
-            <input name="avatar" type="file" accept="image/png,image/jpeg,image/webp,image/gif" required />
+            Image (PNG, JPEG or WebP, up to 2 MB)
+            <input name="avatar" type="file" accept="image/png,image/jpeg,image/webp" required />
           </label>
         </ActionForm>
       </section>

@@ -1,0 +1,289 @@
+// End to end in headless Chromium: a person signs up, verifies through the mailbox page,
+// signs out and in, edits their profile and picture, revokes a session from another browser,
+// resets a forgotten password, and signs in through a real (local) OpenID provider.
+import { randomBytes } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AdapterService } from "../../../gen/tessera/adapter/v1/adapter_service_pb.js";
+import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
+import { GOOD_PASSWORD, startTestServer, uniqueEmail, type TestServer } from "../../../services/auth/test/harness.js";
+import {
+  browserSkipReason,
+  buildWeb,
+  DIST_DIR,
+  freePort,
+  launchChromium,
+  startOpenIdProvider,
+  startWeb,
+  WEB_DIR,
+  type OpenIdProvider,
+  type WebServer,
+} from "./stack.js";
+
+if (browserSkipReason) console.warn(`[skipped] web browser tests: ${browserSkipReason}`);
+
+const PNG_1X1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+// Secrets as a real deployment would have them: the build sees them too.
+const SERVICE_CREDENTIAL = `svc-${randomBytes(24).toString("hex")}`;
+const NEXTAUTH_SECRET = `nas-${randomBytes(24).toString("hex")}`;
+
+let auth: TestServer;
+let idp: OpenIdProvider;
+let web: WebServer;
+let browser: Browser;
+
+describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ""}`, () => {
+  beforeAll(async () => {
+    const [authPort, webPort, idpPort] = [await freePort(), await freePort(), await freePort()];
+    const webUrl = `http://localhost:${webPort}`;
+    const secrets = { TESSERA_SERVICE_CREDENTIAL: SERVICE_CREDENTIAL, NEXTAUTH_SECRET };
+    const [server, provider] = await Promise.all([
+      startTestServer({ TESSERA_AUTH_PORT: String(authPort), TESSERA_PUBLIC_URL: `http://127.0.0.1:${authPort}`, TESSERA_WEB_URL: webUrl, ...secrets }),
+      startOpenIdProvider(idpPort, `${webUrl}/api/auth/callback/oidc`),
+      buildWeb(secrets),
+    ]);
+    auth = server;
+    idp = provider;
+    web = await startWeb(webPort, {
+      ...secrets,
+      TESSERA_APP_ENV: "development",
+      NEXTAUTH_URL: webUrl,
+      TESSERA_AUTH_URL: auth.baseUrl,
+      TESSERA_OIDC_ISSUER: idp.issuer,
+      TESSERA_OIDC_CLIENT_ID: idp.clientId,
+      TESSERA_OIDC_CLIENT_SECRET: idp.clientSecret,
+      TESSERA_OIDC_NAME: "Test IdP",
+    });
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+    await idp?.stop();
+    await auth?.stop();
+  });
+
+  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ baseURL: web.url });
+    return { context, page: await context.newPage() };
+  }
+
+  async function signIn(page: Page, email: string, password: string) {
+    await page.goto("/signin");
+    await page.getByLabel("Email", { exact: true }).fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  }
+
+  /** Opens the newest mail to `to` with `subject` in the mailbox page and follows its link. */
+  async function followMailedLink(page: Page, to: string, subject: RegExp) {
+    await page.goto(`/dev/mailbox?to=${encodeURIComponent(to)}`);
+    const mail = page.getByRole("article", { name: subject }).first();
+    await mail.getByRole("link").first().click();
+  }
+
+  describe("a person with a password", () => {
+    const email = uniqueEmail("web");
+    const newPassword = "a brand new passphrase 42";
+    let a: { context: BrowserContext; page: Page };
+
+    it("signs up and lands on the check-your-email page", async () => {
+      a = await newPage();
+      const { page } = a;
+      await page.goto("/signup");
+      await page.getByLabel("Name").fill("Ada");
+      await page.getByLabel("Email", { exact: true }).fill(email);
+      await page.getByLabel("Password", { exact: true }).fill(GOOD_PASSWORD);
+      await page.getByLabel("Confirm password").fill(GOOD_PASSWORD);
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.waitForURL("**/check-email");
+      await expect(page.getByText(email)).toBeDefined();
+      expect(await page.locator("main").innerText()).toContain(email);
+    });
+
+    it("verifies the email through the link in the development mailbox", async () => {
+      const { page } = a;
+      await followMailedLink(page, email, /confirm your email/i);
+      await page.waitForURL("**/verify-email?token=*");
+      await page.getByRole("button", { name: "Verify my email" }).click();
+      await expect.poll(() => page.locator("main").getByRole("status").innerText()).toContain("Your email is verified");
+      await page.goto("/account");
+      expect(await page.locator("main").innerText()).toMatch(/verified/);
+      expect(await page.locator(".badge").innerText()).toBe("verified");
+    });
+
+    it("never hands the browser the refresh token or a readable session cookie", async () => {
+      const { page, context } = a;
+      const session = (await (await page.request.get("/api/auth/session")).json()) as Record<string, unknown>;
+      expect(session.accessToken).toEqual(expect.any(String));
+      expect(JSON.stringify(session)).not.toMatch(/refresh/i);
+      const cookie = (await context.cookies()).find((c) => c.name === "next-auth.session-token");
+      expect(cookie?.httpOnly).toBe(true);
+      expect(await page.evaluate(() => document.cookie)).not.toContain("session-token");
+    });
+
+    it("signs out, then signs in again with the password", async () => {
+      const { page } = a;
+      await page.goto("/account");
+      await page.getByRole("region", { name: "Sign out" }).getByRole("button", { name: "Sign out", exact: true }).click();
+      await page.waitForURL("**/signin");
+      await page.goto("/account");
+      await page.waitForURL("**/signin?callbackUrl=*");
+      await signIn(page, email, "not the password at all");
+      await expect.poll(() => page.locator("main").getByRole("alert").innerText()).toContain("Wrong email or password");
+      await signIn(page, email, GOOD_PASSWORD);
+      await page.waitForURL("**/account");
+    });
+
+    it("updates the profile and the picture", async () => {
+      const { page } = a;
+      await page.getByLabel("Name").fill("Ada Lovelace");
+      await page.getByLabel("Company").fill("Analytical Engines");
+      await page.getByRole("button", { name: "Save profile" }).click();
+      await expect.poll(() => page.getByRole("form", { name: "Profile", exact: true }).getByRole("status").innerText()).toContain("Profile saved");
+      await page.getByLabel(/^Image/).setInputFiles({ name: "me.png", mimeType: "image/png", buffer: PNG_1X1 });
+      await page.getByRole("button", { name: "Upload picture" }).click();
+      await expect.poll(() => page.getByRole("form", { name: "Profile picture" }).getByRole("status").innerText()).toContain("Picture updated");
+      await page.reload();
+      expect(await page.getByRole("heading", { level: 2 }).first().innerText()).toBe("Ada Lovelace");
+      expect(await page.getByLabel("Company").inputValue()).toBe("Analytical Engines");
+      const img = page.getByRole("img", { name: "Your profile picture" });
+      expect(await img.getAttribute("src")).toContain(`${auth.baseUrl}/avatars/`);
+      await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1);
+    });
+
+    it("sees the session listed, and a second browser revokes it", async () => {
+      const { page } = a;
+      const rows = page.locator("tr[data-session-id]");
+      await expect.poll(() => rows.count()).toBe(1);
+      expect(await rows.first().getAttribute("data-current")).toBe("true");
+
+      const b = await newPage();
+      await signIn(b.page, email, GOOD_PASSWORD);
+      await b.page.waitForURL("**/account");
+      const other = b.page.locator('tr[data-current="false"]');
+      await expect.poll(() => other.count()).toBe(1);
+      await other.getByRole("button", { name: "Revoke" }).click();
+      await expect.poll(() => b.page.getByRole("region", { name: /where you are signed in/i }).getByRole("status").innerText()).toContain(
+        "Session revoked",
+      );
+      await expect.poll(() => b.page.locator("tr[data-session-id]").count()).toBe(1);
+
+      // The first browser is signed out at its next page.
+      await page.goto("/account");
+      await page.waitForURL("**/signin?error=SessionEnded");
+      expect(await page.locator("main").getByRole("alert").first().innerText()).toContain("Your session has ended");
+      await b.context.close();
+    });
+
+    it("resets a forgotten password from the mailed link", async () => {
+      const { page } = a;
+      await page.goto("/forgot-password");
+      await page.getByLabel("Email", { exact: true }).fill(email);
+      await page.getByRole("button", { name: "Send the reset link" }).click();
+      await expect.poll(() => page.locator("main").getByRole("status").innerText()).toContain("If an account uses this email");
+      await followMailedLink(page, email, /reset your/i);
+      await page.waitForURL("**/reset-password?token=*");
+      await page.getByLabel("New password", { exact: true }).fill(newPassword);
+      await page.getByLabel("Confirm new password").fill(newPassword);
+      await page.getByRole("button", { name: "Change password" }).click();
+      await page.waitForURL("**/signin?reset=1");
+      await signIn(page, email, GOOD_PASSWORD);
+      await expect.poll(() => page.locator("main").getByRole("alert").innerText()).toContain("Wrong email or password");
+      await signIn(page, email, newPassword);
+      await page.waitForURL("**/account");
+      await a.context.close();
+    });
+  });
+
+  describe("a person signing in with an OpenID provider", () => {
+    async function signInWithIdp(page: Page, login: string) {
+      await page.goto("/signin");
+      await page.getByRole("button", { name: "Continue with Test IdP" }).click();
+      await page.locator('input[name="login"]').fill(login);
+      await page.locator('input[name="password"]').fill("anything");
+      await page.getByRole("button", { name: "Sign-in" }).click();
+      await page.getByRole("button", { name: "Continue" }).click();
+    }
+
+
+    /** A password account at Tessera, its email verified through the mailed link or not. */
+    async function passwordUser(email: string, verified: boolean): Promise<string> {
+      const client = auth.connect(AuthService);
+      const { user } = await client.register({ email, password: GOOD_PASSWORD, name: "" });
+      if (verified) {
+        await expect.poll(async () => ((await (await fetch(`${auth.baseUrl}/dev/mail?to=${encodeURIComponent(email)}`)).json()) as { messages: unknown[] }).messages.length).toBe(1);
+        const { messages } = (await (await fetch(`${auth.baseUrl}/dev/mail?to=${encodeURIComponent(email)}`)).json()) as { messages: { text: string }[] };
+        const token = /verify-email\?token=([A-Za-z0-9_-]{43})/.exec(messages[0]!.text)![1]!;
+        await client.verifyEmail({ token });
+      }
+      return user!.id;
+    }
+
+    const linkedUserId = async (login: string) =>
+      (await auth.connect(AdapterService, { "tessera-service-credential": SERVICE_CREDENTIAL }).getUserByAccount({ provider: "oidc", providerAccountId: login })).user?.id;
+
+    it("signs up a new person whose provider verified the email", async () => {
+      const email = uniqueEmail("oidc-new");
+      idp.accounts.set("new-person", { email, emailVerified: true, name: "Grace" });
+      const { page, context } = await newPage();
+      await signInWithIdp(page, "new-person");
+      await page.waitForURL("**/account");
+      expect(await page.locator("main").innerText()).toContain(email);
+      expect(await page.locator(".badge").innerText()).toBe("verified");
+      await expect.poll(() => page.locator('tr[data-current="true"]').count()).toBe(1);
+      expect(await linkedUserId("new-person")).toEqual(expect.any(String));
+      await context.close();
+    });
+
+    it("links to an existing account when both sides verified the email", async () => {
+      const email = uniqueEmail("oidc-link");
+      const userId = await passwordUser(email, true);
+      idp.accounts.set("linker", { email, emailVerified: true });
+      const { page, context } = await newPage();
+      await signInWithIdp(page, "linker");
+      await page.waitForURL("**/account");
+      expect(await page.locator("main").innerText()).toContain(email);
+      expect(await linkedUserId("linker")).toBe(userId);
+      await context.close();
+    });
+
+    for (const [label, tesseraVerified, providerVerified] of [
+      ["the provider has not verified the email", true, false],
+      ["Tessera has not verified the email", false, true],
+    ] as const) {
+      it(`refuses to link when ${label}`, async () => {
+        const email = uniqueEmail("oidc-refused");
+        await passwordUser(email, tesseraVerified);
+        const login = `refused-${tesseraVerified}-${providerVerified}`;
+        idp.accounts.set(login, { email, emailVerified: providerVerified });
+        const { page, context } = await newPage();
+        await signInWithIdp(page, login);
+        await page.waitForURL("**/signin?error=LinkRefused");
+        expect(await page.locator("main").getByRole("alert").innerText()).toContain("were not linked");
+        expect(await linkedUserId(login)).toBeUndefined();
+        expect((await (await page.request.get("/api/auth/session")).json()) as object).toEqual({});
+        await context.close();
+      });
+    }
+  });
+
+  describe("the browser bundle", () => {
+    it("holds neither the service credential nor the adapter", async () => {
+      const dir = path.join(WEB_DIR, DIST_DIR, "static");
+      const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith(".js"));
+      expect(files.length).toBeGreaterThan(5);
+      for (const f of files) {
+        const js = await readFile(path.join(dir, f), "utf8");
+        expect(js, f).not.toContain(SERVICE_CREDENTIAL);
+        expect(js, f).not.toContain(NEXTAUTH_SECRET);
+        expect(js, f).not.toContain("development-service-credential");
+        expect(js, f).not.toContain("tessera.adapter.v1");
+        expect(js, f).not.toContain("tessera-service-credential");
+      }
+    });
+  });
+});

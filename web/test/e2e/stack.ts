@@ -1,0 +1,153 @@
+// The real pieces the browser tests drive: the auth service (in this process, against the
+// test database), a local OpenID provider (oidc-provider), and the web app built for
+// production and served by `next start`, plus headless Debian Chromium via playwright-core.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { createServer as createNetServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import Provider from "oidc-provider";
+import { chromium, type Browser } from "playwright-core";
+
+export const WEB_DIR = fileURLToPath(new URL("../..", import.meta.url));
+export const DIST_DIR = ".next-test";
+const NEXT_BIN = fileURLToPath(new URL("../../../node_modules/next/dist/bin/next", import.meta.url));
+
+export const CHROMIUM_PATH = process.env.TESSERA_CHROMIUM ?? "/usr/bin/chromium";
+/** Why the browser tests cannot run here, or undefined when they can. */
+export const browserSkipReason = existsSync(CHROMIUM_PATH)
+  ? undefined
+  : `Chromium not found at ${CHROMIUM_PATH}: install it with 'apt-get install -y chromium' (CI does) or set TESSERA_CHROMIUM`;
+// CI installs Chromium (.ci/run): there, a missing browser is a failure, not a skip.
+if (browserSkipReason && process.env.CI) throw new Error(browserSkipReason);
+
+export async function freePort(): Promise<number> {
+  const srv = createNetServer();
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${out}`))));
+  });
+}
+
+/**
+ * `next build` into web/.next-test. The build sees `secrets` in its environment, as a CI or
+ * production build would, so a test can check none of them reached the browser's chunks.
+ */
+export async function buildWeb(secrets: Record<string, string>): Promise<void> {
+  await run(process.execPath, [NEXT_BIN, "build", "--webpack"], { ...process.env, ...secrets, TESSERA_WEB_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" }, WEB_DIR);
+}
+
+export interface WebServer {
+  url: string;
+  logs: () => string;
+  stop(): Promise<void>;
+}
+
+/** `next start` on `port` with `env`; resolves once it answers. */
+export async function startWeb(port: number, env: Record<string, string>): Promise<WebServer> {
+  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+    cwd: WEB_DIR,
+    env: { ...process.env, ...env, TESSERA_WEB_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let logs = "";
+  child.stdout!.on("data", (d) => (logs += d));
+  child.stderr!.on("data", (d) => (logs += d));
+  const url = `http://localhost:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`next start exited:\n${logs}`);
+    try {
+      await fetch(`${url}/api/auth/providers`);
+      break;
+    } catch {
+      if (i > 150) throw new Error(`next start did not answer:\n${logs}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return {
+    url,
+    logs: () => logs,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** An account at the test OpenID provider: its login name is its subject. */
+export interface IdpAccount {
+  email: string;
+  emailVerified: boolean;
+  name?: string;
+}
+
+export interface OpenIdProvider {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  accounts: Map<string, IdpAccount>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real OpenID Connect provider on 127.0.0.1 (oidc-provider, with its built-in development
+ * login and consent pages: any password is accepted for a login listed in `accounts`).
+ */
+export async function startOpenIdProvider(port: number, redirectUri: string): Promise<OpenIdProvider> {
+  const issuer = `http://127.0.0.1:${port}`;
+  const clientId = "tessera-web";
+  const clientSecret = randomBytes(24).toString("base64url");
+  const accounts = new Map<string, IdpAccount>();
+  const provider = new Provider(issuer, {
+    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ["authorization_code"], response_types: ["code"] }],
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    cookies: { keys: [randomBytes(32).toString("base64url")] },
+    // Put the email claims in the ID token, as Google does (next-auth reads the ID token).
+    conformIdTokenClaims: false,
+    features: { devInteractions: { enabled: true } },
+    async findAccount(_ctx, sub) {
+      const a = accounts.get(sub);
+      if (!a) return undefined;
+      return { accountId: sub, claims: async () => ({ sub, email: a.email, email_verified: a.emailVerified, name: a.name }) };
+    },
+  });
+  provider.on("server_error", (_ctx, err) => console.error("oidc-provider:", err));
+  const server: Server = createServer(provider.callback());
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    accounts,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
