@@ -3,14 +3,13 @@
 // refresh done while rendering would be lost and the spent refresh token presented again.
 import { encode, getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
-import { SESSION_MAX_AGE_SECONDS } from "./lib/server/auth-options";
 import { webConfig } from "./lib/server/config";
 import { needsRefresh, refreshIfNeeded, SessionEndedError } from "./lib/server/refresh";
+import { SESSION_MAX_AGE_SECONDS, sessionCookie } from "./lib/server/session-cookie";
 
 export async function proxy(req: NextRequest) {
   const secret = webConfig().nextAuthSecret;
-  const secure = req.nextUrl.protocol === "https:";
-  const cookieName = `${secure ? "__Secure-" : ""}next-auth.session-token`;
+  const { name: cookieName, secure } = sessionCookie();
   const token = await getToken({ req, secret, secureCookie: secure });
   if (!token || !needsRefresh(token)) return NextResponse.next();
 

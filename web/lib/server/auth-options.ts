@@ -10,13 +10,12 @@ import { headers } from "next/headers";
 import { TesseraAdapter } from "./adapter";
 import { webConfig } from "./config";
 import { relayHeaders, clientInfo } from "./client-info";
-import { userMessage } from "./errors";
+import { isUnauthenticated, userMessage } from "./errors";
 import { refreshIfNeeded } from "./refresh";
+import { SESSION_MAX_AGE_SECONDS } from "./session-cookie";
 import { tessera } from "./rpc";
 import { backendTokens } from "./tokens";
 
-/** Session cookie lifetime; the Tessera session's own expiry ends it sooner when refresh fails. */
-export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
 /** Why an OAuth sign-in was refused (shown on /signin?error=…). */
 export const LINK_REFUSED = "LinkRefused";
@@ -126,17 +125,12 @@ export function authOptions(): NextAuthOptions {
       async jwt({ token, user, account }) {
         if (user && account) {
           // Just signed in: Credentials brought its tokens; OAuth gets a Tessera session now.
-          const tokens =
-            user.tessera ??
-            backendTokens(
-              (
-                await tessera().adapter.issueTokens({
-                  userId: user.id,
-                  clientUserAgent: clientInfo(await headers()).userAgent,
-                  clientIpAddress: clientInfo(await headers()).ipAddress,
-                })
-              ).tokens,
-            );
+          let tokens = user.tessera;
+          if (!tokens) {
+            const client = clientInfo(await headers());
+            const res = await tessera().adapter.issueTokens({ userId: user.id, clientUserAgent: client.userAgent, clientIpAddress: client.ipAddress });
+            tokens = backendTokens(res.tokens);
+          }
           return { sub: user.id, name: user.name, email: user.email, picture: user.image, ...tokens };
         }
         // Throws SessionEndedError when the session is over: next-auth then clears the cookie.
@@ -165,7 +159,10 @@ export function authOptions(): NextAuthOptions {
         if (!token?.refreshToken) return;
         await tessera()
           .auth.logout({ refreshToken: token.refreshToken })
-          .catch((err: unknown) => console.error("tessera web: logout at the auth service failed", err));
+          .catch((err: unknown) => {
+            // Already ended (revoked elsewhere, signed out everywhere): nothing left to do.
+            if (!isUnauthenticated(err)) console.error("tessera web: logout at the auth service failed", err);
+          });
       },
     },
   };

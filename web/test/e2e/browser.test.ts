@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { decode, encode, type JWT } from "next-auth/jwt";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdapterService } from "../../../gen/tessera/adapter/v1/adapter_service_pb.js";
@@ -196,6 +197,54 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       await signIn(page, email, newPassword);
       await page.waitForURL("**/account");
       await a.context.close();
+    });
+  });
+
+  describe("a signed-in person whose access token is about to expire", () => {
+    const COOKIE = "next-auth.session-token";
+
+    /** Rewrites the browser's session cookie so its access token expires in `ms` (the test knows NEXTAUTH_SECRET). */
+    async function expireSoon(context: BrowserContext, ms: number): Promise<JWT> {
+      const cookie = (await context.cookies()).find((c) => c.name === COOKIE)!;
+      const token = (await decode({ token: cookie.value, secret: NEXTAUTH_SECRET }))!;
+      const soon = { ...token, accessExpires: Date.now() + ms };
+      await context.addCookies([{ ...cookie, value: await encode({ token: soon, secret: NEXTAUTH_SECRET }) }]);
+      return soon;
+    }
+
+    async function signedIn() {
+      const email = uniqueEmail("refresh-web");
+      const { tokens } = await auth.connect(AuthService).register({ email, password: GOOD_PASSWORD, name: "" });
+      await auth.connect(AuthService).logout({ refreshToken: tokens!.refreshToken }); // only the browser's session stays
+      const p = await newPage();
+      await signIn(p.page, email, GOOD_PASSWORD);
+      await p.page.waitForURL("**/account");
+      return p;
+    }
+
+    it("stays signed in when many tabs refresh at once, and the cookie gets the new tokens", async () => {
+      const { context, page } = await signedIn();
+      const before = await expireSoon(context, 5_000);
+      const tabs = await Promise.all(Array.from({ length: 4 }, () => context.newPage()));
+      await Promise.all(tabs.map((t) => t.goto("/account")));
+      for (const t of tabs) expect(new URL(t.url()).pathname).toBe("/account");
+      const after = (await decode({ token: (await context.cookies()).find((c) => c.name === COOKIE)!.value, secret: NEXTAUTH_SECRET }))!;
+      expect(after.refreshToken).not.toBe(before.refreshToken);
+      expect(after.accessExpires! - Date.now()).toBeGreaterThan(5 * 60_000);
+      // Still one live session: no refresh token was presented twice (which would end it).
+      await page.goto("/account");
+      await expect.poll(() => page.locator("tr[data-session-id]").count()).toBe(1);
+      await context.close();
+    });
+
+    it("is signed out cleanly when the refresh is refused", async () => {
+      const { context, page } = await signedIn();
+      const token = await expireSoon(context, 5_000);
+      await auth.connect(AuthService).logout({ refreshToken: token.refreshToken! });
+      await page.goto("/account");
+      await page.waitForURL("**/signin?callbackUrl=*");
+      expect((await context.cookies()).find((c) => c.name === COOKIE)).toBeUndefined();
+      await context.close();
     });
   });
 

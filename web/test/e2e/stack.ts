@@ -118,6 +118,7 @@ export async function startOpenIdProvider(port: number, redirectUri: string): Pr
     // Put the email claims in the ID token, as Google does (next-auth reads the ID token).
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: true } },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     async findAccount(_ctx, sub) {
       const a = accounts.get(sub);
       if (!a) return undefined;
