@@ -1,6 +1,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
+import { PHASE_PRODUCTION_SERVER } from "next/constants";
+import { loadWebConfig } from "./lib/server/web-config";
 
 // The repository root: the app imports the generated clients from ../gen and shares the
 // root package.json and node_modules.
@@ -34,4 +36,9 @@ const config: NextConfig = {
   },
 };
 
-export default config;
+export default function nextConfig(phase: string): NextConfig {
+  // `next start` refuses to serve with a bad configuration or, in production, the development
+  // secrets, instead of failing on the first request. Builds need no secrets.
+  if (phase === PHASE_PRODUCTION_SERVER) loadWebConfig();
+  return config;
+}

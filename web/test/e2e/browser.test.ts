@@ -18,6 +18,7 @@ import {
   launchChromium,
   startOpenIdProvider,
   startWeb,
+  startWebExpectingRefusal,
   WEB_DIR,
   type OpenIdProvider,
   type WebServer,
@@ -318,6 +319,24 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
         await context.close();
       });
     }
+  });
+
+  describe("in production", () => {
+    it("next start refuses to serve with the development secrets", async () => {
+      const { code, output } = await startWebExpectingRefusal(await freePort(), {});
+      expect(code).not.toBe(0);
+      expect(output).toContain("refusing to run in production with development secrets: set TESSERA_SERVICE_CREDENTIAL, NEXTAUTH_SECRET");
+    });
+
+    it("has no development mailbox", async () => {
+      const prod = await startWeb(await freePort(), { TESSERA_SERVICE_CREDENTIAL: SERVICE_CREDENTIAL, NEXTAUTH_SECRET, TESSERA_AUTH_URL: auth.baseUrl });
+      try {
+        expect((await fetch(`${prod.url}/dev/mailbox`)).status).toBe(404);
+        expect((await fetch(`${prod.url}/signin`)).status).toBe(200);
+      } finally {
+        await prod.stop();
+      }
+    });
   });
 
   describe("the browser bundle", () => {

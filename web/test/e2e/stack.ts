@@ -12,7 +12,7 @@ import { chromium, type Browser } from "playwright-core";
 
 export const WEB_DIR = fileURLToPath(new URL("../..", import.meta.url));
 export const DIST_DIR = ".next-test";
-const NEXT_BIN = fileURLToPath(new URL("../../../node_modules/next/dist/bin/next", import.meta.url));
+export const NEXT_BIN = fileURLToPath(new URL("../../../node_modules/next/dist/bin/next", import.meta.url));
 
 export const CHROMIUM_PATH = process.env.TESSERA_CHROMIUM ?? "/usr/bin/chromium";
 /** Why the browser tests cannot run here, or undefined when they can. */
@@ -54,11 +54,32 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
+/** The environment `next start` gets: this process's, minus the web app's own settings, plus `env`. */
+function webEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TESSERA_|NEXTAUTH_|GOOGLE_)/.test(k)));
+  return { ...base, ...env, TESSERA_WEB_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+}
+
+/** `next start` with `env`, expected to refuse to start: resolves with its exit code and output. */
+export function startWebExpectingRefusal(port: number, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], { cwd: WEB_DIR, env: webEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
 /** `next start` on `port` with `env`; resolves once it answers. */
 export async function startWeb(port: number, env: Record<string, string>): Promise<WebServer> {
   const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: WEB_DIR,
-    env: { ...process.env, ...env, TESSERA_WEB_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    env: webEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let logs = "";
