@@ -29,8 +29,12 @@ export function userMessage(err: unknown): string {
         if (reason === "token.invalid") return "This link is invalid or has expired. Request a new one.";
         return "Your session has ended. Sign in again.";
       }
-      case Code.ResourceExhausted:
-        return "Too many attempts. Wait a moment and try again.";
+      case Code.ResourceExhausted: {
+        // The auth service says how long to wait in `retry-after` (seconds).
+        const wait = Number(err.metadata.get("retry-after"));
+        if (!Number.isInteger(wait) || wait <= 0) return "Too many attempts. Wait a moment and try again.";
+        return wait < 90 ? `Too many attempts. Try again in ${wait} seconds.` : `Too many attempts. Try again in ${Math.ceil(wait / 60)} minutes.`;
+      }
       case Code.FailedPrecondition:
       case Code.NotFound: {
         const m = err.rawMessage;
