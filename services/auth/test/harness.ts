@@ -9,9 +9,18 @@ import { loadConfig, type Config } from "../src/config/config.js";
 import type { Logger } from "../src/config/logger.js";
 import { buildComponents, startApp, type App, type Components } from "../src/server/app.js";
 
-/** The config tests run with: test env, ephemeral port, small grace window unless overridden. */
+/**
+ * Throttling limits of test servers: far above what any suite does from 127.0.0.1 (suites share
+ * one database, so they share the per-IP buckets too), yet counted, so every suite exercises the
+ * limiter. throttle.test.ts sets low limits through `env`.
+ */
+export const TEST_RATE_LIMITS: Record<string, string> = Object.fromEntries(
+  ["LOGIN_ACCOUNT", "LOGIN_IP", "REGISTER_IP", "RESET_EMAIL", "RESET_IP", "VERIFY_USER"].map((rule) => [`TESSERA_LIMIT_${rule}`, "1000000"]),
+);
+
+/** The config tests run with: test env, ephemeral port, high throttling limits, unless overridden. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: "test", TESSERA_AUTH_PORT: "0", LOG_LEVEL: "info", ...env });
+  return loadConfig({ NODE_ENV: "test", TESSERA_AUTH_PORT: "0", LOG_LEVEL: "info", ...TEST_RATE_LIMITS, ...env });
 }
 
 /** A logger whose JSON lines are kept in memory, so tests can read what would be logged. */

@@ -412,8 +412,11 @@ export const GetJwksResponseSchema: GenMessage<GetJwksResponse> = /*@__PURE__*/
  * Codes common to every RPC:
  * - INVALID_ARGUMENT: a field is missing, malformed or too long; ErrorDetail.field names it.
  *   Nothing was changed. Requests larger than 64 KiB are refused with RESOURCE_EXHAUSTED.
- * - RESOURCE_EXHAUSTED: too many attempts; retry after the delay in the `retry-after`
- *   response header/trailer (seconds).
+ * - RESOURCE_EXHAUSTED: too many attempts (throttled); retry after the delay in the
+ *   `retry-after` response metadata, whole seconds (a header in the Connect protocol, a trailer
+ *   in gRPC and gRPC-Web); the message names it too. Nothing was changed and no mail was sent.
+ *   Limits are counted per fixed window and shared by every replica; the RPCs below say which
+ *   apply and give the ErrorDetail reason. Per-IP limits count an IPv6 client by its /64.
  * - UNAVAILABLE: the database is unreachable. Nothing was changed; safe to retry with backoff.
  *
  * The client's User-Agent and IP address are recorded on sessions (device list). The IP is the
@@ -432,6 +435,8 @@ export const AuthService: GenService<{
    * - INVALID_ARGUMENT: email is not an address (field "email"); password shorter than 8 or
    *   longer than 1024 characters, or a commonly used password (field "password"); name too long.
    * - ALREADY_EXISTS: an account already uses this email (compared after normalisation).
+   * - RESOURCE_EXHAUSTED (reason "auth.too_many_registrations"): too many Register calls from
+   *   this client IP (default 20 per hour); every well-formed call counts, successful or not.
    *
    * @generated from rpc tessera.auth.v1.AuthService.Register
    */
@@ -447,6 +452,11 @@ export const AuthService: GenService<{
    * - INVALID_ARGUMENT: email or password empty or too long.
    * - UNAUTHENTICATED (reason "auth.invalid_credentials"): the email is unknown or the
    *   password is wrong. Both cases answer the same, with the same work and delay.
+   * - RESOURCE_EXHAUSTED (reason "auth.too_many_attempts"): too many failed sign-ins for this
+   *   email (default 10 per 15 minutes, counted whether or not an account uses the email, and
+   *   answered the same either way), or too many sign-in attempts from this client IP (default
+   *   50 per 15 minutes). While throttled even the right password is refused; the password is
+   *   not checked.
    *
    * @generated from rpc tessera.auth.v1.AuthService.Login
    */
@@ -496,6 +506,9 @@ export const AuthService: GenService<{
    *
    * Error codes:
    * - INVALID_ARGUMENT: email is not an address.
+   * - RESOURCE_EXHAUSTED (reason "auth.too_many_reset_requests"): too many requests for this
+   *   email (default 3 per hour, counted and answered the same whether or not an account uses
+   *   it) or from this client IP (default 20 per hour). No mail is sent.
    *
    * @generated from rpc tessera.auth.v1.AuthService.RequestPasswordReset
    */
@@ -528,6 +541,8 @@ export const AuthService: GenService<{
    * Error codes:
    * - UNAUTHENTICATED: missing, invalid or expired access token, or revoked session.
    * - FAILED_PRECONDITION (reason "email.already_verified"): the email is already verified.
+   * - RESOURCE_EXHAUSTED (reason "auth.too_many_verification_requests"): too many requests by
+   *   this user (default 5 per hour). No mail is sent.
    *
    * A new link voids the links mailed before it.
    *

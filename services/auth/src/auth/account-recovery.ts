@@ -13,6 +13,7 @@ import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/poli
 import { invalidArgument, rpcError, unauthenticated } from "../server/errors.js";
 import type { ClientInfo } from "../server/request-context.js";
 import { isOpaqueTokenShape } from "../session/refresh-token.js";
+import type { Throttle } from "../throttle/throttle.js";
 
 /** The outbox worker: told that new mail is waiting (it never throws). */
 export interface MailNudger {
@@ -40,7 +41,7 @@ export class AccountRecovery {
   constructor(
     private readonly db: PrismaClient,
     private readonly hasher: PasswordHasher,
-    private readonly opts: { webUrl: string; logger: Logger; mailer: MailNudger },
+    private readonly opts: { webUrl: string; logger: Logger; mailer: MailNudger; throttle: Throttle },
   ) {}
 
   /**
@@ -57,8 +58,10 @@ export class AccountRecovery {
     this.opts.mailer.nudge();
   }
 
-  /** AuthService.RequestEmailVerification for an authenticated user. */
+  /** AuthService.RequestEmailVerification for an authenticated user; throttled per user. */
   async requestEmailVerification(userId: string): Promise<void> {
+    // Counted outside the transaction: a refused or rolled-back request still counts.
+    await this.opts.throttle.hit("verifyUser", userId);
     await this.transaction(async (tx) => {
       const user = await this.lockUser(tx, userId);
       if (!user) throw new Refused(unauthenticated("session.revoked", "session has ended; sign in again"));
@@ -91,11 +94,14 @@ export class AccountRecovery {
   /**
    * AuthService.RequestPasswordReset. Known and unknown addresses take the same path: one
    * transaction with the same lookup, the same invalidation update and an audit insert; only
-   * a real account gets a token and a mail. The answer is the same either way.
+   * a real account gets a token and a mail. The answer is the same either way, also when
+   * throttled (per client IP, then per normalised email): a throttled request queues nothing.
    */
   async requestPasswordReset(rawEmail: string, client: ClientInfo): Promise<void> {
     const email = normalizeEmail(rawEmail);
     if (!email) throw invalidArgument("email", "must be a valid email address");
+    await this.opts.throttle.hit("resetIp", client.ipAddress);
+    await this.opts.throttle.hit("resetEmail", email);
     await this.transaction(async (tx) => {
       const user = await tx.user.findUnique({ where: { email }, select: { id: true, email: true } });
       if (user) {

@@ -9,6 +9,7 @@ import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/poli
 import { alreadyExists, invalidArgument, unauthenticated } from "../server/errors.js";
 import type { ClientInfo } from "../server/request-context.js";
 import type { IssuedTokens, SessionService } from "../session/session-service.js";
+import type { Throttle } from "../throttle/throttle.js";
 
 /** Extra work of Register: `inTransaction` runs in the transaction that creates the user, `afterCommit` after it. */
 export interface RegistrationHook {
@@ -26,15 +27,18 @@ export class PasswordAuth {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
     private readonly audit: AuditLog,
+    private readonly throttle: Throttle,
     private readonly onRegister?: RegistrationHook,
   ) {}
 
-  /** Creates an account and its first session. */
+  /** Creates an account and its first session. Throttled per client IP (every valid request counts). */
   async register(input: { email: string; password: string; name: string }, client: ClientInfo) {
     const email = normalizeEmail(input.email);
     if (!email) throw invalidArgument("email", "must be a valid email address");
     const problem = checkPasswordPolicy(input.password);
     if (problem) throw invalidArgument("password", PASSWORD_PROBLEM_MESSAGES[problem]);
+    // Before the argon2 hash; counts attempts on taken addresses too, which slows enumeration.
+    await this.throttle.hit("registerIp", client.ipAddress);
     const passwordHash = await this.hasher.hash(input.password);
     try {
       const started = await this.sessions.start(
@@ -51,18 +55,35 @@ export class PasswordAuth {
     }
   }
 
-  /** Verifies a password and opens a session. */
+  /**
+   * Verifies a password and opens a session. Throttled per client IP (every attempt) and per
+   * normalised email (failed attempts, whether or not an account uses the email). A throttled
+   * call stops before any lookup or argon2 work, with the same answer for every email.
+   */
   async login(input: { email: string; password: string }, client: ClientInfo): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
     const email = normalizeEmail(input.email);
     if (!email) throw invalidArgument("email", "must be a valid email address");
-    const found = await this.users.findCredentials(email);
-    // Runs a full argon2 verification even when the account does not exist.
-    const ok = await this.hasher.verify(found?.passwordHash, input.password);
+    await this.throttle.hit("loginIp", client.ipAddress);
+    // Counted as a failure up front (so concurrent guesses cannot all slip under the limit) and
+    // given back below if the password is right.
+    const attempt = await this.throttle.hit("loginAccount", email);
+    let found: Awaited<ReturnType<UserStore["findCredentials"]>>;
+    let ok: boolean;
+    try {
+      found = await this.users.findCredentials(email);
+      // Runs a full argon2 verification even when the account does not exist.
+      ok = await this.hasher.verify(found?.passwordHash, input.password);
+    } catch (err) {
+      // Not a wrong password: the attempt does not count against the account.
+      await this.throttle.giveBack(attempt).catch(() => undefined);
+      throw err;
+    }
     if (!found || !ok) {
-      // Recorded for unknown emails too, so both paths do the same work.
+      // Recorded for unknown emails too, so both paths do the same work. The attempt stays counted.
       await this.audit.record({ type: "SIGN_IN_FAILED", userId: found?.user.id ?? null, client });
       throw unauthenticated("auth.invalid_credentials", INVALID_CREDENTIALS);
     }
+    await this.throttle.giveBack(attempt);
     if (this.hasher.needsRehash(found.passwordHash!)) {
       await this.users.updatePasswordHash(found.user.id, await this.hasher.hash(input.password));
     }

@@ -50,6 +50,14 @@ describe("loadConfig", () => {
       mailFrom: "Tessera <no-reply@tessera.localhost>",
       avatarDir: ".data/avatars",
       logLevel: "info",
+      rateLimits: {
+        loginAccount: { limit: 10, windowSeconds: 900 },
+        loginIp: { limit: 50, windowSeconds: 900 },
+        registerIp: { limit: 20, windowSeconds: 3600 },
+        resetEmail: { limit: 3, windowSeconds: 3600 },
+        resetIp: { limit: 20, windowSeconds: 3600 },
+        verifyUser: { limit: 5, windowSeconds: 3600 },
+      },
     });
     expect(loadConfig({}).keyEncryptionKey).toHaveLength(32);
   });
@@ -107,6 +115,34 @@ describe("loadConfig", () => {
     const err = configError({ NODE_ENV: "production", TESSERA_AUTH_PORT: "http", LOG_LEVEL: "loud", TESSERA_ISSUER: "http://x.example" });
     expect(named(err).sort()).toEqual(
       ["DATABASE_URL", "LOG_LEVEL", "SMTP_URL", "TESSERA_AUTH_PORT", "TESSERA_ISSUER", "TESSERA_KEY_ENCRYPTION_KEY", "TESSERA_SERVICE_CREDENTIAL"].sort(),
+    );
+  });
+
+  it("reads the throttling limits and windows; 0 turns a rule off, a zero window is refused", () => {
+    const c = loadConfig({
+      TESSERA_LIMIT_LOGIN_ACCOUNT: "5",
+      TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW: "60",
+      TESSERA_LIMIT_LOGIN_IP: "0",
+      TESSERA_LIMIT_REGISTER_IP: "7",
+      TESSERA_LIMIT_REGISTER_IP_WINDOW: "2",
+      TESSERA_LIMIT_RESET_EMAIL: "1",
+      TESSERA_LIMIT_RESET_EMAIL_WINDOW: "86400",
+      TESSERA_LIMIT_RESET_IP: "100",
+      TESSERA_LIMIT_RESET_IP_WINDOW: "1",
+      TESSERA_LIMIT_VERIFY_USER: "2",
+      TESSERA_LIMIT_VERIFY_USER_WINDOW: "120",
+    });
+    expect(c.rateLimits).toEqual({
+      loginAccount: { limit: 5, windowSeconds: 60 },
+      loginIp: { limit: 0, windowSeconds: 900 },
+      registerIp: { limit: 7, windowSeconds: 2 },
+      resetEmail: { limit: 1, windowSeconds: 86400 },
+      resetIp: { limit: 100, windowSeconds: 1 },
+      verifyUser: { limit: 2, windowSeconds: 120 },
+    });
+    const err = configError({ TESSERA_LIMIT_LOGIN_IP: "-1", TESSERA_LIMIT_RESET_EMAIL: "many", TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW: "0", TESSERA_LIMIT_VERIFY_USER_WINDOW: "86401" });
+    expect(named(err).sort()).toEqual(
+      ["TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW", "TESSERA_LIMIT_LOGIN_IP", "TESSERA_LIMIT_RESET_EMAIL", "TESSERA_LIMIT_VERIFY_USER_WINDOW"].sort(),
     );
   });
 

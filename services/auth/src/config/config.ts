@@ -9,6 +9,11 @@ export const DEVELOPMENT_SECRETS = {
 const seconds = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** A throttling limit: at most N hits per window of W seconds; 0 turns the rule off. */
+const limit = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
+/** A throttling window, in seconds (1 s to 1 day). */
+const limitWindow = (fallback: number) => seconds(fallback, 1, 86400);
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   TESSERA_AUTH_HOST: z.string().min(1).default("127.0.0.1"),
@@ -43,7 +48,55 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default("Tessera <no-reply@tessera.localhost>"),
   TESSERA_AVATAR_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Throttling (RESOURCE_EXHAUSTED with a retry delay), counted in PostgreSQL so every replica
+  // shares the counts. Each rule is a count per fixed window; a count of 0 turns the rule off.
+  /** Failed sign-ins per normalised email (whether or not an account uses it), per window. */
+  TESSERA_LIMIT_LOGIN_ACCOUNT: limit(10),
+  /** Window of TESSERA_LIMIT_LOGIN_ACCOUNT, seconds. */
+  TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW: limitWindow(900),
+  /** Sign-in attempts (failed or not) per client IP (IPv6: per /64), per window. */
+  TESSERA_LIMIT_LOGIN_IP: limit(50),
+  /** Window of TESSERA_LIMIT_LOGIN_IP, seconds. */
+  TESSERA_LIMIT_LOGIN_IP_WINDOW: limitWindow(900),
+  /** Register calls per client IP (IPv6: per /64), per window. */
+  TESSERA_LIMIT_REGISTER_IP: limit(20),
+  /** Window of TESSERA_LIMIT_REGISTER_IP, seconds. */
+  TESSERA_LIMIT_REGISTER_IP_WINDOW: limitWindow(3600),
+  /** RequestPasswordReset calls per normalised email (whether or not an account uses it), per window. */
+  TESSERA_LIMIT_RESET_EMAIL: limit(3),
+  /** Window of TESSERA_LIMIT_RESET_EMAIL, seconds. */
+  TESSERA_LIMIT_RESET_EMAIL_WINDOW: limitWindow(3600),
+  /** RequestPasswordReset calls per client IP (IPv6: per /64), per window. */
+  TESSERA_LIMIT_RESET_IP: limit(20),
+  /** Window of TESSERA_LIMIT_RESET_IP, seconds. */
+  TESSERA_LIMIT_RESET_IP_WINDOW: limitWindow(3600),
+  /** RequestEmailVerification calls per signed-in user, per window. */
+  TESSERA_LIMIT_VERIFY_USER: limit(5),
+  /** Window of TESSERA_LIMIT_VERIFY_USER, seconds. */
+  TESSERA_LIMIT_VERIFY_USER_WINDOW: limitWindow(3600),
 });
+
+/** One throttling rule: at most `limit` hits per fixed window of `windowSeconds`; limit 0 is off. */
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** The throttling rules (TESSERA_LIMIT_*). See services/auth/src/throttle/. */
+export interface RateLimits {
+  /** Failed Login calls per normalised email. */
+  loginAccount: RateLimit;
+  /** Login calls per client IP. */
+  loginIp: RateLimit;
+  /** Register calls per client IP. */
+  registerIp: RateLimit;
+  /** RequestPasswordReset calls per normalised email. */
+  resetEmail: RateLimit;
+  /** RequestPasswordReset calls per client IP. */
+  resetIp: RateLimit;
+  /** RequestEmailVerification calls per user. */
+  verifyUser: RateLimit;
+}
 
 /** Validated configuration of the auth service. See README, "Configuration". */
 export interface Config {
@@ -77,6 +130,7 @@ export interface Config {
   /** Folder for uploaded avatars. */
   avatarDir: string;
   logLevel: string;
+  rateLimits: RateLimits;
 }
 
 /** Thrown with every problem found, so an operator can fix the environment in one go. */
@@ -129,6 +183,14 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     avatarDir: e.TESSERA_AVATAR_DIR ?? `${e.TESSERA_DATA_DIR}/avatars`,
     logLevel: e.LOG_LEVEL,
+    rateLimits: {
+      loginAccount: { limit: e.TESSERA_LIMIT_LOGIN_ACCOUNT, windowSeconds: e.TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW },
+      loginIp: { limit: e.TESSERA_LIMIT_LOGIN_IP, windowSeconds: e.TESSERA_LIMIT_LOGIN_IP_WINDOW },
+      registerIp: { limit: e.TESSERA_LIMIT_REGISTER_IP, windowSeconds: e.TESSERA_LIMIT_REGISTER_IP_WINDOW },
+      resetEmail: { limit: e.TESSERA_LIMIT_RESET_EMAIL, windowSeconds: e.TESSERA_LIMIT_RESET_EMAIL_WINDOW },
+      resetIp: { limit: e.TESSERA_LIMIT_RESET_IP, windowSeconds: e.TESSERA_LIMIT_RESET_IP_WINDOW },
+      verifyUser: { limit: e.TESSERA_LIMIT_VERIFY_USER, windowSeconds: e.TESSERA_LIMIT_VERIFY_USER_WINDOW },
+    },
   };
 }
 

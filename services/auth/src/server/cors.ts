@@ -12,8 +12,11 @@ const PREFLIGHT_MAX_AGE_SECONDS = 7200;
  */
 const ALLOW_METHODS = cors.allowedMethods.join(", ");
 const ALLOW_HEADERS = [...cors.allowedHeaders, "Authorization"].join(", ");
-/** What a listed origin's scripts may read: Connect's and gRPC-Web's headers, and the request id. */
-const EXPOSE_HEADERS = [...cors.exposedHeaders, "X-Request-Id"].join(", ");
+/**
+ * What a listed origin's scripts may read: Connect's and gRPC-Web's headers, the request id, and
+ * a throttled call's retry delay (a header in the Connect protocol; gRPC-Web sends it in the body).
+ */
+const EXPOSE_HEADERS = [...cors.exposedHeaders, "X-Request-Id", "Retry-After"].join(", ");
 
 /**
  * CORS for browsers calling the service directly (connect-web), by an exact allowlist of

@@ -13,6 +13,10 @@ import { UserStore } from "../identity/user-store.js";
 import { PasswordHasher } from "../password/hasher.js";
 import { SessionService } from "../session/session-service.js";
 import { SessionStore } from "../session/session-store.js";
+import { startBucketSweeper } from "../throttle/bucket-sweeper.js";
+import { RateLimitStore } from "../throttle/rate-limit-store.js";
+import { Throttle } from "../throttle/throttle.js";
+import { throttleKeyer } from "../throttle/throttle-key.js";
 import { AccessTokens } from "../token/access-token.js";
 import { KeyRing } from "../token/key-ring.js";
 import { PrismaSigningKeyStore } from "../token/signing-key-store.js";
@@ -38,6 +42,8 @@ export interface Deps {
   users: UserStore;
   hasher: PasswordHasher;
   audit: AuditLog;
+  /** Login, Register, reset and verification throttling, counted in PostgreSQL (shared by replicas). */
+  throttle: Throttle;
   authn: Authenticator;
   /** The caller's own account: profile, password, sessions, deletion (UserService). */
   accounts: Accounts;
@@ -87,8 +93,11 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger): Pr
   const users = new UserStore(db);
   const hasher = new PasswordHasher();
   const audit = new AuditLog(db);
+  const rateLimits = new RateLimitStore(db);
+  const throttle = new Throttle(rateLimits, config.rateLimits, throttleKeyer(config.keyEncryptionKey));
+  stoppers.push(startBucketSweeper(rateLimits, logger));
   const mail = createMail(config, db, logger);
-  const accountRecovery = new AccountRecovery(db, hasher, { webUrl: config.webUrl, logger, mailer: mail.worker });
+  const accountRecovery = new AccountRecovery(db, hasher, { webUrl: config.webUrl, logger, mailer: mail.worker, throttle });
   const deps: Deps = {
     config,
     logger,
@@ -100,10 +109,11 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger): Pr
     users,
     hasher,
     audit,
+    throttle,
     authn: new Authenticator(accessTokens, sessionStore),
     accounts: new Accounts(new AccountStore(db), users, hasher),
     directory: new AdminDirectory(db),
-    passwordAuth: new PasswordAuth(users, hasher, sessions, audit, {
+    passwordAuth: new PasswordAuth(users, hasher, sessions, audit, throttle, {
       inTransaction: (tx, user) => accountRecovery.queueVerification(tx, user),
       afterCommit: () => accountRecovery.nudge(),
     }),

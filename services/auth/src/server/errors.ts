@@ -21,6 +21,24 @@ export function alreadyExists(reason: string, message: string): ConnectError {
   return rpcError(Code.AlreadyExists, reason, message);
 }
 
+/** The response header (Connect) or trailer (gRPC, gRPC-Web) with a throttled call's retry delay, in seconds. */
+export const RETRY_AFTER = "retry-after";
+
+/**
+ * RESOURCE_EXHAUSTED for a throttled call: a stable reason (e.g. "auth.too_many_attempts"), a
+ * message naming the delay, and that delay in whole seconds (at least 1) as `retry-after`
+ * metadata, which the REST gateway turns into HTTP 429 with Retry-After.
+ */
+export function resourceExhausted(reason: string, retryAfterSeconds: number, what = "attempts"): ConnectError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new ConnectError(
+    `too many ${what}; retry in ${seconds} second${seconds === 1 ? "" : "s"}`,
+    Code.ResourceExhausted,
+    { [RETRY_AFTER]: String(seconds) },
+    [{ desc: ErrorDetailSchema, value: { reason, field: "" } }],
+  );
+}
+
 /** UNAVAILABLE: the database cannot be reached; safe to retry. The cause is kept for logs only. */
 export function databaseUnavailable(cause: unknown): ConnectError {
   return rpcError(Code.Unavailable, "server.database_unavailable", "service temporarily unavailable, retry later", "", cause);

@@ -98,6 +98,8 @@ describe("with TESSERA_CORS_ORIGINS set", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe(APP);
     expect(list(res.headers.get("vary"))).toContain("origin");
     expect(list(res.headers.get("access-control-expose-headers"))).toEqual(expect.arrayContaining(cors.exposedHeaders.map((h) => h.toLowerCase())));
+    // A throttled call's delay is a Connect response header: scripts must be able to read it.
+    expect(list(res.headers.get("access-control-expose-headers"))).toContain("retry-after");
     expect(res.headers.get("access-control-allow-credentials")).toBeNull();
     expect(res.headers.get("access-control-allow-methods")).toBeNull(); // preflight only
   });

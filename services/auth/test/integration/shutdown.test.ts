@@ -9,7 +9,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { jsonLines, startMain, waitForLogLine, type Running } from "../child.js";
-import { GOOD_PASSWORD, startTestServer, uniqueEmail } from "../harness.js";
+import { GOOD_PASSWORD, TEST_RATE_LIMITS, startTestServer, uniqueEmail } from "../harness.js";
 
 const REGISTER = "/tessera.auth.v1.AuthService/Register";
 const GET_JWKS = "/tessera.auth.v1.AuthService/GetJwks";
@@ -125,7 +125,8 @@ describe("the entry point (node --import tsx services/auth/src/main.ts)", () => 
     const databaseUrl = inject("databaseUrl");
     // Port 0: the OS picks a free port and the log line says which (a port probed beforehand
     // can be taken by a parallel test before the child binds it).
-    running = startMain({ NODE_ENV: "test", DATABASE_URL: databaseUrl, TESSERA_AUTH_PORT: "0", LOG_LEVEL: "info" });
+    // The suites share the test database and so the per-IP buckets of 127.0.0.1: high limits.
+    running = startMain({ NODE_ENV: "test", DATABASE_URL: databaseUrl, TESSERA_AUTH_PORT: "0", LOG_LEVEL: "info", ...TEST_RATE_LIMITS });
     const listening = await waitForLogLine(running, (l) => String(l.msg).includes("listening"));
     expect(listening).toMatchObject({ level: 30, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), service: "tessera-auth" });
     expect(listening.msg).toBe(`Tessera auth service listening on ${listening.url} (Connect, gRPC, gRPC-Web; HTTP/1.1 and h2c)`);

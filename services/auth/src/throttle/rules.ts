@@ -1,0 +1,27 @@
+import type { RateLimits } from "../config/config.js";
+
+/** What a rule counts against: a normalised email, a client address, or a user id. */
+export type SubjectKind = "email" | "ip" | "user";
+
+/** A throttling rule's fixed part; its limit and window come from configuration. */
+export interface Rule {
+  /** Prefix of its bucket keys; also mixed into the HMAC. Never change it for a live rule. */
+  scope: string;
+  subject: SubjectKind;
+  /** ErrorDetail.reason of its RESOURCE_EXHAUSTED answer. */
+  reason: string;
+  /** Fills "too many <what>; retry in N seconds". */
+  what: string;
+}
+
+export type RuleName = keyof RateLimits;
+
+/** Every throttling rule, by the name of its limit in Config.rateLimits. */
+export const RULES: Record<RuleName, Rule> = {
+  loginAccount: { scope: "login.account", subject: "email", reason: "auth.too_many_attempts", what: "sign-in attempts" },
+  loginIp: { scope: "login.ip", subject: "ip", reason: "auth.too_many_attempts", what: "sign-in attempts" },
+  registerIp: { scope: "register.ip", subject: "ip", reason: "auth.too_many_registrations", what: "sign-ups" },
+  resetEmail: { scope: "reset.email", subject: "email", reason: "auth.too_many_reset_requests", what: "password reset requests" },
+  resetIp: { scope: "reset.ip", subject: "ip", reason: "auth.too_many_reset_requests", what: "password reset requests" },
+  verifyUser: { scope: "verify.user", subject: "user", reason: "auth.too_many_verification_requests", what: "verification emails" },
+};

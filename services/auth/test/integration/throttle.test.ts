@@ -1,0 +1,266 @@
+/**
+ * Throttling (DESIGN "Abuse"): Login per account (failed attempts) and per IP, Register per IP,
+ * RequestPasswordReset per email and per IP, RequestEmailVerification per user. Counted in
+ * PostgreSQL, so two service instances on one database share the counts; a throttled call gets
+ * RESOURCE_EXHAUSTED with a reason, a message naming the delay and `retry-after` metadata.
+ *
+ * The suites share one test database, and so the buckets of 127.0.0.1: every call here comes
+ * "from" its own documentation address (198.51.100.0/24), relayed in x-forwarded-for with the
+ * service credential, as the REST gateway and the web server do.
+ */
+import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
+import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
+import { GOOD_PASSWORD, inProcess, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+
+const LIMITS = {
+  TESSERA_LIMIT_LOGIN_ACCOUNT: "3",
+  TESSERA_LIMIT_LOGIN_IP: "8",
+  TESSERA_LIMIT_REGISTER_IP: "4",
+  TESSERA_LIMIT_RESET_EMAIL: "2",
+  TESSERA_LIMIT_RESET_IP: "5",
+  TESSERA_LIMIT_VERIFY_USER: "2",
+};
+const WRONG = "not the password at all";
+
+/** Two replicas of the service on the same database, and one with a 1-second login window. */
+let a: TestServer;
+let b: TestServer;
+let shortWindow: TestServer;
+beforeAll(async () => {
+  [a, b, shortWindow] = await Promise.all([
+    startTestServer(LIMITS),
+    startTestServer(LIMITS),
+    startTestServer({ ...LIMITS, TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW: "1" }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop(), shortWindow?.stop()]);
+});
+
+let lastOctet = Math.floor(Math.random() * 50);
+/** A client IP no other test (or suite) uses. */
+const freshIp = () => `198.51.100.${++lastOctet}`;
+
+/** AuthService on `server` as seen from `ip` (relayed like the gateway does), over Connect or gRPC. */
+function from(server: TestServer, ip: string, opts: { grpc?: boolean; headers?: Record<string, string> } = {}): Client<typeof AuthService> {
+  const headers = { ...serviceCredentialHeader(), "x-forwarded-for": ip, ...opts.headers };
+  return opts.grpc ? server.grpc(AuthService, headers) : server.connect(AuthService, headers);
+}
+
+/** The error of a call that must fail. */
+async function refusal(call: Promise<unknown>): Promise<ConnectError> {
+  return call.then(
+    () => expect.unreachable("the call succeeded"),
+    (e: unknown) => ConnectError.from(e),
+  );
+}
+
+/** Checks a RESOURCE_EXHAUSTED answer and returns its retry delay in seconds. */
+function expectThrottled(err: ConnectError, reason: string, maxSeconds: number): number {
+  expect(err.code, err.message).toBe(Code.ResourceExhausted);
+  expect(err.findDetails(ErrorDetailSchema)[0]).toMatchObject({ reason, field: "" });
+  const header = err.metadata.get("retry-after");
+  expect(header).toMatch(/^\d+$/);
+  const seconds = Number(header);
+  expect(seconds).toBeGreaterThan(0);
+  expect(seconds).toBeLessThanOrEqual(maxSeconds);
+  expect(err.rawMessage).toMatch(new RegExp(`^too many [a-z -]+; retry in ${seconds} seconds?$`));
+  return seconds;
+}
+
+/** The answer with its numbers blanked: what a client could compare between two emails. */
+function shape(err: ConnectError) {
+  return { code: err.code, details: err.findDetails(ErrorDetailSchema), message: err.rawMessage.replace(/\d+/g, "N") };
+}
+
+async function signUp(server: TestServer, ip: string) {
+  const email = uniqueEmail("throttle");
+  const res = await from(server, ip).register({ email, password: GOOD_PASSWORD });
+  return { email, accessToken: res.tokens!.accessToken };
+}
+
+async function failLogins(client: Client<typeof AuthService>, email: string, n: number) {
+  for (let i = 0; i < n; i++) {
+    expect((await refusal(client.login({ email, password: WRONG }))).code).toBe(Code.Unauthenticated);
+  }
+}
+
+describe("Login, per account", () => {
+  it("refuses the 4th failed sign-in for an email with RESOURCE_EXHAUSTED, then also the right password", async () => {
+    const ip = freshIp();
+    const { email } = await signUp(a, ip);
+    const auth = from(a, ip);
+    await failLogins(auth, email, 3);
+
+    const fourth = await refusal(auth.login({ email, password: WRONG }));
+    const seconds = expectThrottled(fourth, "auth.too_many_attempts", 900);
+    expect(fourth.rawMessage).toBe(`too many sign-in attempts; retry in ${seconds} seconds`);
+    expect(seconds).toBeGreaterThan(890);
+
+    expectThrottled(await refusal(auth.login({ email: ` ${email.toUpperCase()}`, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+    // gRPC carries the delay in a trailer; the same answer.
+    expectThrottled(await refusal(from(a, ip, { grpc: true }).login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+    // From any other address too: the account's own limit.
+    expectThrottled(await refusal(from(a, freshIp()).login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+  });
+
+  it("answers the Connect protocol with HTTP 429 and a Retry-After header", async () => {
+    const ip = freshIp();
+    const email = uniqueEmail("nobody");
+    await failLogins(from(a, ip), email, 3);
+    const res = await fetch(`${a.baseUrl}/tessera.auth.v1.AuthService/Login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...serviceCredentialHeader(), "x-forwarded-for": ip },
+      body: JSON.stringify({ email, password: WRONG }),
+    });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({ code: "resource_exhausted", message: expect.stringMatching(/^too many sign-in attempts; retry in \d+ seconds$/) });
+  });
+
+  it("answers an email no account uses exactly like an existing one", async () => {
+    const ip = freshIp();
+    const { email: known } = await signUp(a, ip);
+    const unknown = uniqueEmail("nobody");
+    const [forKnownIp, forUnknownIp] = [from(a, freshIp()), from(a, freshIp())];
+    await failLogins(forKnownIp, known, 3);
+    await failLogins(forUnknownIp, unknown, 3);
+    const forKnown = await refusal(forKnownIp.login({ email: known, password: WRONG }));
+    const forUnknown = await refusal(forUnknownIp.login({ email: unknown, password: WRONG }));
+    expectThrottled(forUnknown, "auth.too_many_attempts", 900);
+    expect(shape(forUnknown)).toEqual(shape(forKnown));
+    expect([...forUnknown.metadata.keys()].sort()).toEqual([...forKnown.metadata.keys()].sort());
+  });
+
+  it("stops a throttled call before any lookup or argon2 work, and counts only failures", async () => {
+    // In process: no peer address, so only the per-account rule applies.
+    const { components, transport } = await inProcess(LIMITS);
+    try {
+      const auth = createClient(AuthService, transport);
+      const verify = vi.spyOn(components.hasher, "verify");
+      const lookup = vi.spyOn(components.users, "findCredentials");
+      const email = uniqueEmail("argon");
+      await auth.register({ email, password: GOOD_PASSWORD });
+      // Successful sign-ins are given back: they never use up the allowance.
+      for (let i = 0; i < 5; i++) await auth.login({ email, password: GOOD_PASSWORD });
+      await failLogins(auth, email, 3);
+      expect(verify).toHaveBeenCalledTimes(8);
+      for (const password of [WRONG, GOOD_PASSWORD]) {
+        expect((await refusal(auth.login({ email, password }))).code).toBe(Code.ResourceExhausted);
+      }
+      expect((await refusal(auth.login({ email: uniqueEmail("nobody"), password: WRONG }))).code).toBe(Code.Unauthenticated);
+      expect(verify).toHaveBeenCalledTimes(9);
+      expect(lookup).toHaveBeenCalledTimes(9);
+    } finally {
+      await components.close();
+    }
+  });
+
+  it("starts counting again once the window has ended", async () => {
+    const ip = freshIp();
+    const { email } = await signUp(shortWindow, ip);
+    const auth = from(shortWindow, ip);
+    await failLogins(auth, email, 3);
+    const seconds = expectThrottled(await refusal(auth.login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 1);
+    await new Promise((r) => setTimeout(r, seconds * 1000 + 100));
+    const res = await auth.login({ email, password: GOOD_PASSWORD });
+    expect(res.user?.email).toBe(email);
+  });
+});
+
+describe("Login, per IP", () => {
+  it("lets another account sign in from the same IP until the IP's limit, then refuses everyone there", async () => {
+    const ip = freshIp();
+    const { email: victim } = await signUp(a, ip);
+    const { email: other } = await signUp(a, freshIp());
+    const auth = from(a, ip);
+    await failLogins(auth, victim, 3); // IP count 3
+    expect((await refusal(auth.login({ email: victim, password: GOOD_PASSWORD }))).code).toBe(Code.ResourceExhausted); // 4
+    for (let i = 0; i < 4; i++) await auth.login({ email: other, password: GOOD_PASSWORD }); // 5..8
+    expectThrottled(await refusal(auth.login({ email: other, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900); // 9
+    expectThrottled(await refusal(auth.login({ email: uniqueEmail("nobody"), password: WRONG })), "auth.too_many_attempts", 900);
+    // The same account from elsewhere is fine: its own failures are not counted.
+    expect((await from(a, freshIp()).login({ email: other, password: GOOD_PASSWORD })).user?.email).toBe(other);
+  });
+});
+
+describe("Register, per IP", () => {
+  it("refuses the 5th registration from one IP and creates nothing", async () => {
+    const ip = freshIp();
+    const auth = from(a, ip);
+    for (let i = 0; i < 4; i++) await auth.register({ email: uniqueEmail("reg"), password: GOOD_PASSWORD });
+    const email = uniqueEmail("reg");
+    const err = await refusal(auth.register({ email, password: GOOD_PASSWORD }));
+    expectThrottled(err, "auth.too_many_registrations", 3600);
+    expect(err.rawMessage).toMatch(/^too many sign-ups; retry in \d+ seconds$/);
+    expect(await a.app.db.user.count({ where: { email } })).toBe(0);
+    expect(await a.app.db.outboxMail.count({ where: { to: email } })).toBe(0);
+    await from(a, freshIp()).register({ email, password: GOOD_PASSWORD });
+  });
+});
+
+describe("RequestPasswordReset", () => {
+  const resetMails = (to: string) => a.app.db.outboxMail.count({ where: { to, text: { contains: "/reset-password?token=" } } });
+
+  it("throttles per email with no mail beyond the limit, answering unknown addresses the same", async () => {
+    const { email } = await signUp(a, freshIp());
+    const unknown = uniqueEmail("nobody");
+    const answers: ConnectError[] = [];
+    for (const target of [email, unknown]) {
+      const auth = from(a, freshIp());
+      await auth.requestPasswordReset({ email: target });
+      await from(b, freshIp()).requestPasswordReset({ email: target.toUpperCase() });
+      const err = await refusal(auth.requestPasswordReset({ email: target }));
+      expectThrottled(err, "auth.too_many_reset_requests", 3600);
+      expect(err.rawMessage).toMatch(/^too many password reset requests; retry in \d+ seconds$/);
+      answers.push(err);
+    }
+    expect(shape(answers[1]!)).toEqual(shape(answers[0]!));
+    expect(await resetMails(email)).toBe(2);
+    expect(await resetMails(unknown)).toBe(0);
+    expect(await a.app.db.oneTimeToken.count({ where: { email, purpose: "PASSWORD_RESET" } })).toBe(2);
+  });
+
+  it("throttles per IP across addresses", async () => {
+    const auth = from(a, freshIp());
+    for (let i = 0; i < 5; i++) await auth.requestPasswordReset({ email: uniqueEmail("reset-ip") });
+    const { email } = await signUp(a, freshIp());
+    expectThrottled(await refusal(auth.requestPasswordReset({ email })), "auth.too_many_reset_requests", 3600);
+    expect(await resetMails(email)).toBe(0);
+  });
+});
+
+describe("RequestEmailVerification, per user", () => {
+  it("mails twice, then refuses without queueing mail", async () => {
+    const { email, accessToken } = await signUp(a, freshIp());
+    const auth = from(a, freshIp(), { headers: { authorization: `Bearer ${accessToken}` } });
+    await auth.requestEmailVerification({});
+    await auth.requestEmailVerification({});
+    const err = await refusal(auth.requestEmailVerification({}));
+    expectThrottled(err, "auth.too_many_verification_requests", 3600);
+    expect(err.rawMessage).toMatch(/^too many verification emails; retry in \d+ seconds$/);
+    // The one Register sent, and two more.
+    expect(await a.app.db.oneTimeToken.count({ where: { email, purpose: "EMAIL_VERIFICATION" } })).toBe(3);
+    expect(await a.app.db.outboxMail.count({ where: { to: email } })).toBe(3);
+  });
+});
+
+describe("every replica", () => {
+  it("shares the counts between two service instances on one database", async () => {
+    const ip = freshIp();
+    const { email } = await signUp(a, ip);
+    await failLogins(from(a, ip), email, 2);
+    await failLogins(from(b, ip), email, 1);
+    expectThrottled(await refusal(from(b, ip).login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+    expectThrottled(await refusal(from(a, ip).login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+
+    // The IP limit too: 5 attempts so far from `ip`; 3 more on either instance, then none.
+    const { email: other } = await signUp(a, freshIp());
+    await from(a, ip).login({ email: other, password: GOOD_PASSWORD });
+    await from(b, ip).login({ email: other, password: GOOD_PASSWORD });
+    await from(a, ip).login({ email: other, password: GOOD_PASSWORD });
+    expectThrottled(await refusal(from(b, ip).login({ email: other, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+  });
+});
