@@ -11,7 +11,9 @@ import { backendTokens } from "../lib/server/tokens.js";
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // No grace: presenting a spent refresh token to the service ends the session at once, so
+  // every test below would notice a second exchange of the same token.
+  server = await startTestServer({ TESSERA_REFRESH_GRACE: "0" });
   // The web server's clients (lib/server/rpc.ts) read these on first use.
   process.env.TESSERA_AUTH_URL = server.baseUrl;
   process.env.TESSERA_SERVICE_CREDENTIAL = testConfig().serviceCredential;
@@ -54,6 +56,16 @@ describe("refreshIfNeeded", () => {
     // And the session is still alive: the new refresh token works.
     const again = await server.connect(AuthService).refresh({ refreshToken: results[0]!.refreshToken! });
     expect(again.tokens?.accessToken).toBeTruthy();
+  });
+
+  it("answers a spent refresh token presented again (a stale cookie) without ending the session", async () => {
+    const token = await signedInToken(REFRESH_MARGIN_MS / 2);
+    const fresh = await refreshIfNeeded(token);
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await refreshIfNeeded(token);
+    expect(again.refreshToken).toBe(fresh.refreshToken);
+    const me = await server.connect(UserService, { authorization: `Bearer ${again.accessToken}` }).getMe({});
+    expect(me.user?.email).toBe(token.email);
   });
 
   it("ends the web session when the auth service refuses the refresh token", async () => {

@@ -10,8 +10,14 @@ import { backendTokens, type BackendTokens } from "./tokens";
 
 /** Refresh when the access token has less than this left. */
 export const REFRESH_MARGIN_MS = 60_000;
-/** How long a finished exchange is reused for requests still carrying the old cookie. */
-const REUSE_RESULT_MS = 30_000;
+/**
+ * How long a finished exchange is remembered. A response that started before the refresh may
+ * still set the old cookie after it (next-auth's session endpoint re-sets the cookie it read),
+ * and the browser then presents the spent refresh token again; answering it from here with the
+ * tokens it was already exchanged for keeps the auth service from seeing a reuse and ending
+ * the session. Shorter than the access token's 15 minutes, so the memory stays small.
+ */
+const REUSE_RESULT_MS = 10 * 60_000;
 
 /** The session can no longer be refreshed (revoked, expired, reused): sign the user out. */
 export class SessionEndedError extends Error {
@@ -25,15 +31,23 @@ interface Exchange {
   promise: Promise<BackendTokens>;
   settledAt?: number;
 }
-const exchanges = new Map<string, Exchange>();
+
+// One map per process, on globalThis: Next.js bundles the proxy and the route handlers
+// separately, and each bundle would otherwise get its own copy of this module.
+const registry = globalThis as typeof globalThis & { __tesseraRefreshExchanges?: Map<string, Exchange> };
+const exchanges = (registry.__tesseraRefreshExchanges ??= new Map<string, Exchange>());
 
 export function needsRefresh(token: JWT, now = Date.now()): boolean {
   return !!token.refreshToken && (token.accessExpires ?? 0) - now < REFRESH_MARGIN_MS;
 }
 
 function exchange(refreshToken: string, headers: Record<string, string>): Promise<BackendTokens> {
+  // Entries are kept in insertion order, which is roughly settling order: drop the old front.
   const now = Date.now();
-  for (const [key, e] of exchanges) if (e.settledAt && now - e.settledAt > REUSE_RESULT_MS) exchanges.delete(key);
+  for (const [key, e] of exchanges) {
+    if (!e.settledAt || now - e.settledAt <= REUSE_RESULT_MS) break;
+    exchanges.delete(key);
+  }
   const existing = exchanges.get(refreshToken);
   if (existing) return existing.promise;
   const entry: Exchange = {

@@ -62,6 +62,7 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
   }, 300_000);
 
   afterAll(async () => {
+    if (process.env.TESSERA_E2E_LOGS) console.log(web?.logs());
     await browser?.close();
     await web?.stop();
     await idp?.stop();
@@ -220,6 +221,9 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       const p = await newPage();
       await signIn(p.page, email, GOOD_PASSWORD);
       await p.page.waitForURL("**/account");
+      // The session list has fetched /api/auth/session, whose answer re-sets the cookie: only
+      // then may the test rewrite the cookie without that answer overwriting it.
+      await expect.poll(() => p.page.locator("tr[data-session-id]").count()).toBe(1);
       return p;
     }
 
@@ -229,6 +233,7 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       const tabs = await Promise.all(Array.from({ length: 4 }, () => context.newPage()));
       await Promise.all(tabs.map((t) => t.goto("/account")));
       for (const t of tabs) expect(new URL(t.url()).pathname).toBe("/account");
+      for (const t of tabs) await expect.poll(() => t.locator("tr[data-session-id]").count()).toBe(1);
       const after = (await decode({ token: (await context.cookies()).find((c) => c.name === COOKIE)!.value, secret: NEXTAUTH_SECRET }))!;
       expect(after.refreshToken).not.toBe(before.refreshToken);
       expect(after.accessExpires! - Date.now()).toBeGreaterThan(5 * 60_000);
