@@ -7,7 +7,7 @@ import { create } from "@bufbuild/protobuf";
 import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
 import type { ActionState } from "../components/action-form";
 import { relayHeaders } from "../lib/server/client-info";
-import { isUnauthenticated, userMessage } from "../lib/server/errors";
+import { errorDetail, isUnauthenticated, userMessage } from "../lib/server/errors";
 import { tessera } from "../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../lib/server/session";
 
@@ -84,6 +84,20 @@ export async function uploadAvatar(_: ActionState, form: FormData): Promise<Acti
     return { error: userMessage(err) };
   }
   return { ok: "Picture updated." };
+}
+
+export async function changePassword(_: ActionState, form: FormData): Promise<ActionState> {
+  const session = await requireSession("/account");
+  const newPassword = String(form.get("newPassword") ?? "");
+  if (newPassword !== String(form.get("confirm") ?? "")) return { error: "The two new passwords differ." };
+  try {
+    await tessera().user.changePassword({ currentPassword: String(form.get("currentPassword") ?? ""), newPassword }, asUser(session));
+  } catch (err) {
+    if (errorDetail(err)?.reason === "auth.invalid_credentials") return { error: "The current password is wrong." };
+    if (isUnauthenticated(err)) redirect("/signin?error=SessionEnded");
+    return { error: userMessage(err) };
+  }
+  return { ok: "Password changed. Your other sessions have been signed out." };
 }
 
 /** Ends every session of the user, this one included; the page then clears its cookie. */

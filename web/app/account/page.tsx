@@ -3,7 +3,7 @@ import { ActionForm } from "../../components/action-form";
 import { webConfig } from "../../lib/server/config";
 import { tessera } from "../../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../../lib/server/session";
-import { resendVerification, signOutEverywhere, updateProfile, uploadAvatar } from "../actions";
+import { changePassword, resendVerification, signOutEverywhere, updateProfile, uploadAvatar } from "../actions";
 import { SessionsList } from "./sessions-list";
 import { SignOutButtons } from "./sign-out-buttons";
 
@@ -66,6 +66,24 @@ export default async function AccountPage() {
           <label>
             Image (PNG, JPEG or WebP, up to 2 MB)
             <input name="avatar" type="file" accept="image/png,image/jpeg,image/webp" required />
+          </label>
+        </ActionForm>
+      </section>
+
+      <section aria-labelledby="password-heading">
+        <h2 id="password-heading">Password</h2>
+        <ActionForm action={changePassword} submit="Change password" pendingLabel="Changing…" label="Change password">
+          <label>
+            Current password
+            <input name="currentPassword" type="password" autoComplete="current-password" required />
+          </label>
+          <label>
+            New password
+            <input name="newPassword" type="password" autoComplete="new-password" required minLength={8} />
+          </label>
+          <label>
+            Confirm new password
+            <input name="confirm" type="password" autoComplete="new-password" required />
           </label>
         </ActionForm>
       </section>

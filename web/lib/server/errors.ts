@@ -3,7 +3,8 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorDetailSchema } from "../../../gen/tessera/errors/v1/error_detail_pb.js";
 
 /** The auth service's machine-readable reason and field (tessera.errors.v1.ErrorDetail), if any. */
-export function errorDetail(err: ConnectError): { reason: string; field: string } | undefined {
+export function errorDetail(err: unknown): { reason: string; field: string } | undefined {
+  if (!(err instanceof ConnectError)) return undefined;
   const [d] = err.findDetails(ErrorDetailSchema);
   return d ? { reason: d.reason, field: d.field } : undefined;
 }

@@ -202,6 +202,39 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
     });
   });
 
+  describe("changing the password from the account page", () => {
+    it("refuses a wrong current password, then changes it and ends the other sessions", async () => {
+      const email = uniqueEmail("change-pw");
+      const { tokens } = await auth.connect(AuthService).register({ email, password: GOOD_PASSWORD, name: "" });
+      await auth.connect(AuthService).logout({ refreshToken: tokens!.refreshToken });
+      const [a, b] = [await newPage(), await newPage()];
+      for (const { page } of [a, b]) {
+        await signIn(page, email, GOOD_PASSWORD);
+        await page.waitForURL("**/account");
+      }
+      const form = a.page.getByRole("form", { name: "Change password" });
+      const fill = async (current: string, next: string) => {
+        await form.getByLabel("Current password").fill(current);
+        await form.getByLabel("New password", { exact: true }).fill(next);
+        await form.getByLabel("Confirm new password").fill(next);
+        await form.getByRole("button", { name: "Change password" }).click();
+      };
+      await fill("not my password at all", "another fine passphrase 7");
+      await expect.poll(() => form.getByRole("alert").innerText()).toBe("The current password is wrong.");
+      await fill(GOOD_PASSWORD, "another fine passphrase 7");
+      await expect.poll(() => form.getByRole("status").innerText()).toContain("Password changed");
+
+      await b.page.goto("/account");
+      await b.page.waitForURL("**/signin?error=SessionEnded");
+      await a.page.goto("/account");
+      expect(new URL(a.page.url()).pathname).toBe("/account");
+      await signIn(b.page, email, "another fine passphrase 7");
+      await b.page.waitForURL("**/account");
+      await a.context.close();
+      await b.context.close();
+    });
+  });
+
   describe("a signed-in person whose access token is about to expire", () => {
     const COOKIE = "next-auth.session-token";
 
