@@ -1,6 +1,7 @@
 "use client";
 // A form bound to a server action, announcing the action's outcome to screen readers.
 import { useActionState, type ReactNode } from "react";
+import { FormOutcome, SubmitButton } from "./form-parts";
 
 export type ActionState = { error?: string; ok?: string } | undefined;
 export type FormAction = (state: ActionState, form: FormData) => Promise<ActionState>;
@@ -10,21 +11,8 @@ export function ActionForm(props: { action: FormAction; submit: string; pendingL
   return (
     <form action={formAction} aria-label={props.label}>
       {props.children}
-      {state?.error ? (
-        <p role="alert" className="alert error">
-          {state.error}
-        </p>
-      ) : null}
-      {state?.ok ? (
-        <p role="status" className="alert info">
-          {state.ok}
-        </p>
-      ) : null}
-      <div>
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? (props.pendingLabel ?? "Working…") : props.submit}
-        </button>
-      </div>
+      <FormOutcome error={state?.error} ok={state?.ok} />
+      <SubmitButton pending={pending} label={props.submit} pendingLabel={props.pendingLabel} />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ActionForm } from "../../components/action-form";
+import { NewPasswordFields } from "../../components/form-parts";
 import { webConfig } from "../../lib/server/config";
 import { tessera } from "../../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../../lib/server/session";
@@ -77,14 +78,7 @@ export default async function AccountPage() {
             Current password
             <input name="currentPassword" type="password" autoComplete="current-password" required />
           </label>
-          <label>
-            New password
-            <input name="newPassword" type="password" autoComplete="new-password" required minLength={8} />
-          </label>
-          <label>
-            Confirm new password
-            <input name="confirm" type="password" autoComplete="new-password" required />
-          </label>
+          <NewPasswordFields name="newPassword" />
         </ActionForm>
       </section>
 

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "../../components/action-form";
+import { NewPasswordFields } from "../../components/form-parts";
 import { resetPassword } from "../actions";
 
 export const metadata: Metadata = { title: "Choose a new password" };
@@ -22,14 +23,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
       <h1>Choose a new password</h1>
       <ActionForm action={resetPassword} submit="Change password" pendingLabel="Changing…" label="Choose a new password">
         <input type="hidden" name="token" value={token} />
-        <label>
-          New password
-          <input name="password" type="password" autoComplete="new-password" required minLength={8} />
-        </label>
-        <label>
-          Confirm new password
-          <input name="confirm" type="password" autoComplete="new-password" required />
-        </label>
+        <NewPasswordFields name="password" />
       </ActionForm>
       <p className="muted">Changing the password signs you out on every device.</p>
     </>

@@ -2,6 +2,7 @@
 import { signIn, signOut } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
+import { FormOutcome, SubmitButton } from "../../components/form-parts";
 
 /** Email + password sign-in through next-auth's Credentials provider (AuthService.Login). */
 export function SignInForm({ callbackUrl, clearSession }: { callbackUrl: string; clearSession: boolean }) {
@@ -44,16 +45,8 @@ export function SignInForm({ callbackUrl, clearSession }: { callbackUrl: string;
         Password
         <input name="password" type="password" autoComplete="current-password" required />
       </label>
-      {error ? (
-        <p role="alert" className="alert error">
-          {error}
-        </p>
-      ) : null}
-      <div>
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? "Signing in…" : "Sign in"}
-        </button>
-      </div>
+      <FormOutcome error={error} />
+      <SubmitButton pending={pending} label="Sign in" pendingLabel="Signing in…" />
     </form>
   );
 }

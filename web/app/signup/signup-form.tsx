@@ -2,6 +2,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { FormOutcome, SubmitButton } from "../../components/form-parts";
 
 /** Creates the account (AuthService.Register through the Credentials provider) and signs in. */
 export function SignUpForm() {
@@ -56,16 +57,8 @@ export function SignUpForm() {
         Confirm password
         <input name="confirm" type="password" autoComplete="new-password" required />
       </label>
-      {error ? (
-        <p role="alert" className="alert error">
-          {error}
-        </p>
-      ) : null}
-      <div>
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? "Creating your account…" : "Create account"}
-        </button>
-      </div>
+      <FormOutcome error={error} />
+      <SubmitButton pending={pending} label="Create account" pendingLabel="Creating your account…" />
     </form>
   );
 }
