@@ -1,5 +1,7 @@
 import { BlockList, isIP } from "node:net";
 import { z } from "zod";
+import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../shared/development-secrets.js";
+import { originList } from "../../shared/origins.js";
 
 /** Largest JSON request body the gateway reads. */
 export const JSON_BODY_MAX_BYTES = 64 * 1024;
@@ -13,9 +15,6 @@ const commaList = z
   .default("")
   .transform((s) => s.split(",").map((v) => v.trim()).filter(Boolean));
 
-/** The auth service's development default; production refuses it on both sides. */
-const DEVELOPMENT_SERVICE_CREDENTIAL = "development-service-credential-do-not-use-in-production";
-
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
@@ -23,9 +22,7 @@ const schema = z.object({
   TESSERA_AUTH_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:50051"),
   TESSERA_ISSUER: z.url().default("http://localhost:50051"),
   TESSERA_AUDIENCE: z.string().min(1).default("tessera"),
-  GATEWAY_CORS_ORIGINS: commaList.pipe(
-    z.array(z.url().refine((u) => new URL(u).origin === u.replace(/\/+$/, ""), "must be an origin (scheme://host[:port]), no path")),
-  ),
+  GATEWAY_CORS_ORIGINS: originList.default([]),
   GATEWAY_TRUSTED_PROXIES: commaList.pipe(
     z.array(z.string().refine(isAddressOrCidr, "must be an IP address or CIDR (e.g. 10.0.0.1 or 10.0.0.0/8)")),
   ),
@@ -80,7 +77,7 @@ export function loadGatewayConfig(rawEnv: NodeJS.ProcessEnv = process.env): Gate
     authUrl: e.TESSERA_AUTH_URL.replace(/\/+$/, ""),
     issuer: e.TESSERA_ISSUER,
     audience: e.TESSERA_AUDIENCE,
-    corsOrigins: e.GATEWAY_CORS_ORIGINS.map((o) => new URL(o).origin),
+    corsOrigins: e.GATEWAY_CORS_ORIGINS,
     trustedProxies: e.GATEWAY_TRUSTED_PROXIES,
     serviceCredential: e.TESSERA_SERVICE_CREDENTIAL,
     shutdownTimeoutSeconds: e.GATEWAY_SHUTDOWN_TIMEOUT,

@@ -1,9 +1,10 @@
 // The web app's configuration rules, without the server-only guard so next.config.ts can check
 // them when `next start` boots. Server code reads the values through ./config.ts.
 import { z } from "zod";
+import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../../services/shared/development-secrets";
 
-/** The auth service's development default; production refuses it on both sides. */
-export const DEVELOPMENT_SERVICE_CREDENTIAL = "development-service-credential-do-not-use-in-production";
+export { DEVELOPMENT_SERVICE_CREDENTIAL };
+
 const DEVELOPMENT_NEXTAUTH_SECRET = "development-nextauth-secret-do-not-use-in-production";
 
 const optional = z

@@ -1,9 +1,11 @@
 import { z } from "zod";
+import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../../shared/development-secrets.js";
+import { originList } from "../../../shared/origins.js";
 
 /** Values that ship in the repository for local use; production refuses every one of them. */
 export const DEVELOPMENT_SECRETS = {
   keyEncryptionKey: "ZGV2ZWxvcG1lbnQta2V5LWVuY3J5cHRpb24ta2V5LSE=",
-  serviceCredential: "development-service-credential-do-not-use-in-production",
+  serviceCredential: DEVELOPMENT_SERVICE_CREDENTIAL,
 } as const;
 
 const seconds = (fallback: number, min: number, max: number) =>
@@ -34,16 +36,7 @@ const schema = z.object({
   TESSERA_SHUTDOWN_TIMEOUT: seconds(15, 1, 300),
   TESSERA_PUBLIC_URL: z.url().default("http://127.0.0.1:50051"),
   TESSERA_WEB_URL: z.url().default("http://localhost:3000"),
-  TESSERA_CORS_ORIGINS: z
-    .string()
-    .transform((s) => s.split(",").map((v) => v.trim()).filter(Boolean))
-    .superRefine((entries, ctx) => {
-      for (const entry of entries) {
-        const problem = originProblem(entry);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-      }
-    })
-    .optional(),
+  TESSERA_CORS_ORIGINS: originList.optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default("Tessera <no-reply@tessera.localhost>"),
   TESSERA_AVATAR_DIR: z.string().min(1).optional(),
@@ -178,7 +171,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutSeconds: e.TESSERA_SHUTDOWN_TIMEOUT,
     publicUrl: e.TESSERA_PUBLIC_URL.replace(/\/+$/, ""),
     webUrl: e.TESSERA_WEB_URL.replace(/\/+$/, ""),
-    corsOrigins: e.TESSERA_CORS_ORIGINS?.map((o) => new URL(o).origin) ?? corsOriginsDefault(e.NODE_ENV, e.TESSERA_WEB_URL, env.TESSERA_WEB_URL !== undefined),
+    corsOrigins: e.TESSERA_CORS_ORIGINS ?? corsOriginsDefault(e.NODE_ENV, e.TESSERA_WEB_URL, env.TESSERA_WEB_URL !== undefined),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     avatarDir: e.TESSERA_AVATAR_DIR ?? `${e.TESSERA_DATA_DIR}/avatars`,
@@ -205,27 +198,6 @@ function corsOriginsDefault(nodeEnv: Config["env"], webUrl: string, webUrlSet: b
   const url = new URL(webUrl);
   // Never derive the opaque origin "null" (sandboxed frames, file: pages) from an odd scheme.
   return url.protocol === "http:" || url.protocol === "https:" ? [url.origin] : [];
-}
-
-/**
- * Why `entry` is not an exact browser origin, or undefined if it is one. The rule is the
- * gateway's (GATEWAY_CORS_ORIGINS): an http(s) URL that is its own origin, a trailing slash
- * allowed; no wildcard, path, query, fragment or user info. Origins are not secret, so the
- * message quotes the entry.
- */
-function originProblem(entry: string): string | undefined {
-  const quoted = JSON.stringify(entry);
-  if (entry.includes("*")) return `${quoted}: wildcards are not allowed; list each exact origin (e.g. https://app.example.com)`;
-  let url: URL;
-  try {
-    url = new URL(entry);
-  } catch {
-    return `${quoted} is not a URL; expected an origin such as https://app.example.com`;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return `${quoted}: an origin must be http or https`;
-  if (url.origin !== entry.replace(/\/+$/, ""))
-    return `${quoted} is not an origin: expected scheme://host[:port] only, as a browser sends it (did you mean ${url.origin}?)`;
-  return undefined;
 }
 
 /** Each variable parsed on its own; the ones that fail are left out. */
