@@ -1,7 +1,10 @@
 import { BlockList, isIP } from "node:net";
 import { z } from "zod";
+import { ConfigError } from "../../shared/config-error.js";
 import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../shared/development-secrets.js";
 import { originList } from "../../shared/origins.js";
+
+export { ConfigError };
 
 /** Largest JSON request body the gateway reads. */
 export const JSON_BODY_MAX_BYTES = 64 * 1024;
@@ -50,13 +53,6 @@ export interface GatewayConfig {
   logLevel: string;
 }
 
-/** Thrown with every problem found, so an operator can fix the environment in one go. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
 
 /** Reads and validates the environment. Throws ConfigError listing every bad variable. */
 export function loadGatewayConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConfig {

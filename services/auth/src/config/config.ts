@@ -1,6 +1,9 @@
 import { z } from "zod";
+import { ConfigError } from "../../../shared/config-error.js";
 import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../../shared/development-secrets.js";
 import { originList } from "../../../shared/origins.js";
+
+export { ConfigError };
 
 /** Values that ship in the repository for local use; production refuses every one of them. */
 export const DEVELOPMENT_SECRETS = {
@@ -126,13 +129,6 @@ export interface Config {
   rateLimits: RateLimits;
 }
 
-/** Thrown with every problem found, so an operator can fix the environment in one go. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
 
 /** Reads and validates the environment. Throws ConfigError listing every bad variable. */
 export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
