@@ -48,7 +48,7 @@ async function main() {
   const limits = Object.fromEntries(
     ["LOGIN_ACCOUNT", "LOGIN_IP", "REGISTER_IP", "RESET_EMAIL", "RESET_IP", "VERIFY_USER"].map((rule) => [`TESSERA_LIMIT_${rule}`, "1000000"]),
   );
-  const app = await startApp(loadConfig({ NODE_ENV: "test", TESSERA_AUTH_PORT: "0", ...limits }), db.url, pino({ level: "silent" }));
+  const app = await startApp(loadConfig({ TESSERA_ENV: "test", TESSERA_AUTH_PORT: "0", TESSERA_DRAIN_SECONDS: "0", ...limits }), db.url, pino({ level: "silent" }));
   const client: Client<typeof AuthService> = createClient(AuthService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${app.port}` }));
   console.log(`node ${process.version}, gRPC over h2c, one connection, database ${serverUrl ? "from env" : "embedded"}`);
 

@@ -17,8 +17,11 @@ function configError(env: Record<string, string>): ConfigError {
 /** The variables a ConfigError names, in order. */
 const named = (err: ConfigError) => err.problems.map((p) => p.split(":")[0]);
 
+/** Development mode asked for by name, as `npm start` does. */
+const DEV = { TESSERA_ENV: "development" };
+
 const PRODUCTION = {
-  NODE_ENV: "production",
+  TESSERA_ENV: "production",
   DATABASE_URL: "postgresql://tessera:pw@db.internal:5432/tessera",
   TESSERA_ISSUER: "https://auth.example.com",
   TESSERA_KEY_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
@@ -27,8 +30,8 @@ const PRODUCTION = {
 };
 
 describe("loadConfig", () => {
-  it("has local-development defaults for everything", () => {
-    expect(loadConfig({})).toEqual({
+  it("has local-development defaults for everything once development is asked for", () => {
+    expect(loadConfig(DEV)).toEqual({
       env: "development",
       host: "127.0.0.1",
       port: 50051,
@@ -43,6 +46,8 @@ describe("loadConfig", () => {
       refreshGraceSeconds: 10,
       keyRotationSeconds: 30 * 86400,
       shutdownTimeoutSeconds: 15,
+      drainSeconds: 5,
+      connectionLimits: { requestTimeoutSeconds: 30, idleTimeoutSeconds: 60, maxConcurrentStreams: 100, maxSessionMemoryMb: 10, maxConnectionsPerIp: 64 },
       publicUrl: "http://127.0.0.1:50051",
       webUrl: "http://localhost:3000",
       corsOrigins: ["http://localhost:3000"],
@@ -59,11 +64,39 @@ describe("loadConfig", () => {
         verifyUser: { limit: 5, windowSeconds: 3600 },
       },
     });
-    expect(loadConfig({}).keyEncryptionKey).toHaveLength(32);
+    expect(loadConfig(DEV).keyEncryptionKey).toHaveLength(32);
+  });
+
+  it("fails closed: with TESSERA_ENV unset it runs as production and refuses every development default", () => {
+    // NODE_ENV no longer chooses the mode: a host that sets it to development changes nothing.
+    for (const env of [{}, { NODE_ENV: "development" }, { TESSERA_ENV: "" }] as Record<string, string>[]) {
+      expect(named(configError(env))).toEqual(["DATABASE_URL", "TESSERA_KEY_ENCRYPTION_KEY", "TESSERA_SERVICE_CREDENTIAL", "SMTP_URL", "TESSERA_ISSUER"]);
+    }
+    expect(loadConfig({ ...PRODUCTION, TESSERA_ENV: "" }).env).toBe("production");
+  });
+
+  it("names a misspelt TESSERA_ENV and still applies the production rules", () => {
+    expect(named(configError({ TESSERA_ENV: "dev" }))).toEqual(["TESSERA_ENV", "DATABASE_URL", "TESSERA_KEY_ENCRYPTION_KEY", "TESSERA_SERVICE_CREDENTIAL", "SMTP_URL", "TESSERA_ISSUER"]);
+  });
+
+  it("reads the connection limits and the drain window", () => {
+    const c = loadConfig({
+      ...DEV,
+      TESSERA_DRAIN_SECONDS: "0",
+      TESSERA_REQUEST_TIMEOUT: "2",
+      TESSERA_IDLE_TIMEOUT: "3",
+      TESSERA_H2_MAX_CONCURRENT_STREAMS: "10",
+      TESSERA_H2_MAX_SESSION_MEMORY: "4",
+      TESSERA_MAX_CONNECTIONS_PER_IP: "5",
+    });
+    expect(c.drainSeconds).toBe(0);
+    expect(c.connectionLimits).toEqual({ requestTimeoutSeconds: 2, idleTimeoutSeconds: 3, maxConcurrentStreams: 10, maxSessionMemoryMb: 4, maxConnectionsPerIp: 5 });
+    const err = configError({ ...DEV, TESSERA_H2_MAX_CONCURRENT_STREAMS: "0", TESSERA_MAX_CONNECTIONS_PER_IP: "0", TESSERA_REQUEST_TIMEOUT: "0" });
+    expect(named(err).sort()).toEqual(["TESSERA_H2_MAX_CONCURRENT_STREAMS", "TESSERA_MAX_CONNECTIONS_PER_IP", "TESSERA_REQUEST_TIMEOUT"]);
   });
 
   it("treats an empty variable as unset, not as zero", () => {
-    const c = loadConfig({ TESSERA_AUTH_PORT: "", TESSERA_REFRESH_GRACE: "", DATABASE_URL: "" });
+    const c = loadConfig({ ...DEV, TESSERA_AUTH_PORT: "", TESSERA_REFRESH_GRACE: "", DATABASE_URL: "" });
     expect(c).toMatchObject({ port: 50051, refreshGraceSeconds: 10, databaseUrl: undefined });
   });
 
@@ -75,7 +108,7 @@ describe("loadConfig", () => {
   });
 
   it("in production, refuses development secrets, a missing DATABASE_URL or SMTP_URL and an http issuer — all at once", () => {
-    const err = configError({ NODE_ENV: "production" });
+    const err = configError({ TESSERA_ENV: "production" });
     expect(named(err)).toEqual(["DATABASE_URL", "TESSERA_KEY_ENCRYPTION_KEY", "TESSERA_SERVICE_CREDENTIAL", "SMTP_URL", "TESSERA_ISSUER"]);
     for (const variable of named(err)) expect(err.message).toContain(`  - ${variable}: `);
   });
@@ -97,7 +130,7 @@ describe("loadConfig", () => {
   });
 
   it.each(["abc", "70000", "-1", "80.5"])("names TESSERA_AUTH_PORT for port %j", (port) => {
-    const err = configError({ TESSERA_AUTH_PORT: port });
+    const err = configError({ ...DEV, TESSERA_AUTH_PORT: port });
     expect(named(err)).toEqual(["TESSERA_AUTH_PORT"]);
     expect(err.message).toMatch(/^invalid configuration:\n {2}- TESSERA_AUTH_PORT: /);
   });
@@ -108,11 +141,11 @@ describe("loadConfig", () => {
     ["64 bytes", randomBytes(64).toString("base64")],
     ["32 bytes with stray characters", `${randomBytes(32).toString("base64").slice(0, 20)}!!${randomBytes(32).toString("base64").slice(20)}`],
   ])("names TESSERA_KEY_ENCRYPTION_KEY for a key that is %s", (_what, key) => {
-    expect(named(configError({ TESSERA_KEY_ENCRYPTION_KEY: key }))).toEqual(["TESSERA_KEY_ENCRYPTION_KEY"]);
+    expect(named(configError({ ...DEV, TESSERA_KEY_ENCRYPTION_KEY: key }))).toEqual(["TESSERA_KEY_ENCRYPTION_KEY"]);
   });
 
   it("lists malformed variables together with the production rules they break", () => {
-    const err = configError({ NODE_ENV: "production", TESSERA_AUTH_PORT: "http", LOG_LEVEL: "loud", TESSERA_ISSUER: "http://x.example" });
+    const err = configError({ TESSERA_ENV: "production", TESSERA_AUTH_PORT: "http", LOG_LEVEL: "loud", TESSERA_ISSUER: "http://x.example" });
     expect(named(err).sort()).toEqual(
       ["DATABASE_URL", "LOG_LEVEL", "SMTP_URL", "TESSERA_AUTH_PORT", "TESSERA_ISSUER", "TESSERA_KEY_ENCRYPTION_KEY", "TESSERA_SERVICE_CREDENTIAL"].sort(),
     );
@@ -120,6 +153,7 @@ describe("loadConfig", () => {
 
   it("reads the throttling limits and windows; 0 turns a rule off, a zero window is refused", () => {
     const c = loadConfig({
+      ...DEV,
       TESSERA_LIMIT_LOGIN_ACCOUNT: "5",
       TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW: "60",
       TESSERA_LIMIT_LOGIN_IP: "0",
@@ -140,14 +174,14 @@ describe("loadConfig", () => {
       resetIp: { limit: 100, windowSeconds: 1 },
       verifyUser: { limit: 2, windowSeconds: 120 },
     });
-    const err = configError({ TESSERA_LIMIT_LOGIN_IP: "-1", TESSERA_LIMIT_RESET_EMAIL: "many", TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW: "0", TESSERA_LIMIT_VERIFY_USER_WINDOW: "86401" });
+    const err = configError({ ...DEV, TESSERA_LIMIT_LOGIN_IP: "-1", TESSERA_LIMIT_RESET_EMAIL: "many", TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW: "0", TESSERA_LIMIT_VERIFY_USER_WINDOW: "86401" });
     expect(named(err).sort()).toEqual(
       ["TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW", "TESSERA_LIMIT_LOGIN_IP", "TESSERA_LIMIT_RESET_EMAIL", "TESSERA_LIMIT_VERIFY_USER_WINDOW"].sort(),
     );
   });
 
   it("does not repeat the values it refuses (they may be secrets)", () => {
-    const err = configError({ DATABASE_URL: "postgres://u:s3cr3t-pw@db:5432:x/db", TESSERA_SERVICE_CREDENTIAL: "short-s3cr3t" });
+    const err = configError({ ...DEV, DATABASE_URL: "postgres://u:s3cr3t-pw@db:5432:x/db", TESSERA_SERVICE_CREDENTIAL: "short-s3cr3t" });
     expect(named(err).sort()).toEqual(["DATABASE_URL", "TESSERA_SERVICE_CREDENTIAL"]);
     expect(err.message).not.toMatch(/s3cr3t/);
   });
@@ -155,7 +189,7 @@ describe("loadConfig", () => {
 
 describe("starting the service with an invalid configuration", () => {
   it("prints one clear paragraph to stderr and exits 1, without a stack trace", async () => {
-    const p = startMain({ NODE_ENV: "production", TESSERA_AUTH_PORT: "eighty", TESSERA_KEY_ENCRYPTION_KEY: "short" });
+    const p = startMain({ TESSERA_AUTH_PORT: "eighty", TESSERA_KEY_ENCRYPTION_KEY: "short" });
     const timer = setTimeout(() => p.child.kill("SIGKILL"), 20_000);
     const done = await p.exited;
     clearTimeout(timer);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ConfigError } from "../../../shared/config-error.js";
 import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../../shared/development-secrets.js";
+import { DEFAULT_MODE, MODES, type Mode } from "../../../shared/mode.js";
 import { originList } from "../../../shared/origins.js";
 
 export { ConfigError };
@@ -20,7 +21,7 @@ const limit = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000
 const limitWindow = (fallback: number) => seconds(fallback, 1, 86400);
 
 const schema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  TESSERA_ENV: z.enum(MODES).default(DEFAULT_MODE),
   TESSERA_AUTH_HOST: z.string().min(1).default("127.0.0.1"),
   TESSERA_AUTH_PORT: z.coerce.number().int().min(0).max(65535).default(50051),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -37,6 +38,18 @@ const schema = z.object({
   TESSERA_REFRESH_GRACE: seconds(10, 0, 120),
   TESSERA_KEY_ROTATION: seconds(30 * 86400, 3600, 365 * 86400),
   TESSERA_SHUTDOWN_TIMEOUT: seconds(15, 1, 300),
+  /** After SIGTERM: seconds of NOT_SERVING while still serving, before GOAWAY / Connection: close. */
+  TESSERA_DRAIN_SECONDS: seconds(5, 0, 300),
+  /** Deadline for a request's headers and body (HTTP/1.1 request, HTTP/2 stream), seconds. */
+  TESSERA_REQUEST_TIMEOUT: seconds(30, 1, 600),
+  /** An HTTP/2 session with no open stream is closed (GOAWAY) after this many seconds. */
+  TESSERA_IDLE_TIMEOUT: seconds(60, 1, 3600),
+  /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS. */
+  TESSERA_H2_MAX_CONCURRENT_STREAMS: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Memory one HTTP/2 session may use, in MB (Node's maxSessionMemory). */
+  TESSERA_H2_MAX_SESSION_MEMORY: z.coerce.number().int().min(1).max(1024).default(10),
+  /** Open connections per client address (the socket's peer address). */
+  TESSERA_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(64),
   TESSERA_PUBLIC_URL: z.url().default("http://127.0.0.1:50051"),
   TESSERA_WEB_URL: z.url().default("http://localhost:3000"),
   TESSERA_CORS_ORIGINS: originList.optional(),
@@ -94,9 +107,19 @@ export interface RateLimits {
   verifyUser: RateLimit;
 }
 
+/** What one client may hold open on the port (TESSERA_REQUEST_TIMEOUT etc.). */
+export interface ConnectionLimits {
+  requestTimeoutSeconds: number;
+  idleTimeoutSeconds: number;
+  maxConcurrentStreams: number;
+  maxSessionMemoryMb: number;
+  maxConnectionsPerIp: number;
+}
+
 /** Validated configuration of the auth service. See README, "Configuration". */
 export interface Config {
-  env: "development" | "test" | "production";
+  /** TESSERA_ENV; production unless development or test is asked for. */
+  env: Mode;
   host: string;
   port: number;
   /** Undefined means: start an embedded PostgreSQL (never in production). */
@@ -111,6 +134,9 @@ export interface Config {
   refreshGraceSeconds: number;
   keyRotationSeconds: number;
   shutdownTimeoutSeconds: number;
+  /** After SIGTERM, how long the service reports NOT_SERVING while still serving. */
+  drainSeconds: number;
+  connectionLimits: ConnectionLimits;
   /** Base URL at which this service is reachable by browsers (avatar URLs). */
   publicUrl: string;
   /** Base URL of the web app; links in mail point there, never at a request's Host. */
@@ -138,7 +164,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   // The production rules also run when other variables are malformed, on those that parsed.
   const v = parsed.success ? parsed.data : parseEach(env);
-  if (v.NODE_ENV === "production") {
+  // A malformed TESSERA_ENV is reported and the production rules apply too (fail closed).
+  if ((v.TESSERA_ENV ?? DEFAULT_MODE) === "production") {
     if (env.DATABASE_URL === undefined) problems.push("DATABASE_URL: required in production (no embedded database)");
     if (v.TESSERA_KEY_ENCRYPTION_KEY === DEVELOPMENT_SECRETS.keyEncryptionKey)
       problems.push("TESSERA_KEY_ENCRYPTION_KEY: the development key is refused in production");
@@ -151,7 +178,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
-    env: e.NODE_ENV,
+    env: e.TESSERA_ENV,
     host: e.TESSERA_AUTH_HOST,
     port: e.TESSERA_AUTH_PORT,
     databaseUrl: e.DATABASE_URL,
@@ -165,9 +192,17 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     refreshGraceSeconds: e.TESSERA_REFRESH_GRACE,
     keyRotationSeconds: e.TESSERA_KEY_ROTATION,
     shutdownTimeoutSeconds: e.TESSERA_SHUTDOWN_TIMEOUT,
+    drainSeconds: e.TESSERA_DRAIN_SECONDS,
+    connectionLimits: {
+      requestTimeoutSeconds: e.TESSERA_REQUEST_TIMEOUT,
+      idleTimeoutSeconds: e.TESSERA_IDLE_TIMEOUT,
+      maxConcurrentStreams: e.TESSERA_H2_MAX_CONCURRENT_STREAMS,
+      maxSessionMemoryMb: e.TESSERA_H2_MAX_SESSION_MEMORY,
+      maxConnectionsPerIp: e.TESSERA_MAX_CONNECTIONS_PER_IP,
+    },
     publicUrl: e.TESSERA_PUBLIC_URL.replace(/\/+$/, ""),
     webUrl: e.TESSERA_WEB_URL.replace(/\/+$/, ""),
-    corsOrigins: e.TESSERA_CORS_ORIGINS ?? corsOriginsDefault(e.NODE_ENV, e.TESSERA_WEB_URL, env.TESSERA_WEB_URL !== undefined),
+    corsOrigins: e.TESSERA_CORS_ORIGINS ?? corsOriginsDefault(e.TESSERA_ENV, e.TESSERA_WEB_URL, env.TESSERA_WEB_URL !== undefined),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     avatarDir: e.TESSERA_AVATAR_DIR ?? `${e.TESSERA_DATA_DIR}/avatars`,
@@ -189,8 +224,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
  * explicitly set TESSERA_WEB_URL counts: its built-in default (http://localhost:3000) is never
  * trusted there, and without it the list is empty (no cross-origin access).
  */
-function corsOriginsDefault(nodeEnv: Config["env"], webUrl: string, webUrlSet: boolean): string[] {
-  if (nodeEnv === "production" && !webUrlSet) return [];
+function corsOriginsDefault(mode: Mode, webUrl: string, webUrlSet: boolean): string[] {
+  if (mode === "production" && !webUrlSet) return [];
   const url = new URL(webUrl);
   // Never derive the opaque origin "null" (sandboxed frames, file: pages) from an odd scheme.
   return url.protocol === "http:" || url.protocol === "https:" ? [url.origin] : [];

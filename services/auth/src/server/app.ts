@@ -24,7 +24,11 @@ export interface App {
   db: PrismaClient;
   keys: KeyRing;
   accessTokens: AccessTokens;
-  /** Graceful stop: no new connections, in-flight calls finish, pool closed. */
+  /**
+   * Graceful stop: health turns NOT_SERVING at once and calls are still served for the drain
+   * window (config.drainSeconds), so load balancers stop routing here before any connection is
+   * told to go; then GOAWAY / `Connection: close`, in-flight calls finish, pool closed.
+   */
   stop(): Promise<void>;
 }
 
@@ -77,7 +81,14 @@ export async function startApp(config: Config, databaseUrl: string, logger: Logg
     if (cors(req, res)) return;
     rpc(req, res);
   };
-  const server = createDualProtocolServer(handler);
+  const limits = config.connectionLimits;
+  const server = createDualProtocolServer(handler, {
+    requestTimeoutMs: limits.requestTimeoutSeconds * 1000,
+    idleTimeoutMs: limits.idleTimeoutSeconds * 1000,
+    maxConcurrentStreams: limits.maxConcurrentStreams,
+    maxSessionMemoryMb: limits.maxSessionMemoryMb,
+    maxConnectionsPerAddress: limits.maxConnectionsPerIp,
+  });
   const port = await server.listen(config.port, config.host);
 
   return {
@@ -87,6 +98,9 @@ export async function startApp(config: Config, databaseUrl: string, logger: Logg
     accessTokens: c.accessTokens,
     async stop() {
       c.health.shutdown();
+      // Kubernetes removes an endpoint from load balancers only after the pod is told to stop,
+      // and clients learn it later still: calls that arrive meanwhile are served, not reset.
+      if (config.drainSeconds > 0) await new Promise((resolve) => setTimeout(resolve, config.drainSeconds * 1000));
       const timeoutMs = config.shutdownTimeoutSeconds * 1000;
       // Long-lived streams (health Watch) are told to end shortly before sockets are cut.
       const hardStop = setTimeout(() => shutdown.abort(), timeoutMs - Math.min(1000, timeoutMs / 2));

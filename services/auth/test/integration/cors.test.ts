@@ -185,7 +185,7 @@ describe("by default", () => {
 
 describe("TESSERA_CORS_ORIGINS in loadConfig", () => {
   const PRODUCTION = {
-    NODE_ENV: "production",
+    TESSERA_ENV: "production",
     DATABASE_URL: "postgresql://tessera:pw@db.internal:5432/tessera",
     TESSERA_ISSUER: "https://auth.example.com",
     TESSERA_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
@@ -205,9 +205,9 @@ describe("TESSERA_CORS_ORIGINS in loadConfig", () => {
   }
 
   it("defaults to the origin of TESSERA_WEB_URL outside production", () => {
-    expect(loadConfig({}).corsOrigins).toEqual([LOCAL]);
-    expect(loadConfig({ NODE_ENV: "test" }).corsOrigins).toEqual([LOCAL]);
-    expect(loadConfig({ TESSERA_WEB_URL: "https://app.example.com/tessera/" }).corsOrigins).toEqual([APP]);
+    expect(loadConfig({ TESSERA_ENV: "development" }).corsOrigins).toEqual([LOCAL]);
+    expect(loadConfig({ TESSERA_ENV: "test" }).corsOrigins).toEqual([LOCAL]);
+    expect(loadConfig({ TESSERA_ENV: "development", TESSERA_WEB_URL: "https://app.example.com/tessera/" }).corsOrigins).toEqual([APP]);
   });
 
   it("in production, defaults to the origin of an explicit TESSERA_WEB_URL, else to nothing", () => {
@@ -217,7 +217,7 @@ describe("TESSERA_CORS_ORIGINS in loadConfig", () => {
   });
 
   it("when set, replaces the default entirely", () => {
-    const env = { TESSERA_WEB_URL: LOCAL, TESSERA_CORS_ORIGINS: ` ${APP} ,https://admin.example.com:8443,http://[::1]:3000/ ` };
+    const env = { TESSERA_ENV: "development", TESSERA_WEB_URL: LOCAL, TESSERA_CORS_ORIGINS: ` ${APP} ,https://admin.example.com:8443,http://[::1]:3000/ ` };
     expect(loadConfig(env).corsOrigins).toEqual([APP, "https://admin.example.com:8443", "http://[::1]:3000"]);
     expect(loadConfig({ ...PRODUCTION, TESSERA_CORS_ORIGINS: APP }).corsOrigins).toEqual([APP]);
   });
@@ -234,14 +234,14 @@ describe("TESSERA_CORS_ORIGINS in loadConfig", () => {
     ["the opaque origin", "null", /not a URL/],
     ["another scheme", "ftp://files.example.com", /http or https/],
   ])("refuses %s with a clear message", (_what, entry, message) => {
-    const found = problems({ TESSERA_CORS_ORIGINS: `${APP},${entry}` });
+    const found = problems({ TESSERA_ENV: "development", TESSERA_CORS_ORIGINS: `${APP},${entry}` });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^TESSERA_CORS_ORIGINS: /);
     expect(found[0]).toMatch(message);
   });
 
   it("names every bad entry at once, with the other problems", () => {
-    const found = problems({ TESSERA_CORS_ORIGINS: "*,https://a.example.com/x", TESSERA_AUTH_PORT: "nope" });
+    const found = problems({ TESSERA_ENV: "development", TESSERA_CORS_ORIGINS: "*,https://a.example.com/x", TESSERA_AUTH_PORT: "nope" });
     expect(found.map((p) => p.split(":")[0]).sort()).toEqual(["TESSERA_AUTH_PORT", "TESSERA_CORS_ORIGINS", "TESSERA_CORS_ORIGINS"]);
   });
 });

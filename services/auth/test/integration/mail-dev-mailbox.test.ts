@@ -87,7 +87,7 @@ describe("development mailbox (production)", () => {
     scratch = await createScratchDatabase(inject("databaseUrl"), "tessera_scratch");
     await migrate(scratch.url);
     const config = testConfig({
-      NODE_ENV: "production",
+      TESSERA_ENV: "production",
       DATABASE_URL: scratch.url,
       TESSERA_KEY_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
       TESSERA_SERVICE_CREDENTIAL: randomBytes(32).toString("hex"),
