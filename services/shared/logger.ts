@@ -25,12 +25,23 @@ const REDACT = [
   'headers["tessera-service-credential"]',
 ];
 
-/** Structured JSON logger (pino) writing to stdout, tagged with the service's name. */
+/**
+ * Structured JSON logger (pino) writing to stdout, tagged with the service's name.
+ *
+ * Writes are synchronous, so lines reach stdout in the order they were logged. pino's default
+ * stdout stream writes asynchronously through libuv's thread pool and, on process.exit, flushes
+ * what is still buffered synchronously from the main thread: a line already handed to the pool
+ * ("shutting down") could then land after the last one ("stopped"). pino.destination() is
+ * synchronous by default for this reason; a line costs one write(2).
+ */
 export function createLogger(service: string, level: string): Logger {
-  return pino({
-    level,
-    base: { service },
-    redact: { paths: REDACT, censor: "[redacted]" },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  return pino(
+    {
+      level,
+      base: { service },
+      redact: { paths: REDACT, censor: "[redacted]" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    pino.destination({ dest: 1, sync: true }),
+  );
 }

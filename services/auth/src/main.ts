@@ -18,6 +18,8 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  // First line, always: an operator must see which secrets and routes this process allows.
+  logger.info({ mode: config.env }, `mode: ${config.env}`);
 
   let databaseUrl = config.databaseUrl;
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
@@ -38,7 +40,10 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down: finishing in-flight calls");
+    logger.info(
+      { signal, drainSeconds: config.drainSeconds },
+      `shutting down: NOT_SERVING, serving ${config.drainSeconds} s more, then finishing in-flight calls`,
+    );
     await app.stop();
     await embedded?.stop();
     logger.info("stopped");

@@ -1,6 +1,7 @@
 /**
- * Graceful shutdown: calls the server already holds finish, nothing new is taken on, and the
- * real entry point stops cleanly on SIGTERM without ever logging a secret.
+ * Graceful shutdown: after SIGTERM health says NOT_SERVING while calls on open connections are
+ * still served for the drain window; then calls the server already holds finish, nothing new is
+ * taken on, and the real entry point stops cleanly without ever logging a secret.
  */
 import http from "node:http";
 import http2 from "node:http2";
@@ -13,6 +14,7 @@ import { GOOD_PASSWORD, TEST_RATE_LIMITS, startTestServer, uniqueEmail } from ".
 
 const REGISTER = "/tessera.auth.v1.AuthService/Register";
 const GET_JWKS = "/tessera.auth.v1.AuthService/GetJwks";
+const HEALTH_CHECK = "/grpc.health.v1.Health/Check";
 
 interface Reply {
   status: number;
@@ -126,7 +128,7 @@ describe("the entry point (node --import tsx services/auth/src/main.ts)", () => 
     // Port 0: the OS picks a free port and the log line says which (a port probed beforehand
     // can be taken by a parallel test before the child binds it).
     // The suites share the test database and so the per-IP buckets of 127.0.0.1: high limits.
-    running = startMain({ NODE_ENV: "test", DATABASE_URL: databaseUrl, TESSERA_AUTH_PORT: "0", LOG_LEVEL: "info", ...TEST_RATE_LIMITS });
+    running = startMain({ TESSERA_ENV: "test", TESSERA_DRAIN_SECONDS: "0", DATABASE_URL: databaseUrl, TESSERA_AUTH_PORT: "0", LOG_LEVEL: "info", ...TEST_RATE_LIMITS });
     const listening = await waitForLogLine(running, (l) => String(l.msg).includes("listening"));
     expect(listening).toMatchObject({ level: 30, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), service: "tessera-auth" });
     expect(listening.msg).toBe(`Tessera auth service listening on ${listening.url} (Connect, gRPC, gRPC-Web; HTTP/1.1 and h2c)`);
@@ -147,14 +149,68 @@ describe("the entry point (node --import tsx services/auth/src/main.ts)", () => 
 
     const lines = jsonLines(done.stdout);
     expect(lines.length, output).toBe(done.stdout.trimEnd().split("\n").length); // every line is structured
-    const messages = lines.map((l) => l.msg);
+    const messages = lines.map((l) => String(l.msg));
+    expect(messages[0], output).toBe("mode: test"); // the mode comes first, before anything can go wrong
     expect(messages).toContain("rpc");
-    expect(messages).toContain("shutting down: finishing in-flight calls");
-    expect(messages.at(-1), output).toBe("stopped");
+    // Exactly one "shutting down" and one "stopped", in that order, and nothing after "stopped".
+    // Lines are written synchronously (services/shared/logger.ts), so stdout has them in the
+    // order the process logged them; this is an exact check, not a race.
+    const shuttingDown = messages.flatMap((m, i) => (m.startsWith("shutting down: ") ? [i] : []));
+    expect(shuttingDown, output).toHaveLength(1);
+    expect(messages.indexOf("stopped"), output).toBe(messages.length - 1);
+    expect(shuttingDown[0]!, output).toBeLessThan(messages.length - 1);
     for (const secret of [password, `${password}!`, reg.tokens!.refreshToken, reg.tokens!.accessToken, refreshed.tokens!.refreshToken, refreshed.tokens!.accessToken]) {
       expect(done.stdout).not.toContain(secret);
     }
     const dbPassword = new URL(databaseUrl).password;
     if (dbPassword) expect(done.stdout).not.toContain(dbPassword);
+  });
+});
+
+describe("SIGTERM with a drain window (TESSERA_DRAIN_SECONDS)", () => {
+  let running: Running | undefined;
+  afterEach(() => {
+    if (running && running.child.exitCode === null) running.child.kill("SIGKILL");
+  });
+
+  it("says NOT_SERVING at once and still serves new calls on open HTTP/1.1 and HTTP/2 connections, then goes away", async () => {
+    // Long enough for a loaded CI machine to make three calls; the test waits on log lines and
+    // events, never on the clock.
+    running = startMain({ TESSERA_ENV: "test", TESSERA_DRAIN_SECONDS: "8", DATABASE_URL: inject("databaseUrl"), TESSERA_AUTH_PORT: "0", LOG_LEVEL: "info", ...TEST_RATE_LIMITS });
+    const listening = await waitForLogLine(running, (l) => String(l.msg).includes("listening"));
+    const port = Number(new URL(String(listening.url)).port);
+    const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const session = http2.connect(String(listening.url));
+    session.on("error", () => {});
+    const goaway = new Promise<number>((resolve) => session.once("goaway", (code: number) => resolve(code)));
+    try {
+      // Open, used, idle connections of each kind: the ones a load balancer or client pool holds.
+      expect((await h1Call(port, GET_JWKS, {}, keepAlive).reply).status).toBe(200);
+      expect((await h2Call(session, GET_JWKS, {}).reply).status).toBe(200);
+      expect((await h2Call(session, HEALTH_CHECK, {}).reply).json).toEqual({ status: "SERVING" });
+      const h1Socket = Object.values(keepAlive.freeSockets).flat()[0]!;
+
+      running.child.kill("SIGTERM");
+      await waitForLogLine(running, (l) => String(l.msg).startsWith("shutting down: "));
+
+      // During the drain window: health says NOT_SERVING, and new calls on both connections succeed.
+      expect((await h2Call(session, HEALTH_CHECK, {}).reply).json).toEqual({ status: "NOT_SERVING" });
+      const email = uniqueEmail("drain");
+      const onH1 = await h1Call(port, REGISTER, { email, password: GOOD_PASSWORD }, keepAlive).reply;
+      expect(onH1.status).toBe(200);
+      expect(onH1.json.user.email).toBe(email);
+      const onH2 = await h2Call(session, GET_JWKS, {}).reply;
+      expect(onH2.status).toBe(200);
+      expect(Object.values(keepAlive.freeSockets).flat()[0]).toBe(h1Socket); // the same connection, still open
+
+      // After the window: GOAWAY on HTTP/2, the idle HTTP/1.1 connection closed, a clean exit.
+      expect(await goaway).toBe(http2.constants.NGHTTP2_NO_ERROR);
+      const done = await running.exited;
+      expect(done.code, done.stderr).toBe(0);
+      await new Promise<void>((resolve) => (h1Socket.destroyed ? resolve() : h1Socket.once("close", () => resolve())));
+    } finally {
+      keepAlive.destroy();
+      session.destroy();
+    }
   });
 });
