@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
+import { BlockList } from "node:net";
 import type { PrismaClient } from "../db/client.js";
-import { sendJson, type HttpRoute } from "../server/http-routes.js";
+import { sendJson, type HttpRequest, type HttpResponse, type HttpRoute } from "../server/http-routes.js";
 
 /** Most messages GET /dev/mail returns. */
 export const DEV_MAIL_LIMIT = 50;
@@ -8,8 +9,33 @@ export const DEV_MAIL_LIMIT = 50;
 /** The mail HTML may come from anywhere a template interpolates: no scripts, no remote loads. */
 export const DEV_MAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
 /**
- * Development mailbox over HTTP (never registered in production):
+ * Whether a socket's peer address is this machine's loopback (127.0.0.0/8, ::1, or 127.x as an
+ * IPv4-mapped IPv6 address on a dual-stack socket). Only the socket's own address counts: a
+ * forwarded header is the client's word, and the mailbox holds sign-in links.
+ */
+export function isLoopbackPeer(address: string | undefined): boolean {
+  if (!address) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return LOOPBACK.check(mapped[1]!, "ipv4");
+  return LOOPBACK.check(address, address.includes(":") ? "ipv6" : "ipv4");
+}
+
+/** Answers 404 (as if the route did not exist) unless the request comes from loopback. */
+function refuseRemote(req: HttpRequest, res: HttpResponse): boolean {
+  if (isLoopbackPeer(req.socket.remoteAddress)) return false;
+  sendJson(res, 404, { code: "not_found", message: "no such route" }); // the fallback's own answer
+  return true;
+}
+
+/**
+ * Development mailbox over HTTP (never registered in production), for loopback clients only:
+ * a development service bound to another interface (TESSERA_AUTH_HOST=0.0.0.0) must not hand
+ * every reset and verification link to whoever can reach it on the network.
  *   GET /dev/mail[?to=<email>]  → { messages: [{ id, outboxId, to, subject, text, html, createdAt }] }, newest first
  *   GET /dev/mail/<id>          → that message's HTML
  */
@@ -18,7 +44,8 @@ export function devMailboxRoutes(db: PrismaClient): HttpRoute[] {
     {
       method: "GET",
       path: /^\/dev\/mail\/?$/,
-      async handle(_req, res, _match, url) {
+      async handle(req, res, _match, url) {
+        if (refuseRemote(req, res)) return;
         const to = url.searchParams.get("to")?.trim().toLowerCase();
         const rows = await db.devMail.findMany({
           where: to ? { to } : {},
@@ -46,7 +73,8 @@ export function devMailboxRoutes(db: PrismaClient): HttpRoute[] {
     {
       method: "GET",
       path: /^\/dev\/mail\/([A-Za-z0-9-]{1,64})$/,
-      async handle(_req, res, match) {
+      async handle(req, res, match) {
+        if (refuseRemote(req, res)) return;
         const message = await db.devMail.findUnique({ where: { id: match[1]! } });
         if (!message) {
           sendJson(res, 404, { code: "not_found", message: "no such message" });
