@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ConfigError } from "../../shared/config-error.js";
 import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../shared/development-secrets.js";
 import { originList } from "../../shared/origins.js";
+import { DEFAULT_MODE, MODES, type Mode } from "../../shared/mode.js";
 
 export { ConfigError };
 
@@ -19,7 +20,7 @@ const commaList = z
   .transform((s) => s.split(",").map((v) => v.trim()).filter(Boolean));
 
 const schema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  TESSERA_ENV: z.enum(MODES).default(DEFAULT_MODE),
   GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   TESSERA_AUTH_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:50051"),
@@ -31,12 +32,19 @@ const schema = z.object({
   ),
   TESSERA_SERVICE_CREDENTIAL: z.string().min(32).default(DEVELOPMENT_SERVICE_CREDENTIAL),
   GATEWAY_SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).max(300).default(15),
+  /** After SIGTERM: seconds during which /readyz answers 503 while requests are still served. */
+  GATEWAY_DRAIN_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  /** Deadline for a request's headers and body, seconds (Node's requestTimeout). */
+  GATEWAY_REQUEST_TIMEOUT: z.coerce.number().int().min(1).max(600).default(30),
+  /** Open connections per client address (the socket's peer address, never X-Forwarded-For). */
+  GATEWAY_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(64),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 /** Validated configuration of the REST gateway. See README, "REST gateway". */
 export interface GatewayConfig {
-  env: "development" | "test" | "production";
+  /** TESSERA_ENV; production unless development or test is asked for. */
+  env: Mode;
   host: string;
   port: number;
   /** Base URL of the auth service (Connect/gRPC and JWKS on one port). */
@@ -50,6 +58,12 @@ export interface GatewayConfig {
   /** Sent to the auth service so it believes the client IP the gateway forwards. */
   serviceCredential: string;
   shutdownTimeoutSeconds: number;
+  /** After SIGTERM, how long /readyz says 503 while requests are still served. */
+  drainSeconds: number;
+  /** A request's headers and body must have arrived within this. */
+  requestTimeoutSeconds: number;
+  /** Open connections per peer address; more are closed at once. */
+  maxConnectionsPerIp: number;
   logLevel: string;
 }
 
@@ -60,14 +74,14 @@ export function loadGatewayConfig(rawEnv: NodeJS.ProcessEnv = process.env): Gate
   const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== ""));
   const parsed = schema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-  if (parsed.success && parsed.data.NODE_ENV === "production" && !parsed.data.TESSERA_ISSUER.startsWith("https://"))
+  if (parsed.success && parsed.data.TESSERA_ENV === "production" && !parsed.data.TESSERA_ISSUER.startsWith("https://"))
     problems.push("TESSERA_ISSUER: must be an https URL in production");
-  if (parsed.success && parsed.data.NODE_ENV === "production" && parsed.data.TESSERA_SERVICE_CREDENTIAL === DEVELOPMENT_SERVICE_CREDENTIAL)
+  if (parsed.success && parsed.data.TESSERA_ENV === "production" && parsed.data.TESSERA_SERVICE_CREDENTIAL === DEVELOPMENT_SERVICE_CREDENTIAL)
     problems.push("TESSERA_SERVICE_CREDENTIAL: the development credential is refused in production");
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
-    env: e.NODE_ENV,
+    env: e.TESSERA_ENV,
     host: e.GATEWAY_HOST,
     port: e.GATEWAY_PORT,
     authUrl: e.TESSERA_AUTH_URL.replace(/\/+$/, ""),
@@ -77,6 +91,9 @@ export function loadGatewayConfig(rawEnv: NodeJS.ProcessEnv = process.env): Gate
     trustedProxies: e.GATEWAY_TRUSTED_PROXIES,
     serviceCredential: e.TESSERA_SERVICE_CREDENTIAL,
     shutdownTimeoutSeconds: e.GATEWAY_SHUTDOWN_TIMEOUT,
+    drainSeconds: e.GATEWAY_DRAIN_SECONDS,
+    requestTimeoutSeconds: e.GATEWAY_REQUEST_TIMEOUT,
+    maxConnectionsPerIp: e.GATEWAY_MAX_CONNECTIONS_PER_IP,
     logLevel: e.LOG_LEVEL,
   };
 }

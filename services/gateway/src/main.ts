@@ -17,6 +17,8 @@ try {
   throw err;
 }
 const logger = createLogger(config.logLevel);
+// First line, always: an operator must see whether the development credential is allowed.
+logger.info({ mode: config.env }, `mode: ${config.env}`);
 const gateway = await startGateway(config, logger);
 logger.info({ url: gateway.url, authUrl: config.authUrl }, "gateway listening");
 
@@ -25,7 +27,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down");
+    logger.info({ signal, drainSeconds: config.drainSeconds }, `shutting down: /readyz 503, serving ${config.drainSeconds} s more, then finishing requests`);
     gateway.stop().then(
       () => {
         logger.info("stopped");

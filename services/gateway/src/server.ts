@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { Health, HealthCheckResponse_ServingStatus } from "../../../gen/health/v1/health_pb.js";
 import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../gen/tessera/user/v1/user_service_pb.js";
+import { ConnectionsPerAddress } from "../../shared/connections-per-address.js";
 import { clientIp } from "./client-ip.js";
 import { IMAGE_MAX_BYTES, JSON_BODY_MAX_BYTES, MULTIPART_BODY_MAX_BYTES, trustedProxyList, type GatewayConfig } from "./config.js";
 import { HttpError, toHttpError } from "./errors.js";
@@ -34,7 +35,11 @@ export interface Gateway {
   url: string;
   jwks: JwksCache;
   guard: AccessTokenGuard;
-  /** Graceful stop: no new connections, in-flight requests finish (up to the shutdown timeout). */
+  /**
+   * Graceful stop: /readyz answers 503 at once while requests are still served for the drain
+   * window (config.drainSeconds); then no new connections, `Connection: close` on every
+   * response, in-flight requests finish (up to the shutdown timeout).
+   */
   stop(): Promise<void>;
 }
 
@@ -83,6 +88,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
   const corsOrigins = new Set(config.corsOrigins);
   const compiled = ROUTES.map(compile);
   let openapi: unknown;
+  let draining = false;
   const gateway: GatewayInfo = {
     async jwks() {
       try {
@@ -92,6 +98,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
       }
     },
     async ready() {
+      if (draining) return false; // load balancers stop routing here before connections are closed
       try {
         const res = await health.check({ service: "" }, { timeoutMs: HEALTH_TIMEOUT_MS });
         return res.status === HealthCheckResponse_ServingStatus.SERVING;
@@ -167,29 +174,47 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
     }
   }
 
-  const server = http.createServer({ headersTimeout: 20_000, requestTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    const started = performance.now();
-    const incoming = req.headers["x-request-id"];
-    const requestId = typeof incoming === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-    const log = logger.child({ requestId });
-    res.setHeader("x-request-id", requestId);
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-    res.once("finish", () =>
-      log.info({ method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"),
-    );
-    handle(req, res, requestId, log).catch((err: unknown) => {
-      const httpErr = toHttpError(err);
-      if (httpErr.status >= 500 && httpErr.status !== 503) log.error({ err }, "request failed");
-      else if (httpErr.status === 503) log.warn({ err: String(err) }, "upstream unavailable");
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      // An unread request body (refused early) would otherwise be drained on a keep-alive connection.
-      if (!req.complete) res.shouldKeepAlive = false;
-      sendError(res, httpErr);
-    });
-  });
+  // The gateway speaks HTTP/1.1 only (an HTTP/2 preface is a malformed request to it, answered
+  // 400 and closed), so its bounds are Node's request deadlines and a per-address connection cap.
+  const requestTimeout = config.requestTimeoutSeconds * 1000;
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
+  const server = http.createServer(
+    {
+      headersTimeout: Math.min(20_000, requestTimeout),
+      requestTimeout,
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: Math.max(250, Math.min(5_000, requestTimeout / 4)),
+    },
+    (req, res) => {
+      inFlight.add(res);
+      res.once("close", () => inFlight.delete(res));
+      if (closing) res.shouldKeepAlive = false;
+      const started = performance.now();
+      const incoming = req.headers["x-request-id"];
+      const requestId = typeof incoming === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+      const log = logger.child({ requestId });
+      res.setHeader("x-request-id", requestId);
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+      res.once("finish", () =>
+        log.info({ method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"),
+      );
+      handle(req, res, requestId, log).catch((err: unknown) => {
+        const httpErr = toHttpError(err);
+        if (httpErr.status >= 500 && httpErr.status !== 503) log.error({ err }, "request failed");
+        else if (httpErr.status === 503) log.warn({ err: String(err) }, "upstream unavailable");
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        // An unread request body (refused early) would otherwise be drained on a keep-alive connection.
+        if (!req.complete) res.shouldKeepAlive = false;
+        sendError(res, httpErr);
+      });
+    },
+  );
+  const perAddress = new ConnectionsPerAddress(config.maxConnectionsPerIp);
+  server.on("connection", (socket: Socket) => perAddress.admit(socket));
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -206,6 +231,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
     jwks,
     guard,
     async stop() {
+      draining = true;
+      if (config.drainSeconds > 0) await new Promise((resolve) => setTimeout(resolve, config.drainSeconds * 1000));
+      closing = true;
+      for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutSeconds * 1000);

@@ -28,7 +28,7 @@ describe("clientIp", () => {
 
 describe("loadGatewayConfig", () => {
   it("has the documented defaults", () => {
-    expect(loadGatewayConfig({})).toMatchObject({
+    expect(loadGatewayConfig({ TESSERA_ENV: "development" })).toMatchObject({
       host: "127.0.0.1",
       port: 8080,
       authUrl: "http://127.0.0.1:50051",
@@ -41,7 +41,7 @@ describe("loadGatewayConfig", () => {
 
   it("lists every problem at once", () => {
     try {
-      loadGatewayConfig({ GATEWAY_PORT: "99999", GATEWAY_TRUSTED_PROXIES: "10.0.0.1, nope", GATEWAY_CORS_ORIGINS: "https://a.example.com/path" });
+      loadGatewayConfig({ TESSERA_ENV: "development", GATEWAY_PORT: "99999", GATEWAY_TRUSTED_PROXIES: "10.0.0.1, nope", GATEWAY_CORS_ORIGINS: "https://a.example.com/path" });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
@@ -53,7 +53,7 @@ describe("loadGatewayConfig", () => {
   });
 
   it("parses lists", () => {
-    const c = loadGatewayConfig({ GATEWAY_CORS_ORIGINS: "https://a.example.com, http://localhost:3000", GATEWAY_TRUSTED_PROXIES: "10.0.0.1,10.0.0.0/8,::1" });
+    const c = loadGatewayConfig({ TESSERA_ENV: "development", GATEWAY_CORS_ORIGINS: "https://a.example.com, http://localhost:3000", GATEWAY_TRUSTED_PROXIES: "10.0.0.1,10.0.0.0/8,::1" });
     expect(c.corsOrigins).toEqual(["https://a.example.com", "http://localhost:3000"]);
     expect(c.trustedProxies).toEqual(["10.0.0.1", "10.0.0.0/8", "::1"]);
   });

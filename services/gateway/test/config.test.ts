@@ -1,0 +1,37 @@
+/** The gateway's mode fails closed, and its connection bounds are configurable. */
+import { describe, expect, it } from "vitest";
+import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../shared/development-secrets.js";
+import { ConfigError, loadGatewayConfig } from "../src/config.js";
+
+/** The variables a ConfigError for `env` names; fails if `env` is accepted. */
+function refused(env: Record<string, string>): string[] {
+  try {
+    loadGatewayConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems.map((p) => p.split(":")[0]!);
+  }
+  return expect.fail(`accepted ${JSON.stringify(env)}`);
+}
+
+describe("TESSERA_ENV in the gateway", () => {
+  it("defaults to production: the development credential and an http issuer are refused unless development is asked for", () => {
+    // NODE_ENV no longer decides: a host that sets it to development changes nothing.
+    for (const env of [{}, { NODE_ENV: "development" }, { TESSERA_ENV: "" }] as Record<string, string>[]) expect(refused(env)).toEqual(["TESSERA_ISSUER", "TESSERA_SERVICE_CREDENTIAL"]);
+    expect(refused({ TESSERA_ENV: "dev" })).toEqual(["TESSERA_ENV"]);
+    const dev = loadGatewayConfig({ TESSERA_ENV: "development" });
+    expect(dev).toMatchObject({ env: "development", serviceCredential: DEVELOPMENT_SERVICE_CREDENTIAL });
+    const prod = loadGatewayConfig({ TESSERA_ISSUER: "https://auth.example.com", TESSERA_SERVICE_CREDENTIAL: "a-real-service-credential-of-enough-length-0123456789" });
+    expect(prod.env).toBe("production");
+  });
+
+  it("reads the drain window and connection bounds, with defaults", () => {
+    expect(loadGatewayConfig({ TESSERA_ENV: "test" })).toMatchObject({ drainSeconds: 5, requestTimeoutSeconds: 30, maxConnectionsPerIp: 64 });
+    const c = loadGatewayConfig({ TESSERA_ENV: "test", GATEWAY_DRAIN_SECONDS: "0", GATEWAY_REQUEST_TIMEOUT: "2", GATEWAY_MAX_CONNECTIONS_PER_IP: "3" });
+    expect(c).toMatchObject({ drainSeconds: 0, requestTimeoutSeconds: 2, maxConnectionsPerIp: 3 });
+    expect(refused({ TESSERA_ENV: "test", GATEWAY_REQUEST_TIMEOUT: "0", GATEWAY_MAX_CONNECTIONS_PER_IP: "0" }).sort()).toEqual([
+      "GATEWAY_MAX_CONNECTIONS_PER_IP",
+      "GATEWAY_REQUEST_TIMEOUT",
+    ]);
+  });
+});
