@@ -33,9 +33,6 @@ async function main() {
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
 
   const app = await startApp(config, databaseUrl, logger);
-  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${app.port}`;
-  logger.info({ url, env: config.env }, `Tessera auth service listening on ${url} (Connect, gRPC, gRPC-Web; HTTP/1.1 and h2c)`);
-
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -49,8 +46,12 @@ async function main() {
     logger.info("stopped");
     process.exit(0);
   };
+  // Before the "listening" line: whoever reads it may signal at once, and a signal that comes
+  // before its handler kills the process without a drain.
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${app.port}`;
+  logger.info({ url, env: config.env }, `Tessera auth service listening on ${url} (Connect, gRPC, gRPC-Web; HTTP/1.1 and h2c)`);
 }
 
 main().catch((err) => {

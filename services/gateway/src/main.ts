@@ -20,8 +20,6 @@ const logger = createLogger(config.logLevel);
 // First line, always: an operator must see whether the development credential is allowed.
 logger.info({ mode: config.env }, `mode: ${config.env}`);
 const gateway = await startGateway(config, logger);
-logger.info({ url: gateway.url, authUrl: config.authUrl }, "gateway listening");
-
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
@@ -40,3 +38,5 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     );
   });
 }
+// Only now: whoever reads this line may signal at once, and the handlers above are in place.
+logger.info({ url: gateway.url, authUrl: config.authUrl }, "gateway listening");
