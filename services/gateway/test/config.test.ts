@@ -26,7 +26,7 @@ describe("TESSERA_ENV in the gateway", () => {
   });
 
   it("reads the drain window and connection bounds, with defaults", () => {
-    expect(loadGatewayConfig({ TESSERA_ENV: "test" })).toMatchObject({ drainSeconds: 5, requestTimeoutSeconds: 30, maxConnectionsPerIp: 64 });
+    expect(loadGatewayConfig({ TESSERA_ENV: "test" })).toMatchObject({ drainSeconds: 5, requestTimeoutSeconds: 60, maxConnectionsPerIp: 64 });
     const c = loadGatewayConfig({ TESSERA_ENV: "test", GATEWAY_DRAIN_SECONDS: "0", GATEWAY_REQUEST_TIMEOUT: "2", GATEWAY_MAX_CONNECTIONS_PER_IP: "3" });
     expect(c).toMatchObject({ drainSeconds: 0, requestTimeoutSeconds: 2, maxConnectionsPerIp: 3 });
     expect(refused({ TESSERA_ENV: "test", GATEWAY_REQUEST_TIMEOUT: "0", GATEWAY_MAX_CONNECTIONS_PER_IP: "0" }).sort()).toEqual([

@@ -47,7 +47,7 @@ describe("loadConfig", () => {
       keyRotationSeconds: 30 * 86400,
       shutdownTimeoutSeconds: 15,
       drainSeconds: 5,
-      connectionLimits: { requestTimeoutSeconds: 30, idleTimeoutSeconds: 60, maxConcurrentStreams: 100, maxSessionMemoryMb: 10, maxConnectionsPerIp: 64 },
+      connectionLimits: { requestTimeoutSeconds: 60, idleTimeoutSeconds: 60, maxConcurrentStreams: 100, maxSessionMemoryMb: 10, maxConnectionsPerIp: 64 },
       publicUrl: "http://127.0.0.1:50051",
       webUrl: "http://localhost:3000",
       corsOrigins: ["http://localhost:3000"],

@@ -40,8 +40,11 @@ const schema = z.object({
   TESSERA_SHUTDOWN_TIMEOUT: seconds(15, 1, 300),
   /** After SIGTERM: seconds of NOT_SERVING while still serving, before GOAWAY / Connection: close. */
   TESSERA_DRAIN_SECONDS: seconds(5, 0, 300),
-  /** Deadline for a request's headers and body (HTTP/1.1 request, HTTP/2 stream), seconds. */
-  TESSERA_REQUEST_TIMEOUT: seconds(30, 1, 600),
+  /**
+   * Deadline for a request's headers and body (HTTP/1.1 request, HTTP/2 stream), seconds. 60 s lets
+   * a 2 MiB avatar through a 35 KB/s link; a stalled stream is held at most this long.
+   */
+  TESSERA_REQUEST_TIMEOUT: seconds(60, 1, 600),
   /** An HTTP/2 session with no open stream is closed (GOAWAY) after this many seconds. */
   TESSERA_IDLE_TIMEOUT: seconds(60, 1, 3600),
   /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS. */
