@@ -12,8 +12,16 @@ import type { Socket } from "node:net";
 export class ConnectionsPerAddress {
   readonly #open = new Map<string, number>();
 
-  /** @param max - most open connections per peer address */
-  constructor(readonly max: number) {}
+  /**
+   * @param max - most open connections per peer address
+   * @param exempt - peers not counted: a configured reverse proxy carries every client's
+   *   connections from one address, and bounding it would bound the whole service (nginx
+   *   deployments exempt their balancers from `limit_conn` the same way)
+   */
+  constructor(
+    readonly max: number,
+    private readonly exempt: (address: string) => boolean = () => false,
+  ) {}
 
   /**
    * Counts `socket` against its address until it closes; false (and the socket destroyed) when
@@ -21,6 +29,7 @@ export class ConnectionsPerAddress {
    */
   admit(socket: Socket): boolean {
     const address = socket.remoteAddress ?? "";
+    if (this.exempt(address)) return true;
     const open = this.#open.get(address) ?? 0;
     if (open >= this.max) {
       socket.destroy();

@@ -36,7 +36,7 @@ const schema = z.object({
   GATEWAY_DRAIN_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** Deadline for a request's headers and body, seconds (Node's requestTimeout). */
   GATEWAY_REQUEST_TIMEOUT: z.coerce.number().int().min(1).max(600).default(60),
-  /** Open connections per client address (the socket's peer address, never X-Forwarded-For). */
+  /** Open connections per client address (the socket's peer address, never X-Forwarded-For); trusted proxies are not counted. */
   GATEWAY_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(64),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

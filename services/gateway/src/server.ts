@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { isIP, type AddressInfo, type BlockList, type Socket } from "node:net";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
@@ -213,7 +213,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
       });
     },
   );
-  const perAddress = new ConnectionsPerAddress(config.maxConnectionsPerIp);
+  const perAddress = new ConnectionsPerAddress(config.maxConnectionsPerIp, (address) => isTrustedPeer(address, trusted));
   server.on("connection", (socket: Socket) => perAddress.admit(socket));
 
   await new Promise<void>((resolve, reject) => {
@@ -243,6 +243,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
       sessionManager.abort();
     },
   };
+}
+
+/** Whether a socket's peer address (IPv4 possibly as ::ffff:a.b.c.d) is in the trusted-proxy list. */
+function isTrustedPeer(address: string, trusted: BlockList): boolean {
+  const ip = /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address) ? address.slice(7) : address;
+  const family = isIP(ip);
+  return family !== 0 && trusted.check(ip, family === 6 ? "ipv6" : "ipv4");
 }
 
 /** Reads a multipart/form-data body with exactly one file in `field`; bounded. */

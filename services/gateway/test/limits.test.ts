@@ -87,6 +87,15 @@ describe("gateway connection bounds", () => {
   });
 });
 
+describe("gateway connection bounds behind a trusted proxy", () => {
+  it("does not count the connections of a peer in GATEWAY_TRUSTED_PROXIES (it carries every client)", async () => {
+    const g = await gateway({ GATEWAY_MAX_CONNECTIONS_PER_IP: "2", GATEWAY_TRUSTED_PROXIES: "127.0.0.1" });
+    const agents = Array.from({ length: 4 }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+    cleanup.push(() => agents.forEach((a) => a.destroy()));
+    for (const agent of agents) expect((await get(g, "/healthz", agent)).status).toBe(200);
+  });
+});
+
 describe("gateway stop() with a drain window", () => {
   it("answers /readyz 503 at once while still serving requests on open connections, then closes them", async () => {
     const g = await gateway({ GATEWAY_DRAIN_SECONDS: "5" });
