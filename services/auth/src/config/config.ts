@@ -37,6 +37,10 @@ const schema = z.object({
   TESSERA_REFRESH_GRACE: seconds(10, 0, 120),
   TESSERA_KEY_ROTATION: seconds(30 * 86400, 3600, 365 * 86400),
   TESSERA_SHUTDOWN_TIMEOUT: seconds(15, 1, 300),
+  /** How often the database is probed for grpc.health (ms); NOT_SERVING while a probe fails. */
+  TESSERA_DB_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** How long one probe (SELECT 1) may take before it counts as failed (ms). */
+  TESSERA_DB_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1000),
   TESSERA_PUBLIC_URL: z.url().default("http://127.0.0.1:50051"),
   TESSERA_WEB_URL: z.url().default("http://localhost:3000"),
   TESSERA_CORS_ORIGINS: originList.optional(),
@@ -111,6 +115,8 @@ export interface Config {
   refreshGraceSeconds: number;
   keyRotationSeconds: number;
   shutdownTimeoutSeconds: number;
+  /** Database probe behind grpc.health: period and per-probe timeout, in milliseconds. */
+  dbProbe: { intervalMs: number; timeoutMs: number };
   /** Base URL at which this service is reachable by browsers (avatar URLs). */
   publicUrl: string;
   /** Base URL of the web app; links in mail point there, never at a request's Host. */
@@ -165,6 +171,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     refreshGraceSeconds: e.TESSERA_REFRESH_GRACE,
     keyRotationSeconds: e.TESSERA_KEY_ROTATION,
     shutdownTimeoutSeconds: e.TESSERA_SHUTDOWN_TIMEOUT,
+    dbProbe: { intervalMs: e.TESSERA_DB_PROBE_INTERVAL_MS, timeoutMs: e.TESSERA_DB_PROBE_TIMEOUT_MS },
     publicUrl: e.TESSERA_PUBLIC_URL.replace(/\/+$/, ""),
     webUrl: e.TESSERA_WEB_URL.replace(/\/+$/, ""),
     corsOrigins: e.TESSERA_CORS_ORIGINS ?? corsOriginsDefault(e.NODE_ENV, e.TESSERA_WEB_URL, env.TESSERA_WEB_URL !== undefined),

@@ -6,6 +6,7 @@ import { avatarRoute } from "../avatar/avatar-route.js";
 import { LocalDiskAvatarStorage, type AvatarStorage } from "../avatar/avatar-storage.js";
 import { PasswordAuth } from "../auth/password-auth.js";
 import type { PrismaClient } from "../db/client.js";
+import { startDatabaseProbe } from "../grpc/database-probe.js";
 import { HealthStatus } from "../grpc/health.js";
 import { createMail } from "../mail/wiring.js";
 import type { OutboxWorker } from "../mail/outbox-worker.js";
@@ -128,6 +129,8 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger): Pr
   httpRoutes.push(...mail.httpRoutes);
   mail.worker.start();
   stoppers.push(() => mail.worker.stop());
+  const probe = startDatabaseProbe({ ping: () => db.$queryRaw`SELECT 1`, health: deps.health, logger, ...config.dbProbe });
+  stoppers.push(() => probe.stop());
 
   return {
     deps,
