@@ -43,6 +43,7 @@ describe("loadConfig", () => {
       refreshGraceSeconds: 10,
       keyRotationSeconds: 30 * 86400,
       shutdownTimeoutSeconds: 15,
+      dbProbe: { intervalMs: 2000, timeoutMs: 1000 },
       publicUrl: "http://127.0.0.1:50051",
       webUrl: "http://localhost:3000",
       corsOrigins: ["http://localhost:3000"],
