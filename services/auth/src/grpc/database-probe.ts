@@ -4,6 +4,7 @@
  * until it can again. Like Keycloak's and Kratos' readiness checks, this pings the database
  * on a timer rather than on each health request, so health checks cannot load the database.
  */
+import pg from "pg";
 import type { Logger } from "../config/logger.js";
 import { HealthStatus, OVERALL_SERVICE, ServingStatus } from "./health.js";
 
@@ -79,6 +80,62 @@ export function startDatabaseProbe(opts: DatabaseProbeOptions): DatabaseProbe {
       stopped = true;
       clearTimeout(timer);
       await current.catch(() => undefined);
+    },
+  };
+}
+
+/** A ping over one dedicated connection, and a way to close it. */
+export interface DedicatedPing {
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * `SELECT 1` over a connection of its own rather than the service's pool: a pool saturated by
+ * load would make the probe wait for a slot and report a busy but healthy replica as down
+ * (and load balancers would then pile its traffic onto the others). The connection is kept
+ * between probes and made again after any failure; connect and query are bounded by `timeoutMs`.
+ */
+export function dedicatedPing(databaseUrl: string, timeoutMs: number): DedicatedPing {
+  let client: pg.Client | undefined;
+  let inflight: Promise<void> | undefined;
+  const drop = (c: pg.Client) => {
+    if (client === c) client = undefined;
+    c.end().catch(() => undefined);
+  };
+  const once = async (): Promise<void> => {
+    let c = client;
+    if (!c) {
+      c = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: "tessera-health-probe" });
+      const created = c;
+      // An idle connection the server ends (shutdown, restart) reports here, not on a query.
+      created.on("error", () => drop(created));
+      client = c;
+      try {
+        await c.connect();
+      } catch (err) {
+        drop(c);
+        throw err;
+      }
+    }
+    try {
+      await c.query("SELECT 1");
+    } catch (err) {
+      drop(c);
+      throw err;
+    }
+  };
+  return {
+    ping() {
+      // Never two at once on one connection: a slow probe is joined, not doubled.
+      inflight ??= once().finally(() => (inflight = undefined));
+      return inflight;
+    },
+    async close() {
+      await inflight?.catch(() => undefined);
+      const c = client;
+      client = undefined;
+      await c?.end().catch(() => undefined);
     },
   };
 }

@@ -41,7 +41,7 @@ export interface Components extends Deps {
 /** Builds every component from config against a migrated database. */
 export async function buildComponents(config: Config, databaseUrl: string, logger: Logger): Promise<Components> {
   const db = createPrisma(databaseUrl);
-  const wired = await wire(config, db, logger);
+  const wired = await wire(config, db, logger, { databaseUrl });
   return {
     ...wired.deps,
     httpRoutes: wired.httpRoutes,

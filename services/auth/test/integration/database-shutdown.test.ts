@@ -113,6 +113,38 @@ describe("PostgreSQL stopped under load", () => {
     await cluster?.destroy();
   });
 
+  it("a pool saturated by slow queries is load, not an outage: health stays SERVING", { timeout: 60_000 }, async () => {
+    const watcher = new pg.Client({ connectionString: cluster.url });
+    await watcher.connect();
+    // Every connection of the service's pool (10) busy for far longer than the probe's timeout.
+    const slow = Array.from({ length: 12 }, () => app.db.$queryRaw`SELECT pg_sleep(30)`.catch(() => undefined));
+    try {
+      const active = async () =>
+        Number((await watcher.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'`)).rows[0].n);
+      await expect.poll(active, { timeout: 20_000, interval: 50 }).toBe(10);
+      const { rows } = await watcher.query(`SELECT clock_timestamp() AS t0`);
+      // Wait until a probe started well after the pool filled up (longer than its timeout later).
+      const probeStartedAfter = async () =>
+        (
+          await watcher.query(
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'tessera-health-probe' AND query_start > $1::timestamptz + interval '1 second'`,
+            [rows[0].t0],
+          )
+        ).rows[0].n;
+      await expect.poll(probeStartedAfter, { timeout: 20_000, interval: 50 }).toBe("1");
+      expect(await active()).toBe(10);
+      expect(await status()).toBe(ServingStatus.SERVING);
+      expect(await readyz()).toBe(200);
+    } finally {
+      // Queued ones start as the first are cancelled: cancel until every one has ended.
+      let ended = false;
+      void Promise.all(slow).then(() => (ended = true));
+      const cancel = () => watcher.query(`SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND pid <> pg_backend_pid()`);
+      await expect.poll(async () => (await cancel(), ended), { timeout: 20_000, interval: 50 }).toBe(true);
+      await watcher.end();
+    }
+  });
+
   for (const mode of ["fast", "immediate"] as const) {
     it(`pg_ctl stop -m ${mode}: UNAVAILABLE / 503 and NOT_SERVING during the outage, SERVING after`, { timeout: 180_000 }, async () => {
       expect(await status()).toBe(ServingStatus.SERVING);
