@@ -4,14 +4,21 @@
  * (PostgreSQL refuses to run as root) in a temporary folder that user owns.
  */
 import { execFile } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const BIN = process.env.PG_BIN_DIR ?? "/usr/lib/postgresql/15/bin";
+/** PG_BIN_DIR, else the newest Debian-packaged PostgreSQL (15 on this project's machines). */
+const BIN =
+  process.env.PG_BIN_DIR ??
+  (() => {
+    const root = "/usr/lib/postgresql";
+    const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+    return path.join(root, versions[0] ?? "15", "bin");
+  })();
 const RUN_AS = "postgres";
 
 /** A running cluster; `url` points at its `postgres` database (trust auth). */
