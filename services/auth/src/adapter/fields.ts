@@ -63,7 +63,8 @@ export function imageUrl(value: string | undefined, field: string): string | nul
 
 // PostgreSQL's timestamp(3) and JavaScript's Date agree on this range; beyond it a value
 // would fail in the database as INTERNAL.
-const EARLIEST = Date.UTC(1, 0, 1);
+// Not Date.UTC(1, 0, 1): Date.UTC maps years 0-99 to 1900-1999, which refused 1 to 1900.
+const EARLIEST = Date.parse("0001-01-01T00:00:00.000Z");
 const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** A required timestamp as a Date. */

@@ -199,6 +199,28 @@ describe("timestamps at the end of year 9999", () => {
   });
 });
 
+describe("timestamps at the start of year 1", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.stop());
+
+  it("the years 1 to 9999 the contract names are accepted and read back; year 0 is refused", async () => {
+    const adapter = server.connect(AdapterService, serviceCredentialHeader());
+    const YEAR_1 = -62135596800n; // 0001-01-01T00:00:00Z
+    for (const seconds of [YEAR_1, -3786825600n /* 1850-01-01 */]) {
+      const created = await adapter.createUser({ email: uniqueEmail("y1"), emailVerified: { seconds, nanos: 0 } });
+      expect((await adapter.getUser({ id: created.user!.id })).user?.emailVerified?.seconds).toBe(seconds);
+    }
+    const err = await adapter.createUser({ email: uniqueEmail("y0"), emailVerified: { seconds: YEAR_1 - 1n, nanos: 0 } }).then(
+      () => expect.unreachable("year 0 was accepted"),
+      (e: unknown) => ConnectError.from(e),
+    );
+    expect({ code: err.code, field: err.findDetails(ErrorDetailSchema)[0]?.field }).toEqual({ code: Code.InvalidArgument, field: "email_verified" });
+  });
+});
+
 describe("values PostgreSQL refuses are the client's mistake (last line)", () => {
   let server: TestServer;
   beforeAll(async () => {
