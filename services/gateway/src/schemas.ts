@@ -81,21 +81,35 @@ export const RevokedCount = z.object({ revokedCount: z.number().int() });
 
 // ---- requests (types only; the auth service enforces lengths and policies and names the field)
 
+/**
+ * Request text: no NUL (PostgreSQL text cannot hold it) and no unpaired UTF-16 surrogate (JSON
+ * can carry one, protobuf cannot: it would be silently replaced by U+FFFD on the way to the
+ * auth service). Refused here with 400 naming the field, as the auth service refuses it.
+ */
+const text = () =>
+  z.string().refine((v) => !/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v), {
+    message: "must not contain NUL characters or unpaired surrogates",
+  });
+
 export const RegisterBody = z.object({
-  email: z.string(),
-  password: z.string(),
-  name: z.string().optional(),
+  email: text(),
+  password: text(),
+  name: text().optional(),
 });
-export const LoginBody = z.object({ email: z.string(), password: z.string() });
-export const EmailBody = z.object({ email: z.string() });
-export const ResetPasswordBody = z.object({ token: z.string(), newPassword: z.string() });
-export const TokenBody = z.object({ token: z.string() });
+export const LoginBody = z.object({ email: text(), password: text() });
+export const EmailBody = z.object({ email: text() });
+export const ResetPasswordBody = z.object({ token: text(), newPassword: text() });
+export const TokenBody = z.object({ token: text() });
 export const RevokeAllBody = z.object({
   keepCurrent: z.boolean().optional().meta({ description: "keep the session of the calling access token (default false)" }),
 });
 
-const str = z.string().nullable();
-const int = z.number().int().nullable();
+const str = text().nullable();
+// The contract's int32 fields: a JSON number beyond int32 cannot even be encoded for the RPC, so
+// it is refused here (400 naming the field) instead of failing as a 500 on the way out.
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+const int32 = (min = INT32_MIN, max = INT32_MAX) => z.number().int().min(min).max(max).nullable();
 /** A partial profile: the keys present are changed (null or "" clears), the others left alone. */
 export const ProfilePatch = z.strictObject({
   companyName: str.optional(),
@@ -104,9 +118,9 @@ export const ProfilePatch = z.strictObject({
   website: str.optional(),
   region: str.optional(),
   industry: str.optional(),
-  foundedYear: int.optional(),
+  foundedYear: int32().optional().meta({ description: "a year from 1000 to the current year; 0 or null clears it" }),
   headquarters: str.optional(),
-  employeesNumber: int.optional(),
+  employeesNumber: int32(0, 10_000_000).optional().meta({ description: "head count, 0 to 10,000,000; 0 or null clears it" }),
   annualOperatingBudget: str.optional(),
   background: str.optional(),
 });
@@ -118,6 +132,6 @@ export const PatchMeBody = z.strictObject({
 
 export const ListUsersQuery = z.object({
   pageSize: z.coerce.number().int().min(0).max(100).optional(),
-  pageToken: z.string().max(1024).optional(),
-  emailPrefix: z.string().max(254).optional(),
+  pageToken: text().max(1024).optional(),
+  emailPrefix: text().max(254).optional(),
 });

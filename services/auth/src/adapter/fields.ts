@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { EMAIL_MAX_LENGTH, normalizeEmail } from "../identity/email.js";
 import { invalidArgument, requireString } from "../server/errors.js";
 
@@ -63,7 +63,8 @@ export function imageUrl(value: string | undefined, field: string): string | nul
 
 // PostgreSQL's timestamp(3) and JavaScript's Date agree on this range; beyond it a value
 // would fail in the database as INTERNAL.
-const EARLIEST = Date.UTC(1, 0, 1);
+// Not Date.UTC(1, 0, 1): Date.UTC maps years 0-99 to 1900-1999, which refused 1 to 1900.
+const EARLIEST = Date.parse("0001-01-01T00:00:00.000Z");
 const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** A required timestamp as a Date. */
@@ -76,11 +77,14 @@ export function requiredTime(value: Timestamp | undefined, field: string): Date 
 /** An optional timestamp as a Date; undefined when unset. */
 export function optionalTime(value: Timestamp | undefined, field: string): Date | undefined {
   if (!value) return undefined;
+  // Truncated to the column's precision (milliseconds) BEFORE the range check, and the Date is
+  // built from that same value: timestampDate() rounds the nanos, so 9999-12-31T23:59:59.9995Z
+  // passed the check and was stored as year 10000, which no later read could parse.
   const ms = Number(value.seconds) * 1000 + Math.floor(value.nanos / 1_000_000);
   if (!Number.isFinite(ms) || ms < EARLIEST || ms > LATEST || value.nanos < 0 || value.nanos > 999_999_999) {
     throw invalidArgument(field, "must be a timestamp between the years 1 and 9999");
   }
-  return timestampDate(value);
+  return new Date(ms);
 }
 
 /** The browser's IP address as NextAuth saw it: a plain IPv4 or IPv6 address, or "" when unknown. */

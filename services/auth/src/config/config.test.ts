@@ -48,6 +48,7 @@ describe("loadConfig", () => {
       shutdownTimeoutSeconds: 15,
       drainSeconds: 5,
       connectionLimits: { requestTimeoutSeconds: 60, idleTimeoutSeconds: 60, maxConcurrentStreams: 100, maxSessionMemoryMb: 10, maxConnectionsPerIp: 64 },
+      dbProbe: { intervalMs: 2000, timeoutMs: 1000 },
       publicUrl: "http://127.0.0.1:50051",
       webUrl: "http://localhost:3000",
       corsOrigins: ["http://localhost:3000"],

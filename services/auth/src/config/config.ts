@@ -53,6 +53,10 @@ const schema = z.object({
   TESSERA_H2_MAX_SESSION_MEMORY: z.coerce.number().int().min(1).max(1024).default(10),
   /** Open connections per client address (the socket's peer address). */
   TESSERA_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(64),
+  /** How often the database is probed for grpc.health (ms); NOT_SERVING while a probe fails. */
+  TESSERA_DB_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** How long one probe (SELECT 1) may take before it counts as failed (ms). */
+  TESSERA_DB_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1000),
   TESSERA_PUBLIC_URL: z.url().default("http://127.0.0.1:50051"),
   TESSERA_WEB_URL: z.url().default("http://localhost:3000"),
   TESSERA_CORS_ORIGINS: originList.optional(),
@@ -140,6 +144,8 @@ export interface Config {
   /** After SIGTERM, how long the service reports NOT_SERVING while still serving. */
   drainSeconds: number;
   connectionLimits: ConnectionLimits;
+  /** Database probe behind grpc.health: period and per-probe timeout, in milliseconds. */
+  dbProbe: { intervalMs: number; timeoutMs: number };
   /** Base URL at which this service is reachable by browsers (avatar URLs). */
   publicUrl: string;
   /** Base URL of the web app; links in mail point there, never at a request's Host. */
@@ -203,6 +209,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       maxSessionMemoryMb: e.TESSERA_H2_MAX_SESSION_MEMORY,
       maxConnectionsPerIp: e.TESSERA_MAX_CONNECTIONS_PER_IP,
     },
+    dbProbe: { intervalMs: e.TESSERA_DB_PROBE_INTERVAL_MS, timeoutMs: e.TESSERA_DB_PROBE_TIMEOUT_MS },
     publicUrl: e.TESSERA_PUBLIC_URL.replace(/\/+$/, ""),
     webUrl: e.TESSERA_WEB_URL.replace(/\/+$/, ""),
     corsOrigins: e.TESSERA_CORS_ORIGINS ?? corsOriginsDefault(e.TESSERA_ENV, e.TESSERA_WEB_URL, env.TESSERA_WEB_URL !== undefined),

@@ -11,6 +11,7 @@ import { wire, type Deps } from "./deps.js";
 import { httpFallback, type HttpRoute } from "./http-routes.js";
 import { observe, requestIdFor } from "./interceptors.js";
 import { createDualProtocolServer } from "./listener.js";
+import { adapterLookupExempt, requireValidText } from "./request-text.js";
 import { contextValuesFor } from "./request-context.js";
 import { serviceCredentialCheck } from "../adapter/service-credential.js";
 import { routes } from "./routes.js";
@@ -44,11 +45,11 @@ export interface Components extends Deps {
 /** Builds every component from config against a migrated database. */
 export async function buildComponents(config: Config, databaseUrl: string, logger: Logger): Promise<Components> {
   const db = createPrisma(databaseUrl);
-  const wired = await wire(config, db, logger);
+  const wired = await wire(config, db, logger, { databaseUrl });
   return {
     ...wired.deps,
     httpRoutes: wired.httpRoutes,
-    routerOptions: { routes: routes(wired.deps), interceptors: [observe(logger)], readMaxBytes: READ_MAX_BYTES },
+    routerOptions: { routes: routes(wired.deps), interceptors: [observe(logger), requireValidText({ exempt: adapterLookupExempt })], readMaxBytes: READ_MAX_BYTES },
     async close() {
       await wired.stop();
       await db.$disconnect();

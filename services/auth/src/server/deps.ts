@@ -6,6 +6,7 @@ import { avatarRoute } from "../avatar/avatar-route.js";
 import { LocalDiskAvatarStorage, type AvatarStorage } from "../avatar/avatar-storage.js";
 import { PasswordAuth } from "../auth/password-auth.js";
 import type { PrismaClient } from "../db/client.js";
+import { dedicatedPing, startDatabaseProbe } from "../grpc/database-probe.js";
 import { HealthStatus } from "../grpc/health.js";
 import { createMail } from "../mail/wiring.js";
 import type { OutboxWorker } from "../mail/outbox-worker.js";
@@ -69,8 +70,11 @@ export interface Wired {
   stop(): Promise<void>;
 }
 
-/** Wires every component from config against a migrated database. */
-export async function wire(config: Config, db: PrismaClient, logger: Logger): Promise<Wired> {
+/**
+ * Wires every component from config against a migrated database. With `databaseUrl`, the
+ * health probe uses a connection of its own; without it, it goes through `db`'s pool.
+ */
+export async function wire(config: Config, db: PrismaClient, logger: Logger, opts: { databaseUrl?: string } = {}): Promise<Wired> {
   const stoppers: (() => Promise<void> | void)[] = [];
 
   const keys = new KeyRing(new PrismaSigningKeyStore(db), {
@@ -128,6 +132,12 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger): Pr
   httpRoutes.push(...mail.httpRoutes);
   mail.worker.start();
   stoppers.push(() => mail.worker.stop());
+  const probeConnection = opts.databaseUrl ? dedicatedPing(opts.databaseUrl, config.dbProbe.timeoutMs) : undefined;
+  const probe = startDatabaseProbe({ ping: probeConnection?.ping ?? (() => db.$queryRaw`SELECT 1`), health: deps.health, logger, ...config.dbProbe });
+  stoppers.push(async () => {
+    await probe.stop();
+    await probeConnection?.close();
+  });
 
   return {
     deps,

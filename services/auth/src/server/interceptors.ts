@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "../config/logger.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
-import { isDatabaseUnavailable } from "./database-errors.js";
-import { databaseUnavailable, internalError } from "./errors.js";
+import { isDatabaseBadInput, isDatabaseUnavailable } from "./database-errors.js";
+import { databaseUnavailable, internalError, rpcError } from "./errors.js";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -11,7 +11,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * The one error boundary and access log of every RPC: logs each call under its request id
  * (`x-request-id`; startApp's HTTP layer validates it and echoes it on every response, also on
  * those Connect sends before interceptors run), turns database outages into
- * UNAVAILABLE and any other unexpected error into a bare INTERNAL, and logs one line per call
+ * UNAVAILABLE, values PostgreSQL refused into INVALID_ARGUMENT, and any other unexpected error
+ * into a bare INTERNAL, and logs one line per call
  * without request bodies.
  */
 export function observe(logger: Logger): Interceptor {
@@ -29,6 +30,8 @@ export function observe(logger: Logger): Interceptor {
       const line = { code: Code[error.code], reason: detail?.reason, ms: Math.round(performance.now() - started) };
       if (error.code === Code.Internal) log.error({ ...line, err: error.cause ?? err }, "rpc failed");
       else if (error.code === Code.Unavailable) log.warn({ ...line, err: describe(error.cause ?? err) }, "rpc failed");
+      // A value that got past validation to PostgreSQL is worth a warning: a check is missing.
+      else if (error.cause !== undefined && error.code === Code.InvalidArgument) log.warn({ ...line, err: describe(error.cause) }, "rpc failed");
       else log.info(line, "rpc failed");
       throw error;
     }
@@ -40,12 +43,20 @@ export function requestIdFor(incoming: string | null | undefined): string {
   return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-function publicError(err: unknown): ConnectError {
+/** The error a client sees for `err`; exported for tests of the classification. */
+export function publicError(err: unknown): ConnectError {
   if (err instanceof ConnectError) {
     // Connect's own client-facing errors (bad payload, cancelled, deadline) pass through.
     return err;
   }
-  return isDatabaseUnavailable(err) ? databaseUnavailable(err) : internalError(err);
+  if (isDatabaseUnavailable(err)) return databaseUnavailable(err);
+  // The last line behind request validation: a value PostgreSQL cannot store (bad byte
+  // sequence, datetime or numeric overflow) is the client's mistake. No field is named because
+  // the database does not say which one; the cause is logged.
+  if (isDatabaseBadInput(err)) {
+    return rpcError(Code.InvalidArgument, "request.invalid_argument", "a value in the request is out of range or not valid text", "", err);
+  }
+  return internalError(err);
 }
 
 function describe(err: unknown): string {
