@@ -6,7 +6,7 @@ import { DEVELOPMENT_SERVICE_CREDENTIAL, loadWebConfig } from "../lib/server/web
 
 const load = loadWebConfig;
 
-const secrets = { TESSERA_SERVICE_CREDENTIAL: "s".repeat(40), NEXTAUTH_SECRET: "n".repeat(40) };
+const secrets = { TESSERA_SERVICE_CREDENTIAL: "s".repeat(40), NEXTAUTH_SECRET: "n".repeat(40), NEXTAUTH_URL: "https://app.example.com" };
 
 describe("loadWebConfig", () => {
   it("runs locally with no configuration but TESSERA_ENV=development", () => {
@@ -25,6 +25,14 @@ describe("loadWebConfig", () => {
     expect(() => loadWebConfig({ NEXTAUTH_SECRET: secrets.NEXTAUTH_SECRET })).toThrow(/TESSERA_SERVICE_CREDENTIAL/);
     expect(loadWebConfig({ ...secrets }).production).toBe(true);
     expect(loadWebConfig({ ...secrets }).env).toBe("production");
+    expect(loadWebConfig({ ...secrets }).appOrigin).toBe("https://app.example.com");
+  });
+
+  it("needs the app's own URL in production, so no request header decides it", () => {
+    const { NEXTAUTH_URL: _, ...noUrl } = secrets;
+    expect(() => loadWebConfig(noUrl)).toThrow(/NEXTAUTH_URL/);
+    expect(() => loadWebConfig({ ...secrets, NEXTAUTH_URL: "javascript:alert(1)" })).toThrow(/NEXTAUTH_URL/);
+    expect(loadWebConfig({ TESSERA_ENV: "development" }).appOrigin).toBeUndefined();
   });
 
   it("is a development deployment only when TESSERA_ENV says so, whatever NODE_ENV says", () => {

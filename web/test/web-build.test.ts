@@ -60,7 +60,7 @@ describe("webBuildIsCurrent", () => {
 describe("buildEnv", () => {
   it("builds as production whatever NODE_ENV the user has", () => {
     for (const NODE_ENV of ["development", "test", undefined]) {
-      expect(buildEnv({ NODE_ENV, TESSERA_ENV: "development", PATH: "/bin" })).toMatchObject({ NODE_ENV: "production", TESSERA_ENV: "development", PATH: "/bin" });
+      expect(buildEnv({ NODE_ENV, TESSERA_ENV: "development", PATH: "/bin" } as unknown as NodeJS.ProcessEnv)).toMatchObject({ NODE_ENV: "production", TESSERA_ENV: "development", PATH: "/bin" });
     }
   });
 });

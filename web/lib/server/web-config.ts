@@ -70,6 +70,9 @@ export function loadWebConfig(env: Record<string, string | undefined> = process.
     if (e.TESSERA_SERVICE_CREDENTIAL === DEVELOPMENT_SERVICE_CREDENTIAL) bad.push("TESSERA_SERVICE_CREDENTIAL");
     if (e.NEXTAUTH_SECRET === DEVELOPMENT_NEXTAUTH_SECRET) bad.push("NEXTAUTH_SECRET");
     if (bad.length) throw new Error(`refusing to run in production with development secrets: set ${bad.join(", ")}`);
+    // Without it next-auth would take the app's origin from the Host header (or, with
+    // AUTH_TRUST_HOST, X-Forwarded-Host): a client would choose where redirects point.
+    if (!e.NEXTAUTH_URL) throw new Error("refusing to run in production without NEXTAUTH_URL (the app's public URL, e.g. https://app.example.com)");
   }
   const trim = (u: string) => u.replace(/\/+$/, "");
   const both = <T,>(a: T | undefined, b: T | undefined) => a !== undefined && b !== undefined;
