@@ -76,7 +76,8 @@ if (!webBuildIsCurrent(distDir, sourceHash)) {
 }
 if (!stopping) {
   // web/server.ts, not `next start`: it takes the client address from the socket.
-  start("web", ["--import", "tsx", path.join(webDir, "server.ts")]);
+  // Run from web/: Next.js compiles next.config.ts and resolves its imports from the cwd.
+  start("web", ["--import", "tsx", path.join(webDir, "server.ts")], webDir);
   // Say where to go once the app answers.
   for (let i = 0; i < 300 && !stopping; i++) {
     try {

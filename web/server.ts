@@ -40,7 +40,11 @@ await app.prepare();
 const server = createServer((req, res) => {
   rewriteForwardedHeaders(req.headers, req.socket.remoteAddress, trusted);
   if (hsts) res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
-  void handle(req, res);
+  handle(req, res).catch((err: unknown) => {
+    console.error("tessera web: request failed", err);
+    if (!res.headersSent) res.writeHead(500).end();
+    else res.destroy();
+  });
 });
 server.listen(cfg.port, cfg.host, () => {
   const a = server.address();

@@ -544,8 +544,6 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       await page.goto("/signin");
       await expect.poll(() => cspViolations.length).toBeGreaterThan(before);
       expect(await page.evaluate(() => (window as { __injected?: boolean }).__injected)).toBeUndefined();
-      // The page itself still works: its own scripts ran (the form is hydrated).
-      await expect.poll(() => page.evaluate(() => document.querySelectorAll("script[nonce]").length)).toBeGreaterThan(0);
       cspViolations.splice(before); // the detector works; this one was the test's own doing
       await context.close();
     });
