@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
-import { PHASE_PRODUCTION_SERVER } from "next/constants";
+import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_SERVER } from "next/constants";
 import { WEB_SERVER_MARK } from "./lib/server/server-mark";
 import { loadWebConfig } from "./lib/server/web-config";
 
@@ -54,5 +54,9 @@ export default function nextConfig(phase: string): NextConfig {
       throw new Error("serve the web app with web/server.ts (npm start does), not `next start`: only it takes the client address from the socket");
     loadWebConfig();
   }
+  // `next dev` believes a client's X-Forwarded-For too (no web/server.ts in front): it is for
+  // development only, and says so instead of serving a production configuration.
+  if (phase === PHASE_DEVELOPMENT_SERVER && loadWebConfig().production)
+    throw new Error("`next dev` (npm run dev:web) runs only with TESSERA_ENV=development");
   return config;
 }

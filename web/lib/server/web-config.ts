@@ -1,5 +1,5 @@
-// The web app's configuration rules, without the server-only guard so next.config.ts can check
-// them when `next start` boots. Server code reads the values through ./config.ts.
+// The web app's configuration rules, without the server-only guard so next.config.ts and
+// web/server.ts can check them at start. Server code reads the values through ./config.ts.
 import { z } from "zod";
 import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../../services/shared/development-secrets";
 import { trustedProxiesSchema } from "../../../services/shared/client-ip";
