@@ -1,26 +1,29 @@
 // `npm start`: the auth service (with an embedded PostgreSQL when DATABASE_URL is unset), the
 // REST gateway and the web app, as child processes sharing this terminal. The web app is built
-// first when its build is missing or older than its sources. Ctrl-C or SIGTERM stops them all.
+// first (always as production) unless a finished build of the same sources exists (see
+// web-build.ts). Ctrl-C or SIGTERM stops them all.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildEnv, clearBuildStamp, markBuildComplete, webBuildIsCurrent, webSourceHash } from "./web-build.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const webDir = path.join(root, "web");
+const distDir = path.join(webDir, process.env.TESSERA_WEB_DIST_DIR || ".next");
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
-const production = process.env.NODE_ENV === "production";
 const webPort = process.env.TESSERA_WEB_PORT ?? "3000";
 const webUrl = process.env.TESSERA_WEB_URL ?? `http://localhost:${webPort}`;
 
 const env: NodeJS.ProcessEnv = {
   ...process.env,
+  // Every service runs as production unless told otherwise; `npm start` is the local
+  // development command, so it asks for development (development secrets, the mailbox)
+  // unless the user chose a mode.
+  TESSERA_ENV: process.env.TESSERA_ENV || "development",
+  TESSERA_WEB_PORT: webPort,
   TESSERA_WEB_URL: webUrl,
   NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? webUrl,
   NEXT_TELEMETRY_DISABLED: "1",
-  // `next start` always runs with NODE_ENV=production; this tells the web app it is a local
-  // development deployment (development secrets allowed, mailbox page on).
-  ...(production ? {} : { TESSERA_APP_ENV: "development" }),
 };
 
 const children: { name: string; child: ChildProcess }[] = [];
@@ -35,8 +38,8 @@ function stopAll(signal: NodeJS.Signals) {
 }
 
 /** Starts a part; `task` parts (the web build) may end with code 0 without stopping the rest. */
-function start(name: string, args: string[], cwd = root, task = false): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd, stdio: "inherit", env });
+function start(name: string, args: string[], cwd = root, task = false, childEnv = env): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd, stdio: "inherit", env: childEnv });
   children.push({ name, child });
   child.on("exit", (code, signal) => {
     if (task && code === 0) {
@@ -54,25 +57,6 @@ function start(name: string, args: string[], cwd = root, task = false): ChildPro
   return child;
 }
 
-/** Newest modification time under the web app's sources and the generated clients. */
-function newestSource(): number {
-  let newest = 0;
-  const walk = (p: string) => {
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const e of readdirSync(p)) if (!e.startsWith(".") && e !== "node_modules" && e !== "test") walk(path.join(p, e));
-    } else newest = Math.max(newest, st.mtimeMs);
-  };
-  for (const p of ["app", "components", "lib", "types", "proxy.ts", "next.config.ts"]) walk(path.join(webDir, p));
-  walk(path.join(root, "gen"));
-  return newest;
-}
-
-function webBuildIsCurrent(): boolean {
-  const buildId = path.join(webDir, ".next", "BUILD_ID");
-  return existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource();
-}
-
 process.on("SIGINT", () => stopAll("SIGTERM"));
 process.on("SIGTERM", () => stopAll("SIGTERM"));
 
@@ -82,13 +66,18 @@ process.stdout.write(
 start("auth", ["--import", "tsx", "services/auth/src/main.ts"]);
 start("gateway", ["--import", "tsx", "services/gateway/src/main.ts"]);
 
-if (!webBuildIsCurrent()) {
+const sourceHash = webSourceHash(root);
+if (!webBuildIsCurrent(distDir, sourceHash)) {
   process.stdout.write("tessera: building the web app (about a minute the first time)…\n");
-  const build = start("web build", [nextBin, "build", "--webpack"], webDir, true);
-  await new Promise<void>((resolve) => build.once("exit", () => resolve()));
+  clearBuildStamp(distDir);
+  const build = start("web build", [nextBin, "build", "--webpack"], webDir, true, buildEnv(env));
+  const code = await new Promise<number | null>((resolve) => build.once("exit", (c) => resolve(c)));
+  if (code === 0) markBuildComplete(distDir, sourceHash);
 }
 if (!stopping) {
-  start("web", [nextBin, "start", "--port", webPort], webDir);
+  // web/server.ts, not `next start`: it takes the client address from the socket.
+  // Run from web/: Next.js compiles next.config.ts and resolves its imports from the cwd.
+  start("web", ["--import", "tsx", path.join(webDir, "server.ts")], webDir);
   // Say where to go once the app answers.
   for (let i = 0; i < 300 && !stopping; i++) {
     try {

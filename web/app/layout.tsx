@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { clientInfo } from "../lib/server/client-info";
 import { webConfig } from "../lib/server/config";
+import { isLoopback } from "../lib/server/forwarded-headers";
 import { currentSession } from "../lib/server/session";
 import "./globals.css";
 
@@ -13,7 +16,8 @@ export const metadata: Metadata = { title: { default: "Tessera", template: "%s Â
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const session = await currentSession();
-  const dev = !webConfig().production;
+  // The mailbox link only where the mailbox answers (development, from this machine).
+  const dev = !webConfig().production && isLoopback(clientInfo(await headers()).ipAddress);
   return (
     <html lang="en">
       <body>

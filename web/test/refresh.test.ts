@@ -14,7 +14,9 @@ beforeAll(async () => {
   // No grace: presenting a spent refresh token to the service ends the session at once, so
   // every test below would notice a second exchange of the same token.
   server = await startTestServer({ TESSERA_REFRESH_GRACE: "0" });
-  // The web server's clients (lib/server/rpc.ts) read these on first use.
+  // The web server's clients (lib/server/rpc.ts) read these on first use. The web app runs as
+  // production unless told otherwise (and would then refuse the development NEXTAUTH_SECRET).
+  process.env.TESSERA_ENV = "test";
   process.env.TESSERA_AUTH_URL = server.baseUrl;
   process.env.TESSERA_SERVICE_CREDENTIAL = testConfig().serviceCredential;
 });

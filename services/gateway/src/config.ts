@@ -1,11 +1,12 @@
-import { BlockList, isIP } from "node:net";
 import { z } from "zod";
 import { ConfigError } from "../../shared/config-error.js";
 import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../shared/development-secrets.js";
 import { originList } from "../../shared/origins.js";
 import { DEFAULT_MODE, MODES, type Mode } from "../../shared/mode.js";
+import { trustedProxiesSchema } from "../../shared/client-ip.js";
 
 export { ConfigError };
+export { trustedProxyList } from "../../shared/client-ip.js";
 
 /** Largest JSON request body the gateway reads. */
 export const JSON_BODY_MAX_BYTES = 64 * 1024;
@@ -13,11 +14,6 @@ export const JSON_BODY_MAX_BYTES = 64 * 1024;
 export const IMAGE_MAX_BYTES = 2 * 1024 * 1024;
 /** Largest multipart body for PUT /users/me/image: the image plus room for boundaries and part headers. */
 export const MULTIPART_BODY_MAX_BYTES = IMAGE_MAX_BYTES + 16 * 1024;
-
-const commaList = z
-  .string()
-  .default("")
-  .transform((s) => s.split(",").map((v) => v.trim()).filter(Boolean));
 
 const schema = z.object({
   TESSERA_ENV: z.enum(MODES).default(DEFAULT_MODE),
@@ -27,9 +23,7 @@ const schema = z.object({
   TESSERA_ISSUER: z.url().default("http://localhost:50051"),
   TESSERA_AUDIENCE: z.string().min(1).default("tessera"),
   GATEWAY_CORS_ORIGINS: originList.default([]),
-  GATEWAY_TRUSTED_PROXIES: commaList.pipe(
-    z.array(z.string().refine(isAddressOrCidr, "must be an IP address or CIDR (e.g. 10.0.0.1 or 10.0.0.0/8)")),
-  ),
+  GATEWAY_TRUSTED_PROXIES: trustedProxiesSchema,
   TESSERA_SERVICE_CREDENTIAL: z.string().min(32).default(DEVELOPMENT_SERVICE_CREDENTIAL),
   GATEWAY_SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).max(300).default(15),
   /** After SIGTERM: seconds during which /readyz answers 503 while requests are still served. */
@@ -96,26 +90,4 @@ export function loadGatewayConfig(rawEnv: NodeJS.ProcessEnv = process.env): Gate
     maxConnectionsPerIp: e.GATEWAY_MAX_CONNECTIONS_PER_IP,
     logLevel: e.LOG_LEVEL,
   };
-}
-
-function isAddressOrCidr(value: string): boolean {
-  const [addr, prefix, ...rest] = value.split("/");
-  if (rest.length > 0 || !addr) return false;
-  const family = isIP(addr);
-  if (family === 0) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (family === 4 ? 32 : 128);
-}
-
-/** A BlockList (used as an allow list) of the trusted proxies. */
-export function trustedProxyList(entries: string[]): BlockList {
-  const list = new BlockList();
-  for (const entry of entries) {
-    const [addr, prefix] = entry.split("/") as [string, string | undefined];
-    const type = isIP(addr) === 6 ? "ipv6" : "ipv4";
-    if (prefix === undefined) list.addAddress(addr, type);
-    else list.addSubnet(addr, Number(prefix), type);
-  }
-  return list;
 }

@@ -9,7 +9,7 @@ import { Health, HealthCheckResponse_ServingStatus } from "../../../gen/health/v
 import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../gen/tessera/user/v1/user_service_pb.js";
 import { ConnectionsPerAddress } from "../../shared/connections-per-address.js";
-import { clientIp } from "./client-ip.js";
+import { clientIp } from "../../shared/client-ip.js";
 import { IMAGE_MAX_BYTES, JSON_BODY_MAX_BYTES, MULTIPART_BODY_MAX_BYTES, trustedProxyList, type GatewayConfig } from "./config.js";
 import { HttpError, toHttpError } from "./errors.js";
 import { AccessTokenGuard } from "./guard.js";

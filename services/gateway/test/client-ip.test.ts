@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientIp } from "../src/client-ip.js";
+import { clientIp } from "../../shared/client-ip.js";
 import { ConfigError, loadGatewayConfig, trustedProxyList } from "../src/config.js";
 
 describe("clientIp", () => {

@@ -20,10 +20,10 @@ const messages: Record<string, string> = {
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const q = await searchParams;
-  const callbackUrl = safeReturnPath(q.callbackUrl, "/account");
+  const cfg = webConfig();
+  const callbackUrl = safeReturnPath(q.callbackUrl, "/account", cfg.appOrigin);
   const ended = q.error === "SessionEnded";
   if (!ended && (await currentSession())) redirect(callbackUrl);
-  const cfg = webConfig();
   const providers = [...(cfg.google ? [{ id: "google", name: "Google" }] : []), ...(cfg.oidc ? [{ id: "oidc", name: cfg.oidc.name }] : [])];
   const message = q.error ? (messages[q.error] ?? "Sign-in failed. Try again.") : undefined;
   return (

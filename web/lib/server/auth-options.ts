@@ -12,6 +12,7 @@ import { webConfig } from "./config";
 import { relayHeaders, clientInfo } from "./client-info";
 import { isUnauthenticated, userMessage } from "./errors";
 import { refreshIfNeeded } from "./refresh";
+import { returnPath } from "./return-path";
 import { SESSION_MAX_AGE_SECONDS } from "./session-cookie";
 import { tessera } from "./rpc";
 import { backendTokens } from "./tokens";
@@ -121,6 +122,11 @@ export function authOptions(): NextAuthOptions {
         if (!existing) return true;
         const providerVerified = (profile as OidcProfile).email_verified === true;
         return providerVerified && existing.emailVerified ? true : `/signin?error=${LINK_REFUSED}`;
+      },
+      // Where next-auth sends the browser after sign-in or sign-out (its callbackUrl): only a
+      // path on this site, checked as the sign-in page checks it; anything else goes home.
+      redirect({ url, baseUrl }) {
+        return `${baseUrl}${returnPath(url, baseUrl) ?? "/"}`;
       },
       async jwt({ token, user, account }) {
         if (user && account) {

@@ -11,14 +11,14 @@ function get(h: HeaderBag, name: string): string | undefined {
 
 /**
  * The browser's user agent and address, to relay to the auth service (which believes a relayed
- * x-forwarded-for only from a caller holding the service credential). The address is the last
- * x-forwarded-for entry: the one the nearest proxy (Next.js itself when it is exposed directly)
- * appended; earlier entries are whatever the client chose to send.
+ * x-forwarded-for only from a caller holding the service credential). The address is the one
+ * web/server.ts derived from the socket and wrote into x-forwarded-for, replacing whatever the
+ * client sent (lib/server/forwarded-headers.ts); `next start`, which would keep a client's
+ * header, refuses to serve this app (next.config.ts). Anything but one address is ignored.
  */
 export function clientInfo(h: HeaderBag): { userAgent: string; ipAddress: string } {
-  const last = (get(h, "x-forwarded-for") ?? "").split(",").pop()?.trim() ?? "";
-  const ip = last.startsWith("::ffff:") ? last.slice(7) : last;
-  return { userAgent: (get(h, "user-agent") ?? "").slice(0, 512), ipAddress: isIP(ip) ? ip : "" };
+  const value = (get(h, "x-forwarded-for") ?? "").trim();
+  return { userAgent: (get(h, "user-agent") ?? "").slice(0, 512), ipAddress: isIP(value) ? value : "" };
 }
 
 /** The same as request headers for an RPC (see services/auth request-context.ts). */

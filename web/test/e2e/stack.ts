@@ -1,6 +1,7 @@
 // The real pieces the browser tests drive: the auth service (in this process, against the
 // test database), a local OpenID provider (oidc-provider), and the web app built for
-// production and served by `next start`, plus headless Debian Chromium via playwright-core.
+// production and served by web/server.ts (as `npm start` serves it), plus headless Debian
+// Chromium via playwright-core.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -13,6 +14,7 @@ import { chromium, type Browser } from "playwright-core";
 export const WEB_DIR = fileURLToPath(new URL("../..", import.meta.url));
 export const DIST_DIR = ".next-test";
 export const NEXT_BIN = fileURLToPath(new URL("../../../node_modules/next/dist/bin/next", import.meta.url));
+export const WEB_SERVER = fileURLToPath(new URL("../../server.ts", import.meta.url));
 
 export const CHROMIUM_PATH = process.env.TESSERA_CHROMIUM ?? "/usr/bin/chromium";
 /** Why the browser tests cannot run here, or undefined when they can. */
@@ -45,7 +47,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): 
  * production build would, so a test can check none of them reached the browser's chunks.
  */
 export async function buildWeb(secrets: Record<string, string>): Promise<void> {
-  await run(process.execPath, [NEXT_BIN, "build", "--webpack"], { ...process.env, ...secrets, TESSERA_WEB_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" }, WEB_DIR);
+  await run(process.execPath, [NEXT_BIN, "build", "--webpack"], { ...process.env, ...secrets, TESSERA_WEB_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" }, WEB_DIR);
 }
 
 export interface WebServer {
@@ -54,16 +56,25 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
-/** The environment `next start` gets: this process's, minus the web app's own settings, plus `env`. */
-function webEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+/** The environment the web server gets: this process's, minus the web app's own settings, plus `env`. */
+function webEnv(port: number, env: Record<string, string>): NodeJS.ProcessEnv {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TESSERA_|NEXTAUTH_|GOOGLE_)/.test(k)));
-  return { ...base, ...env, TESSERA_WEB_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+  return { ...base, TESSERA_WEB_PORT: String(port), ...env, TESSERA_WEB_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
 }
 
-/** `next start` with `env`, expected to refuse to start: resolves with its exit code and output. */
-export function startWebExpectingRefusal(port: number, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** How a test serves the build: web/server.ts (what `npm start` runs), or plain `next start`. */
+function serverArgs(port: number, how: "server" | "next start"): string[] {
+  return how === "server" ? ["--import", "tsx", WEB_SERVER] : [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"];
+}
+
+/** The web server with `env`, expected to refuse to start: resolves with its exit code and output. */
+export function startWebExpectingRefusal(
+  port: number,
+  env: Record<string, string>,
+  how: "server" | "next start" = "server",
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], { cwd: WEB_DIR, env: webEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, serverArgs(port, how), { cwd: WEB_DIR, env: webEnv(port, env), stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
@@ -75,11 +86,11 @@ export function startWebExpectingRefusal(port: number, env: Record<string, strin
   });
 }
 
-/** `next start` on `port` with `env`; resolves once it answers. */
+/** web/server.ts on `port` with `env`; resolves once it answers. */
 export async function startWeb(port: number, env: Record<string, string>): Promise<WebServer> {
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  const child: ChildProcess = spawn(process.execPath, serverArgs(port, "server"), {
     cwd: WEB_DIR,
-    env: webEnv(env),
+    env: webEnv(port, env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let logs = "";
@@ -87,12 +98,12 @@ export async function startWeb(port: number, env: Record<string, string>): Promi
   child.stderr!.on("data", (d) => (logs += d));
   const url = `http://localhost:${port}`;
   for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`next start exited:\n${logs}`);
+    if (child.exitCode !== null) throw new Error(`the web server exited:\n${logs}`);
     try {
       await fetch(`${url}/api/auth/providers`);
       break;
     } catch {
-      if (i > 150) throw new Error(`next start did not answer:\n${logs}`);
+      if (i > 150) throw new Error(`the web server did not answer:\n${logs}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { Fragment } from "react";
+import { clientInfo } from "../../../lib/server/client-info";
 import { webConfig } from "../../../lib/server/config";
+import { isLoopback } from "../../../lib/server/forwarded-headers";
 
 export const metadata: Metadata = { title: "Development mailbox" };
 
@@ -27,9 +30,12 @@ function Linked({ text }: { text: string }) {
 
 // Outside production, the auth service keeps every mail it "sends" (GET /dev/mail); this page
 // lists them so a newcomer can follow verification and reset links without an SMTP server.
+// It holds every account's reset links, so it answers only when development was asked for
+// (TESSERA_ENV) and only to this machine: the socket-derived address (web/server.ts) must be
+// loopback, whatever interface the server listens on.
 export default async function MailboxPage({ searchParams }: { searchParams: Promise<{ to?: string }> }) {
   const cfg = webConfig();
-  if (cfg.production) notFound();
+  if (cfg.production || !isLoopback(clientInfo(await headers()).ipAddress)) notFound();
   const { to } = await searchParams;
   const url = new URL(`${cfg.authUrl}/dev/mail`);
   if (to) url.searchParams.set("to", to);
