@@ -1,8 +1,10 @@
 /**
  * TesseraAdapter (web/lib/server/adapter.ts) against next-auth v4's adapter contract, over a
- * real auth service: the cases of `runBasicTests` (@next-auth/adapter-test, now
- * @auth/adapter-test) in their order and with their shared fixtures, where the "db" checks are
- * the adapter's own lookups; then the exact shapes next-auth receives (plain objects, null for
+ * real auth service: the cases of `runBasicTests` (next-auth v4's packages/adapter-test, which
+ * was never published to npm, so its cases are written out here) in their order and with its
+ * shared fixture values unchanged (user, session, account with expires_at = ONE_MONTH, the
+ * verification token's identifier, hashToken's secret, the expiry constants), where the "db"
+ * checks are the adapter's own lookups; then the exact shapes next-auth receives (plain objects, null for
  * absent fields, Dates, numbers) and the service's edge cases (missing records, expired
  * tokens, errors that must propagate).
  */
@@ -40,8 +42,15 @@ afterAll(async () => {
 const fromNow = (ms: number) => new Date(Date.now() + ms);
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-/** next-auth hashes email sign-in tokens with its secret before they reach the adapter. */
-const hashToken = (token: string) => createHash("sha256").update(`${token}next-auth-secret`).digest("hex");
+/** next-auth hashes email sign-in tokens with its secret before they reach the adapter (upstream fixture: secret "anything"). */
+const hashToken = (token: string) => createHash("sha256").update(`${token}anything`).digest("hex");
+// adapter-test's shared constants, with their values. ONE_MONTH is in milliseconds but the
+// fixture uses it as account.expires_at (seconds): 2,592,000,000, past 2^31-1, which is
+// exactly the value a 32-bit expires_at column refused.
+const ONE_WEEK_FROM_NOW = fromNow(7 * DAY);
+const FIFTEEN_MINUTES_FROM_NOW = fromNow(15 * MINUTE);
+const ONE_MONTH = 1000 * 60 * 60 * 24 * 30;
+const ONE_MONTH_FROM_NOW = fromNow(ONE_MONTH);
 
 /** How a call failed: its ConnectError code. Fails if the call succeeds or rejects with something else. */
 async function connectCode(call: unknown): Promise<Code> {
@@ -72,22 +81,23 @@ const keys = (o: object) => Object.keys(o).sort();
 
 describe("runBasicTests (next-auth v4 adapter contract)", () => {
   // Shared across the cases below, in order, as in runBasicTests.
+  // Each run has a fresh database (global-setup), so the fixture's fixed address is free.
   let user: AdapterUser | Omit<AdapterUser, "id"> = {
-    email: uniqueEmail("fill"),
+    email: "fill@murray.com",
     image: "https://www.fillmurray.com/460/300",
     name: "Fill Murray",
     emailVerified: new Date(),
   };
   const session: { sessionToken: string; expires: Date; userId?: string } = {
     sessionToken: randomUUID(),
-    expires: fromNow(7 * DAY),
+    expires: ONE_WEEK_FROM_NOW,
   };
   const account = {
     provider: "github",
     providerAccountId: randomUUID(),
     type: "oauth",
     access_token: randomUUID(),
-    expires_at: Math.floor(fromNow(30 * DAY).getTime() / 1000),
+    expires_at: ONE_MONTH,
     id_token: randomUUID(),
     refresh_token: randomUUID(),
     token_type: "bearer",
@@ -159,7 +169,7 @@ describe("runBasicTests (next-auth v4 adapter contract)", () => {
 
   it("updateSession", async () => {
     const before = await adapter.getSessionAndUser(session.sessionToken);
-    const oneMonth = fromNow(30 * DAY);
+    const oneMonth = ONE_MONTH_FROM_NOW;
     expect(before?.session.expires.valueOf()).not.toBe(oneMonth.valueOf());
     const updated = await adapter.updateSession({ sessionToken: session.sessionToken, expires: oneMonth });
     expect(updated).toStrictEqual({ sessionToken: session.sessionToken, userId: userId(), expires: oneMonth });
@@ -187,12 +197,12 @@ describe("runBasicTests (next-auth v4 adapter contract)", () => {
   });
 
   it("createVerificationToken", async () => {
-    const verificationToken = { identifier: uniqueEmail("info"), token: hashToken(randomUUID()), expires: fromNow(15 * MINUTE) };
+    const verificationToken = { identifier: "info@example.com", token: hashToken(randomUUID()), expires: FIFTEEN_MINUTES_FROM_NOW };
     expect(await adapter.createVerificationToken(verificationToken)).toStrictEqual(verificationToken);
   });
 
   it("useVerificationToken (single use)", async () => {
-    const verificationToken = { identifier: uniqueEmail("info"), token: hashToken(randomUUID()), expires: fromNow(15 * MINUTE) };
+    const verificationToken = { identifier: "info@example.com", token: hashToken(randomUUID()), expires: FIFTEEN_MINUTES_FROM_NOW };
     await adapter.createVerificationToken(verificationToken);
     const used = await adapter.useVerificationToken({ identifier: verificationToken.identifier, token: verificationToken.token });
     expect(used).toStrictEqual(verificationToken);
@@ -328,6 +338,16 @@ describe("missing records and the service's rules", () => {
     await expect(adapter.deleteSession(randomUUID())).resolves.toBeUndefined();
     await expect(adapter.unlinkAccount({ provider: "github", providerAccountId: randomUUID() })).resolves.toBeUndefined();
     await expect(adapter.deleteUser("00000000-0000-0000-0000-000000000000")).resolves.toBeUndefined();
+  });
+
+  it("lookups with keys no record can have (over-long, NUL, lone surrogate) are null, not errors", async () => {
+    for (const key of ["x".repeat(300), "nul\0", "\uD800"]) {
+      expect(await adapter.getUser(key)).toBeNull();
+      expect(await adapter.getUserByEmail(key)).toBeNull();
+      expect(await adapter.getUserByAccount({ provider: key, providerAccountId: key })).toBeNull();
+      expect(await adapter.getSessionAndUser(key)).toBeNull();
+      expect(await adapter.useVerificationToken({ identifier: key, token: key })).toBeNull();
+    }
   });
 
   it("an expired session is not found, and cannot be extended", async () => {

@@ -19,6 +19,7 @@ import {
   GetMeResponseSchema,
   GetUserResponseSchema,
   ListSessionsResponseSchema,
+  ListSignInMethodsResponseSchema,
   ListUsersResponseSchema,
   RevokeAllSessionsResponseSchema,
   UpdateProfileResponseSchema,
@@ -315,6 +316,34 @@ export const ROUTES: Route[] = [
     errors: [400, 401, 404],
     async handle({ params, clients, rpcHeaders }) {
       await clients.users.revokeSession({ sessionId: params.id! }, { headers: rpcHeaders });
+      return noContent;
+    },
+  }),
+  route({
+    method: "GET",
+    path: "/users/me/sign-in-methods",
+    operationId: "listSignInMethods",
+    summary: "The caller's ways in: whether a password is set, and the linked providers",
+    tag: "users",
+    auth: "bearer",
+    response: { status: 200, schema: s.SignInMethods, description: "the password flag and the provider links, oldest first" },
+    errors: [401],
+    async handle({ clients, rpcHeaders }) {
+      return ok(json(ListSignInMethodsResponseSchema, await clients.users.listSignInMethods({}, { headers: rpcHeaders })));
+    },
+  }),
+  route({
+    method: "DELETE",
+    path: "/users/me/sign-in-methods/{id}",
+    operationId: "unlinkSignInMethod",
+    summary: "Remove one of the caller's provider links",
+    description: "Refused with 409 (reason account.last_sign_in_method) when it is the last way in: no password and no other link.",
+    tag: "users",
+    auth: "bearer",
+    response: { status: 204, schema: null, description: "the provider link is gone" },
+    errors: [400, 401, 404, 409],
+    async handle({ params, clients, rpcHeaders }) {
+      await clients.users.unlinkSignInMethod({ linkedAccountId: params.id! }, { headers: rpcHeaders });
       return noContent;
     },
   }),

@@ -79,6 +79,16 @@ export const SessionList = z.object({ sessions: z.array(Session) });
 export const UserPage = z.object({ users: z.array(User), nextPageToken: z.string() });
 export const RevokedCount = z.object({ revokedCount: z.number().int() });
 
+export const LinkedAccount = z
+  .object({
+    id: z.string(),
+    provider: z.string(),
+    createTime: timestamp.optional(),
+    removable: z.boolean(),
+  })
+  .register(named, { id: "LinkedAccount" });
+export const SignInMethods = z.object({ hasPassword: z.boolean(), linkedAccounts: z.array(LinkedAccount) });
+
 // ---- requests (types only; the auth service enforces lengths and policies and names the field)
 
 /**

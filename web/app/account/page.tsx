@@ -6,6 +6,7 @@ import { tessera } from "../../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../../lib/server/session";
 import { changePassword, resendVerification, signOutEverywhere, updateProfile, uploadAvatar } from "../actions";
 import { SessionsList } from "./sessions-list";
+import { SignInMethods } from "./sign-in-methods";
 import { SignOutButtons } from "./sign-out-buttons";
 
 export const metadata: Metadata = { title: "Your account" };
@@ -81,6 +82,8 @@ export default async function AccountPage() {
           <NewPasswordFields name="newPassword" />
         </ActionForm>
       </section>
+
+      <SignInMethods session={session} />
 
       <SessionsList authUrl={webConfig().publicAuthUrl} />
       <SignOutButtons signOutEverywhere={signOutEverywhere} />

@@ -11,6 +11,8 @@ export const metadata: Metadata = { title: "Sign in" };
 const messages: Record<string, string> = {
   LinkRefused:
     "An account already uses this email, and the email is not verified on both sides, so the accounts were not linked. Sign in with your password (and verify your email) instead.",
+  EmailNotVerified:
+    "That provider has not verified this email address, so no account was created. Verify the address with the provider, or sign up with a password instead.",
   SessionEnded: "Your session has ended. Sign in again.",
   OAuthSignin: "Could not start signing in with that provider. Try again.",
   OAuthCallback: "Signing in with that provider failed. Try again.",

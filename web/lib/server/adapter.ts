@@ -29,9 +29,14 @@ export function TesseraAdapter(client: Client<typeof AdapterService>): Adapter {
   return {
     async createUser(user: Omit<AdapterUser, "id">): Promise<AdapterUser> {
       // next-auth passes the provider profile (minus its id); only these fields are stored.
+      // It always passes emailVerified null for a provider sign-in; callbacks.signIn only lets
+      // a new user through when the provider verified the address (normalizedProfile's
+      // providerEmailVerified), so the user is created verified. The provider link that
+      // follows is then made to a verified account, and proving the mailbox keeps it.
+      const vouched = (user as { providerEmailVerified?: unknown }).providerEmailVerified === true;
       const res = await client.createUser({
         email: user.email,
-        emailVerified: toTimestamp(user.emailVerified),
+        emailVerified: toTimestamp(user.emailVerified ?? (vouched ? new Date() : null)),
         name: orUnset(user.name),
         image: orUnset(user.image),
       });

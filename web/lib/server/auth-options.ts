@@ -20,6 +20,8 @@ import { backendTokens } from "./tokens";
 
 /** Why an OAuth sign-in was refused (shown on /signin?error=…). */
 export const LINK_REFUSED = "LinkRefused";
+/** A provider identity for an email no account uses, which the provider has not verified. */
+export const EMAIL_NOT_VERIFIED = "EmailNotVerified";
 
 interface OidcProfile extends Profile {
   sub: string;
@@ -111,16 +113,19 @@ export function authOptions(): NextAuthOptions {
     callbacks: {
       // OAuth may link to an existing account only when the provider and Tessera have both
       // verified the address; otherwise anyone who controls an unverified provider account
-      // with someone's email would take their Tessera account over.
+      // with someone's email would take their Tessera account over. Likewise a new account is
+      // made from a provider identity only when the provider verified the address: else a
+      // squatter could claim someone's email before they register (Auth0 and Kratos also
+      // trust only a verified provider email).
       async signIn({ account, profile }) {
         if (!account || account.type !== "oauth") return true;
         const linked = await adapter.getUserByAccount!({ provider: account.provider, providerAccountId: account.providerAccountId });
         if (linked) return true;
         const email = profile?.email;
         if (!email) return `/signin?error=${LINK_REFUSED}`;
-        const existing = await adapter.getUserByEmail!(email);
-        if (!existing) return true;
         const providerVerified = (profile as OidcProfile).email_verified === true;
+        const existing = await adapter.getUserByEmail!(email);
+        if (!existing) return providerVerified ? true : `/signin?error=${EMAIL_NOT_VERIFIED}`;
         return providerVerified && existing.emailVerified ? true : `/signin?error=${LINK_REFUSED}`;
       },
       // Where next-auth sends the browser after sign-in or sign-out (its callbackUrl): only a

@@ -43,11 +43,13 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): 
 }
 
 /**
- * `next build` into web/.next-test. The build sees `secrets` in its environment, as a CI or
- * production build would, so a test can check none of them reached the browser's chunks.
+ * `next build` into web/.next-test (or `distDir`: test files that run at the same time need
+ * their own, or their builds overwrite each other). The build sees `secrets` in its
+ * environment, as a CI or production build would, so a test can check none of them reached
+ * the browser's chunks.
  */
-export async function buildWeb(secrets: Record<string, string>): Promise<void> {
-  await run(process.execPath, [NEXT_BIN, "build", "--webpack"], { ...process.env, ...secrets, TESSERA_WEB_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" }, WEB_DIR);
+export async function buildWeb(secrets: Record<string, string>, distDir = DIST_DIR): Promise<void> {
+  await run(process.execPath, [NEXT_BIN, "build", "--webpack"], { ...process.env, ...secrets, TESSERA_WEB_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" }, WEB_DIR);
 }
 
 export interface WebServer {
@@ -57,9 +59,9 @@ export interface WebServer {
 }
 
 /** The environment the web server gets: this process's, minus the web app's own settings, plus `env`. */
-function webEnv(port: number, env: Record<string, string>): NodeJS.ProcessEnv {
+function webEnv(port: number, env: Record<string, string>, distDir = DIST_DIR): NodeJS.ProcessEnv {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TESSERA_|NEXTAUTH_|GOOGLE_)/.test(k)));
-  return { ...base, TESSERA_WEB_PORT: String(port), ...env, TESSERA_WEB_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+  return { ...base, TESSERA_WEB_PORT: String(port), ...env, TESSERA_WEB_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
 }
 
 /** How a test serves the build: web/server.ts (what `npm start` runs), or plain `next start`. */
@@ -86,11 +88,11 @@ export function startWebExpectingRefusal(
   });
 }
 
-/** web/server.ts on `port` with `env`; resolves once it answers. */
-export async function startWeb(port: number, env: Record<string, string>): Promise<WebServer> {
+/** web/server.ts on `port` with `env` (serving the build in `distDir`); resolves once it answers. */
+export async function startWeb(port: number, env: Record<string, string>, distDir = DIST_DIR): Promise<WebServer> {
   const child: ChildProcess = spawn(process.execPath, serverArgs(port, "server"), {
     cwd: WEB_DIR,
-    env: webEnv(port, env),
+    env: webEnv(port, env, distDir),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let logs = "";

@@ -48,7 +48,8 @@ export type AdapterAccount = Message<"tessera.adapter.v1.AdapterAccount"> & {
   providerAccountId: string;
 
   /**
-   * refresh_token is the provider's OAuth refresh token, if any.
+   * refresh_token is the provider's OAuth refresh token, if any. Stored sealed (AES-256-GCM
+   * under the key-encryption key), like access_token and id_token.
    *
    * @generated from field: optional string refresh_token = 5;
    */
@@ -62,7 +63,8 @@ export type AdapterAccount = Message<"tessera.adapter.v1.AdapterAccount"> & {
   accessToken?: string | undefined;
 
   /**
-   * expires_at is when access_token expires, in seconds since the Unix epoch; 0 to 2147483647.
+   * expires_at is when access_token expires, in seconds since the Unix epoch; any integer of
+   * magnitude at most 2^53-1 (a JavaScript safe integer). Stored as a 64-bit integer.
    *
    * @generated from field: optional int64 expires_at = 7;
    */

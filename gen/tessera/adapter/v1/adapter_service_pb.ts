@@ -741,7 +741,10 @@ export const IssueTokensResponseSchema: GenMessage<IssueTokensResponse> = /*@__P
  * Every call requires the service credential in the header
  * `tessera-service-credential: <secret>` (configured on the server as
  * TESSERA_SERVICE_CREDENTIAL). Lookups of missing records return an empty response (null in
- * next-auth), not an error.
+ * next-auth), not an error. The lookups GetUser, GetUserByEmail, GetUserByAccount,
+ * GetSessionAndUser and UseVerificationToken also answer empty for a key that no record can
+ * have (empty, over-long, or holding NUL or an unpaired surrogate): next-auth's contract says
+ * a miss is null, never an error.
  *
  * Codes common to every RPC:
  * - UNAUTHENTICATED: the service credential is missing or wrong. Nothing was read or changed.
@@ -821,7 +824,9 @@ export const AdapterService: GenService<{
     output: typeof DeleteUserResponseSchema;
   },
   /**
-   * LinkAccount links a provider account to a user.
+   * LinkAccount links a provider account to a user. The link remembers whether the user's
+   * email was verified at that moment; proving the mailbox later (AuthService.VerifyEmail,
+   * ResetPassword) removes every link made while it was not.
    *
    * Error codes:
    * - ALREADY_EXISTS: this provider account is already linked.
@@ -860,6 +865,7 @@ export const AdapterService: GenService<{
   },
   /**
    * GetSessionAndUser finds a live session and its user; both unset if none, expired or revoked.
+   * An expired session is deleted.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.GetSessionAndUser
    */

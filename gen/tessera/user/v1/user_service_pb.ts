@@ -10,6 +10,8 @@ import type { AuditEvent, AuditEventType } from "./audit_event_pb.js";
 import { file_tessera_user_v1_audit_event } from "./audit_event_pb.js";
 import type { Session } from "./session_pb.js";
 import { file_tessera_user_v1_session } from "./session_pb.js";
+import type { LinkedAccount } from "./sign_in_method_pb.js";
+import { file_tessera_user_v1_sign_in_method } from "./sign_in_method_pb.js";
 import type { Profile, User } from "./user_pb.js";
 import { file_tessera_user_v1_user } from "./user_pb.js";
 import type { Message } from "@bufbuild/protobuf";
@@ -18,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/user/v1/user_service.proto.
  */
 export const file_tessera_user_v1_user_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJ0ZXNzZXJhL3VzZXIvdjEvdXNlcl9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLnVzZXIudjEiDgoMR2V0TWVSZXF1ZXN0IjQKDUdldE1lUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIiEKDkdldFVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiNgoPR2V0VXNlclJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciKPAQoUVXBkYXRlUHJvZmlsZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVpbWFnZRgCIAEoCRIpCgdwcm9maWxlGAMgASgLMhgudGVzc2VyYS51c2VyLnYxLlByb2ZpbGUSLwoLdXBkYXRlX21hc2sYBCABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIjwKFVVwZGF0ZVByb2ZpbGVSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXIiJAoTVXBsb2FkQXZhdGFyUmVxdWVzdBINCgVpbWFnZRgBIAEoDCI7ChRVcGxvYWRBdmF0YXJSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXIiRwoVQ2hhbmdlUGFzc3dvcmRSZXF1ZXN0EhgKEGN1cnJlbnRfcGFzc3dvcmQYASABKAkSFAoMbmV3X3Bhc3N3b3JkGAIgASgJIhgKFkNoYW5nZVBhc3N3b3JkUmVzcG9uc2UiFQoTTGlzdFNlc3Npb25zUmVxdWVzdCJCChRMaXN0U2Vzc2lvbnNSZXNwb25zZRIqCghzZXNzaW9ucxgBIAMoCzIYLnRlc3NlcmEudXNlci52MS5TZXNzaW9uIioKFFJldm9rZVNlc3Npb25SZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkiFwoVUmV2b2tlU2Vzc2lvblJlc3BvbnNlIjAKGFJldm9rZUFsbFNlc3Npb25zUmVxdWVzdBIUCgxrZWVwX2N1cnJlbnQYASABKAgiMgoZUmV2b2tlQWxsU2Vzc2lvbnNSZXNwb25zZRIVCg1yZXZva2VkX2NvdW50GAEgASgFIigKFERlbGV0ZUFjY291bnRSZXF1ZXN0EhAKCHBhc3N3b3JkGAEgASgJIhcKFURlbGV0ZUFjY291bnRSZXNwb25zZSJPChBMaXN0VXNlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhQKDGVtYWlsX3ByZWZpeBgDIAEoCSJSChFMaXN0VXNlcnNSZXNwb25zZRIkCgV1c2VycxgBIAMoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ/ChZMaXN0QXVkaXRFdmVudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLnRlc3NlcmEudXNlci52MS5BdWRpdEV2ZW50VHlwZSJfChdMaXN0QXVkaXRFdmVudHNSZXNwb25zZRIrCgZldmVudHMYASADKAsyGy50ZXNzZXJhLnVzZXIudjEuQXVkaXRFdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkyhggKC1VzZXJTZXJ2aWNlEkYKBUdldE1lEh0udGVzc2VyYS51c2VyLnYxLkdldE1lUmVxdWVzdBoeLnRlc3NlcmEudXNlci52MS5HZXRNZVJlc3BvbnNlEkwKB0dldFVzZXISHy50ZXNzZXJhLnVzZXIudjEuR2V0VXNlclJlcXVlc3QaIC50ZXNzZXJhLnVzZXIudjEuR2V0VXNlclJlc3BvbnNlEl4KDVVwZGF0ZVByb2ZpbGUSJS50ZXNzZXJhLnVzZXIudjEuVXBkYXRlUHJvZmlsZVJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuVXBkYXRlUHJvZmlsZVJlc3BvbnNlElsKDFVwbG9hZEF2YXRhchIkLnRlc3NlcmEudXNlci52MS5VcGxvYWRBdmF0YXJSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLlVwbG9hZEF2YXRhclJlc3BvbnNlEmEKDkNoYW5nZVBhc3N3b3JkEiYudGVzc2VyYS51c2VyLnYxLkNoYW5nZVBhc3N3b3JkUmVxdWVzdBonLnRlc3NlcmEudXNlci52MS5DaGFuZ2VQYXNzd29yZFJlc3BvbnNlElsKDExpc3RTZXNzaW9ucxIkLnRlc3NlcmEudXNlci52MS5MaXN0U2Vzc2lvbnNSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLkxpc3RTZXNzaW9uc1Jlc3BvbnNlEl4KDVJldm9rZVNlc3Npb24SJS50ZXNzZXJhLnVzZXIudjEuUmV2b2tlU2Vzc2lvblJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuUmV2b2tlU2Vzc2lvblJlc3BvbnNlEmoKEVJldm9rZUFsbFNlc3Npb25zEikudGVzc2VyYS51c2VyLnYxLlJldm9rZUFsbFNlc3Npb25zUmVxdWVzdBoqLnRlc3NlcmEudXNlci52MS5SZXZva2VBbGxTZXNzaW9uc1Jlc3BvbnNlEl4KDURlbGV0ZUFjY291bnQSJS50ZXNzZXJhLnVzZXIudjEuRGVsZXRlQWNjb3VudFJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuRGVsZXRlQWNjb3VudFJlc3BvbnNlElIKCUxpc3RVc2VycxIhLnRlc3NlcmEudXNlci52MS5MaXN0VXNlcnNSZXF1ZXN0GiIudGVzc2VyYS51c2VyLnYxLkxpc3RVc2Vyc1Jlc3BvbnNlEmQKD0xpc3RBdWRpdEV2ZW50cxInLnRlc3NlcmEudXNlci52MS5MaXN0QXVkaXRFdmVudHNSZXF1ZXN0GigudGVzc2VyYS51c2VyLnYxLkxpc3RBdWRpdEV2ZW50c1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_field_mask, file_tessera_user_v1_audit_event, file_tessera_user_v1_session, file_tessera_user_v1_user]);
+  fileDesc("CiJ0ZXNzZXJhL3VzZXIvdjEvdXNlcl9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLnVzZXIudjEiDgoMR2V0TWVSZXF1ZXN0IjQKDUdldE1lUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIiEKDkdldFVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiNgoPR2V0VXNlclJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciKPAQoUVXBkYXRlUHJvZmlsZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVpbWFnZRgCIAEoCRIpCgdwcm9maWxlGAMgASgLMhgudGVzc2VyYS51c2VyLnYxLlByb2ZpbGUSLwoLdXBkYXRlX21hc2sYBCABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIjwKFVVwZGF0ZVByb2ZpbGVSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXIiJAoTVXBsb2FkQXZhdGFyUmVxdWVzdBINCgVpbWFnZRgBIAEoDCI7ChRVcGxvYWRBdmF0YXJSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXIiRwoVQ2hhbmdlUGFzc3dvcmRSZXF1ZXN0EhgKEGN1cnJlbnRfcGFzc3dvcmQYASABKAkSFAoMbmV3X3Bhc3N3b3JkGAIgASgJIhgKFkNoYW5nZVBhc3N3b3JkUmVzcG9uc2UiFQoTTGlzdFNlc3Npb25zUmVxdWVzdCJCChRMaXN0U2Vzc2lvbnNSZXNwb25zZRIqCghzZXNzaW9ucxgBIAMoCzIYLnRlc3NlcmEudXNlci52MS5TZXNzaW9uIioKFFJldm9rZVNlc3Npb25SZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkiFwoVUmV2b2tlU2Vzc2lvblJlc3BvbnNlIjAKGFJldm9rZUFsbFNlc3Npb25zUmVxdWVzdBIUCgxrZWVwX2N1cnJlbnQYASABKAgiMgoZUmV2b2tlQWxsU2Vzc2lvbnNSZXNwb25zZRIVCg1yZXZva2VkX2NvdW50GAEgASgFIigKFERlbGV0ZUFjY291bnRSZXF1ZXN0EhAKCHBhc3N3b3JkGAEgASgJIhcKFURlbGV0ZUFjY291bnRSZXNwb25zZSJPChBMaXN0VXNlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhQKDGVtYWlsX3ByZWZpeBgDIAEoCSJSChFMaXN0VXNlcnNSZXNwb25zZRIkCgV1c2VycxgBIAMoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ/ChZMaXN0QXVkaXRFdmVudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLnRlc3NlcmEudXNlci52MS5BdWRpdEV2ZW50VHlwZSJfChdMaXN0QXVkaXRFdmVudHNSZXNwb25zZRIrCgZldmVudHMYASADKAsyGy50ZXNzZXJhLnVzZXIudjEuQXVkaXRFdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiGgoYTGlzdFNpZ25Jbk1ldGhvZHNSZXF1ZXN0ImoKGUxpc3RTaWduSW5NZXRob2RzUmVzcG9uc2USFAoMaGFzX3Bhc3N3b3JkGAEgASgIEjcKD2xpbmtlZF9hY2NvdW50cxgCIAMoCzIeLnRlc3NlcmEudXNlci52MS5MaW5rZWRBY2NvdW50IjYKGVVubGlua1NpZ25Jbk1ldGhvZFJlcXVlc3QSGQoRbGlua2VkX2FjY291bnRfaWQYASABKAkiHAoaVW5saW5rU2lnbkluTWV0aG9kUmVzcG9uc2Uy4QkKC1VzZXJTZXJ2aWNlEkYKBUdldE1lEh0udGVzc2VyYS51c2VyLnYxLkdldE1lUmVxdWVzdBoeLnRlc3NlcmEudXNlci52MS5HZXRNZVJlc3BvbnNlEkwKB0dldFVzZXISHy50ZXNzZXJhLnVzZXIudjEuR2V0VXNlclJlcXVlc3QaIC50ZXNzZXJhLnVzZXIudjEuR2V0VXNlclJlc3BvbnNlEl4KDVVwZGF0ZVByb2ZpbGUSJS50ZXNzZXJhLnVzZXIudjEuVXBkYXRlUHJvZmlsZVJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuVXBkYXRlUHJvZmlsZVJlc3BvbnNlElsKDFVwbG9hZEF2YXRhchIkLnRlc3NlcmEudXNlci52MS5VcGxvYWRBdmF0YXJSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLlVwbG9hZEF2YXRhclJlc3BvbnNlEmEKDkNoYW5nZVBhc3N3b3JkEiYudGVzc2VyYS51c2VyLnYxLkNoYW5nZVBhc3N3b3JkUmVxdWVzdBonLnRlc3NlcmEudXNlci52MS5DaGFuZ2VQYXNzd29yZFJlc3BvbnNlElsKDExpc3RTZXNzaW9ucxIkLnRlc3NlcmEudXNlci52MS5MaXN0U2Vzc2lvbnNSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLkxpc3RTZXNzaW9uc1Jlc3BvbnNlEl4KDVJldm9rZVNlc3Npb24SJS50ZXNzZXJhLnVzZXIudjEuUmV2b2tlU2Vzc2lvblJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuUmV2b2tlU2Vzc2lvblJlc3BvbnNlEmoKEVJldm9rZUFsbFNlc3Npb25zEikudGVzc2VyYS51c2VyLnYxLlJldm9rZUFsbFNlc3Npb25zUmVxdWVzdBoqLnRlc3NlcmEudXNlci52MS5SZXZva2VBbGxTZXNzaW9uc1Jlc3BvbnNlEl4KDURlbGV0ZUFjY291bnQSJS50ZXNzZXJhLnVzZXIudjEuRGVsZXRlQWNjb3VudFJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuRGVsZXRlQWNjb3VudFJlc3BvbnNlElIKCUxpc3RVc2VycxIhLnRlc3NlcmEudXNlci52MS5MaXN0VXNlcnNSZXF1ZXN0GiIudGVzc2VyYS51c2VyLnYxLkxpc3RVc2Vyc1Jlc3BvbnNlEmQKD0xpc3RBdWRpdEV2ZW50cxInLnRlc3NlcmEudXNlci52MS5MaXN0QXVkaXRFdmVudHNSZXF1ZXN0GigudGVzc2VyYS51c2VyLnYxLkxpc3RBdWRpdEV2ZW50c1Jlc3BvbnNlEmoKEUxpc3RTaWduSW5NZXRob2RzEikudGVzc2VyYS51c2VyLnYxLkxpc3RTaWduSW5NZXRob2RzUmVxdWVzdBoqLnRlc3NlcmEudXNlci52MS5MaXN0U2lnbkluTWV0aG9kc1Jlc3BvbnNlEm0KElVubGlua1NpZ25Jbk1ldGhvZBIqLnRlc3NlcmEudXNlci52MS5VbmxpbmtTaWduSW5NZXRob2RSZXF1ZXN0GisudGVzc2VyYS51c2VyLnYxLlVubGlua1NpZ25Jbk1ldGhvZFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_field_mask, file_tessera_user_v1_audit_event, file_tessera_user_v1_session, file_tessera_user_v1_sign_in_method, file_tessera_user_v1_user]);
 
 /**
  * GetMeRequest is empty: the user comes from the access token.
@@ -531,6 +533,85 @@ export const ListAuditEventsResponseSchema: GenMessage<ListAuditEventsResponse> 
   messageDesc(file_tessera_user_v1_user_service, 21);
 
 /**
+ * ListSignInMethodsRequest is empty: the user comes from the access token.
+ *
+ * @generated from message tessera.user.v1.ListSignInMethodsRequest
+ */
+export type ListSignInMethodsRequest = Message<"tessera.user.v1.ListSignInMethodsRequest"> & {
+};
+
+/**
+ * Describes the message tessera.user.v1.ListSignInMethodsRequest.
+ * Use `create(ListSignInMethodsRequestSchema)` to create a new message.
+ */
+export const ListSignInMethodsRequestSchema: GenMessage<ListSignInMethodsRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 22);
+
+/**
+ * ListSignInMethodsResponse holds the caller's ways in.
+ *
+ * @generated from message tessera.user.v1.ListSignInMethodsResponse
+ */
+export type ListSignInMethodsResponse = Message<"tessera.user.v1.ListSignInMethodsResponse"> & {
+  /**
+   * has_password is true when the account has a password (AuthService.Login works).
+   *
+   * @generated from field: bool has_password = 1;
+   */
+  hasPassword: boolean;
+
+  /**
+   * linked_accounts are the linked provider accounts, oldest first.
+   *
+   * @generated from field: repeated tessera.user.v1.LinkedAccount linked_accounts = 2;
+   */
+  linkedAccounts: LinkedAccount[];
+};
+
+/**
+ * Describes the message tessera.user.v1.ListSignInMethodsResponse.
+ * Use `create(ListSignInMethodsResponseSchema)` to create a new message.
+ */
+export const ListSignInMethodsResponseSchema: GenMessage<ListSignInMethodsResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 23);
+
+/**
+ * UnlinkSignInMethodRequest names a provider link to remove.
+ *
+ * @generated from message tessera.user.v1.UnlinkSignInMethodRequest
+ */
+export type UnlinkSignInMethodRequest = Message<"tessera.user.v1.UnlinkSignInMethodRequest"> & {
+  /**
+   * linked_account_id is a LinkedAccount.id from ListSignInMethods.
+   *
+   * @generated from field: string linked_account_id = 1;
+   */
+  linkedAccountId: string;
+};
+
+/**
+ * Describes the message tessera.user.v1.UnlinkSignInMethodRequest.
+ * Use `create(UnlinkSignInMethodRequestSchema)` to create a new message.
+ */
+export const UnlinkSignInMethodRequestSchema: GenMessage<UnlinkSignInMethodRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 24);
+
+/**
+ * UnlinkSignInMethodResponse is empty.
+ *
+ * @generated from message tessera.user.v1.UnlinkSignInMethodResponse
+ */
+export type UnlinkSignInMethodResponse = Message<"tessera.user.v1.UnlinkSignInMethodResponse"> & {
+};
+
+/**
+ * Describes the message tessera.user.v1.UnlinkSignInMethodResponse.
+ * Use `create(UnlinkSignInMethodResponseSchema)` to create a new message.
+ */
+export const UnlinkSignInMethodResponseSchema: GenMessage<UnlinkSignInMethodResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 25);
+
+/**
  * UserService lets a signed-in user manage their account, and admins manage everyone's.
  * Every RPC requires `Authorization: Bearer <access_token>`. The token's session must still
  * be live: tokens of a logged-out or revoked session are refused at once here, although
@@ -673,6 +754,35 @@ export const UserService: GenService<{
     methodKind: "unary";
     input: typeof ListAuditEventsRequestSchema;
     output: typeof ListAuditEventsResponseSchema;
+  },
+  /**
+   * ListSignInMethods lists the caller's ways in: whether a password is set, and the linked
+   * provider accounts, oldest first.
+   *
+   * @generated from rpc tessera.user.v1.UserService.ListSignInMethods
+   */
+  listSignInMethods: {
+    methodKind: "unary";
+    input: typeof ListSignInMethodsRequestSchema;
+    output: typeof ListSignInMethodsResponseSchema;
+  },
+  /**
+   * UnlinkSignInMethod removes one of the caller's provider links and records an
+   * AUDIT_EVENT_TYPE_ACCOUNT_UNLINKED event. The provider's sessions already open stay open
+   * (end them with RevokeSession); the provider can no longer sign in to this account.
+   *
+   * Error codes:
+   * - INVALID_ARGUMENT (field "linked_account_id"): empty or longer than 64 characters.
+   * - NOT_FOUND (reason "account.link_not_found"): the caller has no link with this id.
+   * - FAILED_PRECONDITION (reason "account.last_sign_in_method"): the link is the account's
+   *   last way in (no password and no other link); nothing changed.
+   *
+   * @generated from rpc tessera.user.v1.UserService.UnlinkSignInMethod
+   */
+  unlinkSignInMethod: {
+    methodKind: "unary";
+    input: typeof UnlinkSignInMethodRequestSchema;
+    output: typeof UnlinkSignInMethodResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_tessera_user_v1_user_service, 0);

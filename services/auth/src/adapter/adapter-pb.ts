@@ -29,7 +29,7 @@ export function adapterAccountToPb(a: AccountRow): AdapterAccount {
     providerAccountId: a.providerAccountId,
     refreshToken: opt(a.refresh_token),
     accessToken: opt(a.access_token),
-    expiresAt: a.expires_at === null ? undefined : BigInt(a.expires_at),
+    expiresAt: a.expires_at ?? undefined,
     tokenType: opt(a.token_type),
     scope: opt(a.scope),
     idToken: opt(a.id_token),

@@ -3,6 +3,7 @@ import type { Prisma, PrismaClient } from "../db/generated/client.js";
 import { auditRow } from "../audit/audit-event.js";
 import { EmailTakenError } from "../identity/user-store.js";
 import type { ClientInfo } from "../server/request-context.js";
+import { openProviderToken, sealProviderToken, type TokenSlot } from "./provider-token-seal.js";
 
 /** The columns next-auth sees of a user. */
 const ADAPTER_USER_FIELDS = { id: true, email: true, emailVerified: true, name: true, image: true } as const;
@@ -23,7 +24,7 @@ export interface AccountRow {
   providerAccountId: string;
   refresh_token: string | null;
   access_token: string | null;
-  expires_at: number | null;
+  expires_at: bigint | null;
   token_type: string | null;
   scope: string | null;
   id_token: string | null;
@@ -71,7 +72,24 @@ const isMissingReference = (err: unknown) => prismaCode(err) === "P2003";
  * verification tokens. Emails arrive normalised; secrets arrive hashed (hashSecret).
  */
 export class AdapterStore {
-  constructor(private readonly db: PrismaClient) {}
+  /** `kek` is the deployment's key-encryption key: it seals provider tokens at rest. */
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly kek: Buffer,
+  ) {}
+
+  /** A stored link with its provider tokens opened; null when there is none. */
+  async findAccount(provider: string, providerAccountId: string): Promise<AccountRow | null> {
+    const row = await this.db.account.findUnique({ where: { provider_providerAccountId: { provider, providerAccountId } }, select: ACCOUNT_FIELDS });
+    if (!row) return null;
+    const slot = (column: TokenSlot["column"]): TokenSlot => ({ provider, providerAccountId, column });
+    return {
+      ...row,
+      refresh_token: openProviderToken(row.refresh_token, this.kek, slot("refresh_token")),
+      access_token: openProviderToken(row.access_token, this.kek, slot("access_token")),
+      id_token: openProviderToken(row.id_token, this.kek, slot("id_token")),
+    };
+  }
 
   /** Creates a user without a password and records USER_REGISTERED. Throws EmailTakenError. */
   async createUser(data: { email: string; emailVerified: Date | null; name: string | null; image: string | null }, client: ClientInfo): Promise<AdapterUserRow> {
@@ -145,10 +163,31 @@ export class AdapterStore {
     });
   }
 
-  /** Links a provider account to a user. */
+  /**
+   * Links a provider account to a user, with its provider tokens sealed, and records whether
+   * the user's email was verified at that moment: a link made while it was not may be a
+   * squatter's, and proving the mailbox removes it (user/provider-links.ts). The user row is
+   * locked so the verification cannot change between that read and the insert.
+   */
   async linkAccount(account: AccountRow): Promise<{ kind: "linked"; account: AccountRow } | { kind: "no_user" } | { kind: "taken" }> {
     try {
-      return { kind: "linked", account: await this.db.account.create({ data: account, select: ACCOUNT_FIELDS }) };
+      return await this.db.$transaction(async (tx) => {
+        const users = await tx.$queryRaw<{ emailVerified: Date | null }[]>`
+          SELECT "emailVerified" FROM "User" WHERE id = ${account.userId} FOR UPDATE`;
+        if (users.length === 0) return { kind: "no_user" as const };
+        const slot = (column: TokenSlot["column"]): TokenSlot => ({ provider: account.provider, providerAccountId: account.providerAccountId, column });
+        await tx.account.create({
+          data: {
+            ...account,
+            refresh_token: sealProviderToken(account.refresh_token, this.kek, slot("refresh_token")),
+            access_token: sealProviderToken(account.access_token, this.kek, slot("access_token")),
+            id_token: sealProviderToken(account.id_token, this.kek, slot("id_token")),
+            linkedWhileUnverified: users[0]!.emailVerified === null,
+          },
+        });
+        // What was stored, as next-auth reads it back: the tokens opened again.
+        return { kind: "linked" as const, account };
+      });
     } catch (err) {
       if (isUniqueViolation(err)) return { kind: "taken" };
       if (isMissingReference(err)) return { kind: "no_user" };
@@ -180,13 +219,23 @@ export class AdapterStore {
     }
   }
 
-  /** A NextAuth session that is neither expired nor revoked, with its user; else null. */
+  /**
+   * A NextAuth session that is neither expired nor revoked, with its user; else null. An
+   * expired one is deleted on the way: next-auth's core would delete it if the adapter
+   * returned it, and hiding it without deleting left it in the table for ever.
+   */
   async findLiveSession(tokenHash: string): Promise<{ session: { userId: string; expires: Date }; user: AdapterUserRow } | null> {
     const row = await this.db.session.findFirst({
-      where: { sessionToken: tokenHash, revokedAt: null, expires: { gt: new Date() } },
+      where: { sessionToken: tokenHash, revokedAt: null },
       select: { userId: true, expires: true, user: { select: ADAPTER_USER_FIELDS } },
     });
     if (!row) return null;
+    const now = new Date();
+    if (row.expires <= now) {
+      // Conditioned on the expiry, so a concurrent updateSession that extended it wins.
+      await this.db.session.deleteMany({ where: { sessionToken: tokenHash, revokedAt: null, expires: { lte: now } } });
+      return null;
+    }
     const { user, ...session } = row;
     return { session, user };
   }

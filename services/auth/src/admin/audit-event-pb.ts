@@ -17,6 +17,7 @@ const STORED: Record<Exclude<PbType, PbType.UNSPECIFIED>, AuditEventType> = {
   [PbType.ACCOUNT_DELETED]: "ACCOUNT_DELETED",
   [PbType.ROLE_CHANGED]: "ROLE_CHANGED",
   [PbType.USER_REGISTERED]: "USER_REGISTERED",
+  [PbType.ACCOUNT_UNLINKED]: "ACCOUNT_UNLINKED",
 };
 
 const PB_BY_STORED = new Map<string, PbType>(Object.entries(STORED).map(([pb, name]) => [name, Number(pb) as PbType]));

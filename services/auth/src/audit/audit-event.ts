@@ -12,7 +12,9 @@ export type AuditEventType =
   | "SESSION_REVOKED"
   | "ACCOUNT_DELETED"
   | "ROLE_CHANGED"
-  | "USER_REGISTERED";
+  | "USER_REGISTERED"
+  /** A provider link was removed: data {provider, linkId, reason: "mailbox_proven" | "user_request"}. */
+  | "ACCOUNT_UNLINKED";
 
 /** One security event to record. Never put a secret in `data`. */
 export interface AuditEventInput {

@@ -14,6 +14,7 @@ import { invalidArgument, rpcError, unauthenticated } from "../server/errors.js"
 import type { ClientInfo } from "../server/request-context.js";
 import { isOpaqueTokenShape } from "../session/refresh-token.js";
 import type { Throttle } from "../throttle/throttle.js";
+import { removeLinksMadeUnverified } from "../user/provider-links.js";
 
 /** The outbox worker: told that new mail is waiting (it never throws). */
 export interface MailNudger {
@@ -87,6 +88,8 @@ export class AccountRecovery {
         select: USER_FIELDS,
       });
       await tx.auditEvent.create({ data: auditRow({ type: "EMAIL_VERIFIED", userId: consumed.userId, client }) });
+      // The mailbox is proven: provider links made while it was not may be a squatter's.
+      await removeLinksMadeUnverified(tx, consumed.userId, client);
       return toUserRecord(row);
     });
   }
@@ -137,6 +140,11 @@ export class AccountRecovery {
       const { count } = await tx.user.updateMany({ where: { id: consumed.userId, email: consumed.email }, data: { passwordHash } });
       if (count !== 1) throw new Refused(TOKEN_INVALID());
       await invalidateOneTimeTokens(tx, consumed.userId, "PASSWORD_RESET", now);
+      // Following the reset link proves the mailbox, as a verification link does (Keycloak
+      // marks the email verified after a reset by mail too); a squatter's provider link made
+      // before then goes, so only the mailbox's owner keeps the account.
+      await tx.user.updateMany({ where: { id: consumed.userId, emailVerified: null }, data: { emailVerified: now } });
+      await removeLinksMadeUnverified(tx, consumed.userId, client);
       const revoked = await tx.session.updateMany({
         where: { userId: consumed.userId, revokedAt: null },
         data: { revokedAt: now, revokeReason: "password_reset" },

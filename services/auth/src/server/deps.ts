@@ -125,7 +125,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     avatars: new LocalDiskAvatarStorage(config.avatarDir),
     health: new HealthStatus(),
     mail: mail.worker,
-    adapterStore: new AdapterStore(db),
+    adapterStore: new AdapterStore(db, config.keyEncryptionKey),
   };
   const httpRoutes: HttpRoute[] = [jwksRoute(keys, logger)];
   httpRoutes.push(avatarRoute(deps.avatars));

@@ -7,9 +7,11 @@ import { getMe } from "./rpc/get-me.js";
 import { getUser } from "./rpc/get-user.js";
 import { listAuditEvents } from "./rpc/list-audit-events.js";
 import { listSessions } from "./rpc/list-sessions.js";
+import { listSignInMethods } from "./rpc/list-sign-in-methods.js";
 import { listUsers } from "./rpc/list-users.js";
 import { revokeAllSessions } from "./rpc/revoke-all-sessions.js";
 import { revokeSession } from "./rpc/revoke-session.js";
+import { unlinkSignInMethod } from "./rpc/unlink-sign-in-method.js";
 import { updateProfile } from "./rpc/update-profile.js";
 import { uploadAvatar } from "./rpc/upload-avatar.js";
 
@@ -27,5 +29,7 @@ export function userServiceImpl(deps: Deps): Partial<ServiceImpl<typeof UserServ
     deleteAccount: deleteAccount(deps),
     listUsers: listUsers(deps),
     listAuditEvents: listAuditEvents(deps),
+    listSignInMethods: listSignInMethods(deps),
+    unlinkSignInMethod: unlinkSignInMethod(deps),
   };
 }

@@ -6,17 +6,21 @@ import type { Deps } from "../../server/deps.js";
 import { adapterAccountToPb } from "../adapter-pb.js";
 import { ACCOUNT_TYPES, PROVIDER_ACCOUNT_ID_MAX, PROVIDER_FIELD_MAX, PROVIDER_MAX, optionalText, text, userId } from "../fields.js";
 
-const INT32_MAX = 2 ** 31 - 1;
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** AdapterService.LinkAccount: links a provider account to a user, storing its tokens as given. */
+/**
+ * AdapterService.LinkAccount: links a provider account to a user. The provider tokens are
+ * stored sealed and answered back as given.
+ */
 export function linkAccount({ adapterStore }: Deps) {
   return async (req: LinkAccountRequest): Promise<MessageInitShape<typeof LinkAccountResponseSchema>> => {
     const a = req.account;
     if (!a) throw invalidArgument("account", "is required");
     if (!(ACCOUNT_TYPES as readonly string[]).includes(a.type)) throw invalidArgument("account.type", `must be one of ${ACCOUNT_TYPES.join(", ")}`);
-    // expires_at is stored as a 32-bit integer of seconds (next-auth's Prisma schema).
-    if (a.expiresAt !== undefined && (a.expiresAt < 0n || a.expiresAt > BigInt(INT32_MAX))) {
-      throw invalidArgument("account.expires_at", `must be between 0 and ${INT32_MAX} seconds since the Unix epoch`);
+    // Stored as a 64-bit integer; next-auth hands over a JavaScript number, so any safe
+    // integer is accepted (tokens that expire after 2038, next-auth's own test fixtures).
+    if (a.expiresAt !== undefined && (a.expiresAt < -SAFE_MAX || a.expiresAt > SAFE_MAX)) {
+      throw invalidArgument("account.expires_at", `must be a safe integer (at most ${SAFE_MAX} in magnitude)`);
     }
     const opt = (value: string | undefined, field: string) => optionalText(value, `account.${field}`, PROVIDER_FIELD_MAX) ?? null;
     const outcome = await adapterStore.linkAccount({
@@ -26,7 +30,7 @@ export function linkAccount({ adapterStore }: Deps) {
       providerAccountId: text(a.providerAccountId, "account.provider_account_id", PROVIDER_ACCOUNT_ID_MAX),
       refresh_token: opt(a.refreshToken, "refresh_token"),
       access_token: opt(a.accessToken, "access_token"),
-      expires_at: a.expiresAt === undefined ? null : Number(a.expiresAt),
+      expires_at: a.expiresAt ?? null,
       token_type: opt(a.tokenType, "token_type"),
       scope: opt(a.scope, "scope"),
       id_token: opt(a.idToken, "id_token"),

@@ -3,7 +3,8 @@ import type { UseVerificationTokenRequest, UseVerificationTokenResponseSchema } 
 import type { Deps } from "../../server/deps.js";
 import { verificationTokenToPb } from "../adapter-pb.js";
 import { hashSecret } from "../adapter-store.js";
-import { IDENTIFIER_MAX, SECRET_MAX, text } from "../fields.js";
+import { IDENTIFIER_MAX, SECRET_MAX } from "../fields.js";
+import { lookupKey } from "../null-on-miss.js";
 
 /**
  * AdapterService.UseVerificationToken: consumes the token matching identifier and token, once.
@@ -11,8 +12,10 @@ import { IDENTIFIER_MAX, SECRET_MAX, text } from "../fields.js";
  */
 export function useVerificationToken({ adapterStore }: Deps) {
   return async (req: UseVerificationTokenRequest): Promise<MessageInitShape<typeof UseVerificationTokenResponseSchema>> => {
-    const identifier = text(req.identifier, "identifier", IDENTIFIER_MAX);
-    const token = text(req.token, "token", SECRET_MAX);
+    // A key no stored token can have is a miss (null), not a bad request.
+    const identifier = lookupKey(req.identifier, IDENTIFIER_MAX);
+    const token = lookupKey(req.token, SECRET_MAX);
+    if (identifier === null || token === null) return {};
     const used = await adapterStore.useVerificationToken(identifier, hashSecret(token));
     return { verificationToken: used ? verificationTokenToPb(token, used) : undefined };
   };

@@ -1,0 +1,22 @@
+"use server";
+// Removing a provider link from the account page. The auth service refuses the last way in
+// (FAILED_PRECONDITION "account.last_sign_in_method") even if the page offered it.
+import { revalidatePath } from "next/cache";
+import type { ActionState } from "../../components/action-form";
+import { errorDetail, userMessage } from "../../lib/server/errors";
+import { tessera } from "../../lib/server/rpc";
+import { asUser, orSignIn, requireSession } from "../../lib/server/session";
+
+export async function unlinkSignInMethod(_: ActionState, form: FormData): Promise<ActionState> {
+  const session = await requireSession("/account");
+  try {
+    await orSignIn(tessera().user.unlinkSignInMethod({ linkedAccountId: String(form.get("linkedAccountId") ?? "") }, asUser(session)));
+  } catch (err) {
+    if (errorDetail(err)?.reason === "account.last_sign_in_method") {
+      return { error: "This is the only way to sign in to your account, so it was not removed. Set a password first." };
+    }
+    return { error: userMessage(err) };
+  }
+  revalidatePath("/account");
+  return { ok: "Sign-in method removed." };
+}
