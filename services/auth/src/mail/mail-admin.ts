@@ -30,17 +30,18 @@ export type RequeueOutcome =
   | { kind: "refused"; id: string; reason: string };
 
 /**
- * Puts a FAILED or EXPIRED mail back in the queue: QUEUED, attempts 0, due now, and a fresh
- * retry window. Refused when the mail is not there, was sent or is queued already, has no body
- * left (expired mail is erased), or carries a token that has expired: sending a dead link only
+ * Puts a FAILED mail back in the queue: QUEUED, attempts 0, due now, and a fresh
+ * retry window. Refused when the mail is not there, was sent or is queued already, is EXPIRED
+ * or carries a token that has expired, or has no body left: sending a dead link only
  * confuses the user, who must ask for a new mail.
  */
 export async function requeueMail(db: PrismaClient, id: string, now = new Date()): Promise<RequeueOutcome> {
   const row = await db.outboxMail.findUnique({ where: { id }, select: { id: true, to: true, status: true, expiresAt: true, bodyEnc: true } });
   if (!row) return { kind: "refused", id, reason: "no such mail" };
   if (row.status === "SENT" || row.status === "QUEUED") return { kind: "refused", id, reason: `it is ${row.status} already` };
-  if (row.expiresAt && row.expiresAt <= now)
-    return { kind: "refused", id, reason: `its link expired at ${row.expiresAt.toISOString()}; the user must request a new mail` };
+  // EXPIRED is only ever set once the worker saw the token's expiry pass (and the body is erased).
+  if (row.status === "EXPIRED" || (row.expiresAt && row.expiresAt <= now))
+    return { kind: "refused", id, reason: `its link expired${row.expiresAt ? ` at ${row.expiresAt.toISOString()}` : ""}; the user must request a new mail` };
   if (!row.bodyEnc) return { kind: "refused", id, reason: "its body is gone (erased or dropped by an upgrade); the user must request a new mail" };
   // Fenced on the status read above, so a concurrent requeue or purge cannot be overwritten.
   const { count } = await db.outboxMail.updateMany({

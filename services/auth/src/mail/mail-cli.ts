@@ -2,7 +2,7 @@
  * `npm run mail -- <command>` — the outbox for operators, against $DATABASE_URL:
  *   status                  counts by status, age of the oldest queued mail, the last errors
  *                           (recipients and errors only, never bodies)
- *   requeue <id>            puts one FAILED (or EXPIRED) mail back in the queue
+ *   requeue <id>            puts one FAILED mail back in the queue
  *   requeue --failed        puts every FAILED mail back in the queue
  * A requeued mail is QUEUED with 0 attempts, due now; mail whose link has expired is refused.
  * A running auth service sends it within its poll interval. Exit code 0 when everything asked
