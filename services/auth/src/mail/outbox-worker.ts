@@ -80,8 +80,9 @@ interface Claimed {
  *
  * Exactly once holds as long as a send finishes within the lease. The one unavoidable gap is a
  * crash (or lost database) between the SMTP server accepting a message and the SENT update:
- * the lease then expires and the message is sent again. Its Message-ID is derived from the
- * outbox id, so such a duplicate is recognisable.
+ * the lease then expires and the message is sent again. The same holds for a send cut by the
+ * send timeout that the server still completes. Its Message-ID is derived from the outbox id,
+ * so such a duplicate is recognisable.
  */
 export class OutboxWorker {
   private readonly opts: OutboxWorkerOptions;
