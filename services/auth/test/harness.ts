@@ -48,9 +48,9 @@ export interface TestServer {
 }
 
 /** Starts the service on an ephemeral port. Call stop() in afterAll. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, databaseUrl = inject("databaseUrl")): Promise<TestServer> {
   const { logger, lines } = memoryLogger();
-  const app = await startApp(testConfig(env), inject("databaseUrl"), logger);
+  const app = await startApp(testConfig(env), databaseUrl, logger);
   const baseUrl = `http://127.0.0.1:${app.port}`;
   const withHeaders = (headers?: Record<string, string>) => [
     (next: Parameters<import("@connectrpc/connect").Interceptor>[0]) => async (req: Parameters<typeof next>[0]) => {

@@ -5,7 +5,7 @@ import type { Prisma, PrismaClient } from "../db/generated/client.js";
 import { normalizeEmail } from "../identity/email.js";
 import type { UserRecord } from "../identity/user.js";
 import { USER_FIELDS, toUserRecord } from "../identity/user-store.js";
-import { enqueueMail } from "../mail/outbox.js";
+import type { Mailer } from "../mail/outbox.js";
 import { passwordResetMail, verificationMail } from "../onetime/mail-templates.js";
 import { consumeOneTimeToken, invalidateOneTimeTokens, issueOneTimeToken } from "../onetime/one-time-tokens.js";
 import type { PasswordHasher } from "../password/hasher.js";
@@ -16,10 +16,8 @@ import { isOpaqueTokenShape } from "../session/refresh-token.js";
 import type { Throttle } from "../throttle/throttle.js";
 import { removeLinksMadeUnverified } from "../user/provider-links.js";
 
-/** The outbox worker: told that new mail is waiting (it never throws). */
-export interface MailNudger {
-  nudge(): void;
-}
+/** Queues sealed mail in a transaction, and tells the outbox worker it was committed. */
+export type MailNudger = Mailer;
 
 /** Nothing tells an unknown, used, expired, tampered or wrong-purpose token apart. */
 const TOKEN_INVALID = () => unauthenticated("token.invalid", "this link is invalid or has expired; request a new one");
@@ -50,8 +48,8 @@ export class AccountRecovery {
    * RequestEmailVerification's). Call `nudge()` after the transaction commits.
    */
   async queueVerification(tx: Prisma.TransactionClient, user: { id: string; email: string }): Promise<void> {
-    const { token } = await issueOneTimeToken(tx, { purpose: "EMAIL_VERIFICATION", userId: user.id, email: user.email });
-    await enqueueMail(tx, verificationMail(this.opts.webUrl, user.email, token));
+    const issued = await issueOneTimeToken(tx, { purpose: "EMAIL_VERIFICATION", userId: user.id, email: user.email });
+    await this.opts.mailer.enqueue(tx, verificationMail(this.opts.webUrl, user.email, issued));
   }
 
   /** Tells the outbox worker that committed mail is waiting. */
@@ -108,8 +106,8 @@ export class AccountRecovery {
     await this.transaction(async (tx) => {
       const user = await tx.user.findUnique({ where: { email }, select: { id: true, email: true } });
       if (user) {
-        const { token } = await issueOneTimeToken(tx, { purpose: "PASSWORD_RESET", userId: user.id, email: user.email });
-        await enqueueMail(tx, passwordResetMail(this.opts.webUrl, user.email, token));
+        const issued = await issueOneTimeToken(tx, { purpose: "PASSWORD_RESET", userId: user.id, email: user.email });
+        await this.opts.mailer.enqueue(tx, passwordResetMail(this.opts.webUrl, user.email, issued));
       } else {
         // Mirrors issueOneTimeToken's invalidation and the two inserts with cheap round trips.
         await invalidateOneTimeTokens(tx, NO_USER, "PASSWORD_RESET");

@@ -54,6 +54,7 @@ describe("loadConfig", () => {
       corsOrigins: ["http://localhost:3000"],
       smtpUrl: undefined,
       mailFrom: "Tessera <no-reply@tessera.localhost>",
+      mail: { retentionDays: 30, sendTimeoutSeconds: 60, retryWindowSeconds: 86400 },
       avatarDir: ".data/avatars",
       logLevel: "info",
       rateLimits: {

@@ -62,6 +62,12 @@ const schema = z.object({
   TESSERA_CORS_ORIGINS: originList.optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default("Tessera <no-reply@tessera.localhost>"),
+  /** Days settled outbox mail (and development-mailbox mail) is kept before it is deleted. */
+  TESSERA_MAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Longest one mail send may take, seconds; the outbox lease is twice this. */
+  TESSERA_MAIL_SEND_TIMEOUT: seconds(60, 5, 600),
+  /** How long mail without a token is retried before it is FAILED, seconds (token mail: until the token expires). */
+  TESSERA_MAIL_RETRY_WINDOW: seconds(86400, 60, 30 * 86400),
   TESSERA_AVATAR_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Throttling (RESOURCE_EXHAUSTED with a retry delay), counted in PostgreSQL so every replica
@@ -123,6 +129,16 @@ export interface ConnectionLimits {
   maxConnectionsPerIp: number;
 }
 
+/** Outbox delivery and retention. See services/auth/src/mail/. */
+export interface MailSettings {
+  /** Settled mail is deleted this many days after it was queued. */
+  retentionDays: number;
+  /** Bound on one send; the worker's lease is twice this. */
+  sendTimeoutSeconds: number;
+  /** Retry period of mail that carries no token. */
+  retryWindowSeconds: number;
+}
+
 /** Validated configuration of the auth service. See README, "Configuration". */
 export interface Config {
   /** TESSERA_ENV; production unless development or test is asked for. */
@@ -158,6 +174,8 @@ export interface Config {
   /** SMTP server for outgoing mail; undefined means the development mailbox (never in production). */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Outbox delivery and retention (TESSERA_MAIL_*). */
+  mail: MailSettings;
   /** Folder for uploaded avatars. */
   avatarDir: string;
   logLevel: string;
@@ -215,6 +233,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.TESSERA_CORS_ORIGINS ?? corsOriginsDefault(e.TESSERA_ENV, e.TESSERA_WEB_URL, env.TESSERA_WEB_URL !== undefined),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    mail: {
+      retentionDays: e.TESSERA_MAIL_RETENTION_DAYS,
+      sendTimeoutSeconds: e.TESSERA_MAIL_SEND_TIMEOUT,
+      retryWindowSeconds: e.TESSERA_MAIL_RETRY_WINDOW,
+    },
     avatarDir: e.TESSERA_AVATAR_DIR ?? `${e.TESSERA_DATA_DIR}/avatars`,
     logLevel: e.LOG_LEVEL,
     rateLimits: {

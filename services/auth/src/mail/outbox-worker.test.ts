@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { backoffMs, DEFAULT_OUTBOX_OPTIONS } from "./outbox-worker.js";
+import { smtpTimeouts } from "./transport.js";
 
 describe("backoffMs", () => {
   it("starts at the base, doubles, and is capped at 10 minutes by default", () => {
@@ -14,8 +15,16 @@ describe("backoffMs", () => {
 });
 
 describe("default options", () => {
-  it("match the documented defaults and keep the lease longer than any SMTP send", () => {
-    expect(DEFAULT_OUTBOX_OPTIONS).toMatchObject({ pollMs: 1000, batch: 10, maxAttempts: 10, backoffBaseMs: 2000, backoffMaxMs: 600_000 });
-    expect(DEFAULT_OUTBOX_OPTIONS.leaseMs).toBeGreaterThanOrEqual(5 * 60 * 1000);
+  it("match the documented defaults: no attempt limit, a day for mail without a token, a one-minute send bound", () => {
+    expect(DEFAULT_OUTBOX_OPTIONS).toMatchObject({ pollMs: 1000, batch: 10, backoffBaseMs: 2000, backoffMaxMs: 600_000, sendTimeoutMs: 60_000, retryWindowMs: 86_400_000 });
+    expect(DEFAULT_OUTBOX_OPTIONS).not.toHaveProperty("maxAttempts");
+  });
+
+  it("give nodemailer explicit timeouts that together fit in the send bound", () => {
+    for (const t of [5_000, 60_000, 600_000]) {
+      const s = smtpTimeouts(t);
+      expect(s.dnsTimeout + s.connectionTimeout + s.greetingTimeout + s.socketTimeout).toBeLessThanOrEqual(t);
+      expect(Math.min(...Object.values(s))).toBeGreaterThan(0);
+    }
   });
 });

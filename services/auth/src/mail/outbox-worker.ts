@@ -1,23 +1,27 @@
 import type { Logger } from "../config/logger.js";
 import type { PrismaClient } from "../db/client.js";
-import type { MailTransport, OutgoingMail } from "./transport.js";
+import { openMailBody } from "./sealed-body.js";
+import { DEFAULT_SEND_TIMEOUT_MS, type MailTransport } from "./transport.js";
 
 export interface OutboxWorkerOptions {
   /** Idle poll interval (new mail queued in this process is picked up at once via nudge()). */
   pollMs: number;
   /** Messages claimed per tick (sent concurrently). */
   batch: number;
-  /** Attempts before a message is marked FAILED. */
-  maxAttempts: number;
   /** Delay after the first failed attempt; doubles with each further failure. */
   backoffBaseMs: number;
   /** Longest delay between attempts. */
   backoffMaxMs: number;
   /**
-   * How long a claimed message is reserved for the worker that claimed it. Must comfortably
-   * exceed the longest possible send (the SMTP transport's timeouts bound it to ~1.5 min).
+   * Longest one send may take (TESSERA_MAIL_SEND_TIMEOUT); a send still running then counts as
+   * failed. The lease is twice this.
    */
-  leaseMs: number;
+  sendTimeoutMs: number;
+  /**
+   * How long mail without a token is retried, from when it was queued, before it is FAILED
+   * (TESSERA_MAIL_RETRY_WINDOW). Mail with a token is retried until the token expires.
+   */
+  retryWindowMs: number;
   /** The worker's notion of now (tests inject one). */
   clock: () => Date;
 }
@@ -25,10 +29,10 @@ export interface OutboxWorkerOptions {
 export const DEFAULT_OUTBOX_OPTIONS: OutboxWorkerOptions = {
   pollMs: 1000,
   batch: 10,
-  maxAttempts: 10,
   backoffBaseMs: 2000,
   backoffMaxMs: 10 * 60 * 1000,
-  leaseMs: 10 * 60 * 1000,
+  sendTimeoutMs: DEFAULT_SEND_TIMEOUT_MS,
+  retryWindowMs: 24 * 60 * 60 * 1000,
   clock: () => new Date(),
 };
 
@@ -42,8 +46,14 @@ export function backoffMs(attempts: number, opts: Pick<OutboxWorkerOptions, "bac
   return Math.min(opts.backoffBaseMs * 2 ** Math.min(exp, 30), opts.backoffMaxMs);
 }
 
-interface Claimed extends OutgoingMail {
+interface Claimed {
+  id: string;
+  to: string;
+  subject: string;
+  bodyEnc: Uint8Array | null;
   attempts: number;
+  expiresAt: Date | null;
+  queuedAt: Date;
 }
 
 /**
@@ -51,22 +61,28 @@ interface Claimed extends OutgoingMail {
  *
  * Claiming (why a lease rather than a transaction held across the send): a tick runs one short
  * statement that picks due QUEUED rows with `FOR UPDATE SKIP LOCKED`, pushes their
- * `nextAttemptAt` forward by `leaseMs` and counts the attempt, and commits at once. Once that
+ * `nextAttemptAt` forward by the lease and counts the attempt, and commits at once. Once that
  * commits the rows are no longer due, so no other worker (in this or another replica) picks them
  * up while this one sends; no transaction or row lock is held during a slow SMTP exchange, and
  * concurrent claimers never block each other (SKIP LOCKED; PostgreSQL re-checks the WHERE
- * clause on a row updated meanwhile, so a row just leased elsewhere is excluded).
+ * clause on a row updated meanwhile, so a row just leased elsewhere is excluded). The lease is
+ * twice the send timeout, which the worker enforces: a worker that dies (or loses the
+ * database) mid-send delays that mail by minutes, not by an arbitrary constant.
  *
- * After the transport accepts a message it is marked SENT; on failure it gets lastError and a
- * backoff, or FAILED after maxAttempts. Both updates are fenced on the lease (status QUEUED and
- * nextAttemptAt = this lease's end): a worker whose lease ran out does not overwrite a newer
- * claim. The attempt counter is bumped at claim time, so a message whose send crashes the
- * process still runs out of attempts.
+ * The sealed body is opened only here, in memory, just before the send. After the transport
+ * accepts a message it is marked SENT and its body erased. A failure is retried with capped
+ * exponential backoff, with no attempt limit, as long as the mail is useful (as Keycloak's and
+ * Kratos' couriers keep retrying rather than dropping a link): mail with a token until the
+ * token expires, then EXPIRED (body erased, never sent); other mail for the retry window, then
+ * FAILED (body kept sealed so an operator can requeue it). Outcome updates are fenced on the
+ * lease (status QUEUED and nextAttemptAt = this lease's end): a worker whose lease ran out does
+ * not overwrite a newer claim.
  *
  * Exactly once holds as long as a send finishes within the lease. The one unavoidable gap is a
  * crash (or lost database) between the SMTP server accepting a message and the SENT update:
- * the lease then expires and the message is sent again. Its Message-ID is derived from the
- * outbox id, so such a duplicate is recognisable.
+ * the lease then expires and the message is sent again. The same holds for a send cut by the
+ * send timeout that the server still completes. Its Message-ID is derived from the outbox id,
+ * so such a duplicate is recognisable.
  */
 export class OutboxWorker {
   private readonly opts: OutboxWorkerOptions;
@@ -80,10 +96,22 @@ export class OutboxWorker {
   constructor(
     private readonly db: PrismaClient,
     private readonly transport: MailTransport,
+    /** The key-encryption key that sealed the bodies. */
+    private readonly kek: Buffer,
     private readonly logger: Logger,
     opts: Partial<OutboxWorkerOptions> = {},
   ) {
     this.opts = { ...DEFAULT_OUTBOX_OPTIONS, ...opts };
+  }
+
+  /** How long a claimed message is reserved for this worker: twice the send timeout. */
+  get leaseMs(): number {
+    return 2 * this.opts.sendTimeoutMs;
+  }
+
+  /** The options in force (read back by tests and the start-up log). */
+  get options(): Readonly<OutboxWorkerOptions> {
+    return this.opts;
   }
 
   /** Starts polling (first tick immediately). */
@@ -130,53 +158,86 @@ export class OutboxWorker {
     while ((await this.tick()) > 0);
   }
 
-  /** Claims up to `batch` due messages and tries each once; returns how many were claimed. */
+  /**
+   * Marks due mail whose token has expired EXPIRED, then claims up to `batch` due messages and
+   * tries each once; returns how many were claimed.
+   */
   async tick(): Promise<number> {
     const now = this.opts.clock();
-    const leaseUntil = new Date(now.getTime() + this.opts.leaseMs);
+    await this.expireDue(now);
+    const leaseUntil = new Date(now.getTime() + this.leaseMs);
     const claimed = await this.db.$queryRaw<Claimed[]>`
       UPDATE "OutboxMail" AS o
       SET "nextAttemptAt" = ${leaseUntil}, attempts = o.attempts + 1
       FROM (
         SELECT id FROM "OutboxMail"
         WHERE status = 'QUEUED' AND "nextAttemptAt" <= ${now}
+          AND ("expiresAt" IS NULL OR "expiresAt" > ${now})
         ORDER BY "nextAttemptAt"
         LIMIT ${this.opts.batch}
         FOR UPDATE SKIP LOCKED
       ) AS due
       WHERE o.id = due.id
-      RETURNING o.id, o."to", o.subject, o.text, o.html, o.attempts`;
+      RETURNING o.id, o."to", o.subject, o."bodyEnc", o.attempts, o."expiresAt", o."queuedAt"`;
     await Promise.all(claimed.map((m) => this.deliver(m, leaseUntil)));
     return claimed.length;
+  }
+
+  /** Unleased QUEUED mail whose token has expired: the link no longer works, so never send it. */
+  private async expireDue(now: Date): Promise<void> {
+    const expired = await this.db.$queryRaw<{ id: string; attempts: number }[]>`
+      UPDATE "OutboxMail" SET status = 'EXPIRED', "bodyEnc" = NULL
+      WHERE status = 'QUEUED' AND "expiresAt" <= ${now} AND "nextAttemptAt" <= ${now}
+      RETURNING id, attempts`;
+    for (const m of expired) this.logger.error({ mailId: m.id, attempts: m.attempts }, "mail expired unsent: its link stopped working before it could be delivered");
   }
 
   private async deliver(m: Claimed, leaseUntil: Date): Promise<void> {
     const lease = { id: m.id, status: "QUEUED" as const, nextAttemptAt: leaseUntil };
     let failure: string | undefined;
     try {
-      await this.transport.send({ id: m.id, to: m.to, subject: m.subject, text: m.text, html: m.html });
+      if (!m.bodyEnc) throw new Error("the mail has no body");
+      const body = openMailBody(m.bodyEnc, this.kek, m.id, m.to);
+      await this.sendWithin({ id: m.id, to: m.to, subject: m.subject, ...body });
     } catch (err) {
       failure = (err instanceof Error ? err.message || err.name : String(err)).slice(0, MAX_ERROR_LENGTH);
     }
     try {
       if (failure === undefined) {
-        const { count } = await this.db.outboxMail.updateMany({ where: lease, data: { status: "SENT", sentAt: this.opts.clock() } });
+        const { count } = await this.db.outboxMail.updateMany({ where: lease, data: { status: "SENT", sentAt: this.opts.clock(), bodyEnc: null } });
         if (count === 0) this.logger.warn({ mailId: m.id }, "mail sent after its lease ran out; it may be delivered twice");
         else this.logger.info({ mailId: m.id, attempts: m.attempts }, "mail sent");
         return;
       }
-      if (m.attempts >= this.opts.maxAttempts) {
-        await this.db.outboxMail.updateMany({ where: lease, data: { status: "FAILED", lastError: failure } });
-        this.logger.error({ mailId: m.id, attempts: m.attempts, error: failure }, "mail delivery failed for good");
+      const now = this.opts.clock();
+      const deadline = m.expiresAt ?? new Date(m.queuedAt.getTime() + this.opts.retryWindowMs);
+      if (now >= deadline) {
+        const data = m.expiresAt ? { status: "EXPIRED" as const, lastError: failure, bodyEnc: null } : { status: "FAILED" as const, lastError: failure };
+        await this.db.outboxMail.updateMany({ where: lease, data });
+        this.logger.error({ mailId: m.id, attempts: m.attempts, error: failure, status: data.status }, "mail delivery failed for good");
         return;
       }
+      // Never wait past the deadline: a token mail is then expired at once, other mail gets a last try.
       const delay = backoffMs(m.attempts, this.opts);
-      const nextAttemptAt = new Date(this.opts.clock().getTime() + delay);
+      const nextAttemptAt = new Date(Math.min(now.getTime() + delay, deadline.getTime()));
       await this.db.outboxMail.updateMany({ where: lease, data: { lastError: failure, nextAttemptAt } });
-      this.logger.warn({ mailId: m.id, attempts: m.attempts, retryInMs: delay, error: failure }, "mail delivery failed; will retry");
+      this.logger.warn({ mailId: m.id, attempts: m.attempts, retryAt: nextAttemptAt.toISOString(), error: failure }, "mail delivery failed; will retry");
     } catch (err) {
       // The lease expires on its own and the message is retried then (possibly re-sent).
       this.logger.error({ mailId: m.id, err: String(err), sent: failure === undefined }, "could not record the mail's outcome");
+    }
+  }
+
+  /** The transport's send, bounded by sendTimeoutMs whatever the transport does. */
+  private async sendWithin(mail: Parameters<MailTransport["send"]>[0]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`send timed out after ${this.opts.sendTimeoutMs} ms`)), this.opts.sendTimeoutMs);
+    });
+    try {
+      await Promise.race([this.transport.send(mail), timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

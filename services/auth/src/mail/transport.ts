@@ -23,25 +23,35 @@ export interface MailTransport {
 /** Header carrying the outbox id, so receivers (and tests) can tell retries of one message apart. */
 export const MAIL_ID_HEADER = "X-Tessera-Mail-Id";
 
-/** Connection limits: an SMTP outage fails a send within seconds instead of hanging it. */
-export const SMTP_TIMEOUTS = {
-  connectionTimeout: 10_000,
-  greetingTimeout: 10_000,
-  socketTimeout: 60_000,
-  dnsTimeout: 10_000,
-} as const;
+/** Default bound on one whole send (connect, greeting, dialogue, data): TESSERA_MAIL_SEND_TIMEOUT. */
+export const DEFAULT_SEND_TIMEOUT_MS = 60_000;
+
+/**
+ * nodemailer's own limits, derived from the whole-send bound so an SMTP outage (refused, silent
+ * or stalled server) fails a send well inside it: DNS, connect and greeting each get a sixth of
+ * it (at most 10 s), an idle socket half. nodemailer's defaults (30 s DNS, 2 min connect, 1 h
+ * idle socket) would let one send outlive any sensible lease. The worker also enforces the
+ * whole-send bound itself, for a server that trickles bytes.
+ */
+export function smtpTimeouts(sendTimeoutMs: number): { dnsTimeout: number; connectionTimeout: number; greetingTimeout: number; socketTimeout: number } {
+  const phase = Math.min(10_000, Math.floor(sendTimeoutMs / 6));
+  return { dnsTimeout: phase, connectionTimeout: phase, greetingTimeout: phase, socketTimeout: Math.floor(sendTimeoutMs / 2) };
+}
 
 /** Sends through an SMTP server (nodemailer, one connection per message). */
 export class SmtpTransport implements MailTransport {
+  /** The nodemailer timeouts in force (ms). */
+  readonly timeouts: ReturnType<typeof smtpTimeouts>;
   private readonly transporter: nodemailer.Transporter;
   private readonly secrets: string[];
 
   constructor(
     smtpUrl: string,
     private readonly from: string,
-    timeouts: Partial<typeof SMTP_TIMEOUTS> = {},
+    sendTimeoutMs = DEFAULT_SEND_TIMEOUT_MS,
   ) {
-    this.transporter = nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS, ...timeouts });
+    this.timeouts = smtpTimeouts(sendTimeoutMs);
+    this.transporter = nodemailer.createTransport({ url: smtpUrl, ...this.timeouts });
     const url = new URL(smtpUrl);
     // Credentials in SMTP_URL must never reach lastError or a log line.
     this.secrets = [url.password, decodeURIComponent(url.password)].filter((s) => s.length >= 3);

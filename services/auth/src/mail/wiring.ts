@@ -3,21 +3,37 @@ import type { Logger } from "../config/logger.js";
 import type { PrismaClient } from "../db/client.js";
 import type { HttpRoute } from "../server/http-routes.js";
 import { devMailboxRoutes } from "./dev-mailbox-routes.js";
+import { startMailPurger } from "./mail-retention.js";
+import { outboxMailer, type Mailer } from "./outbox.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "./outbox-worker.js";
 import { DevMailboxTransport, SmtpTransport, type MailTransport } from "./transport.js";
 
 /** SMTP when SMTP_URL is set, else the development mailbox (config refuses that in production). */
 export function mailTransportFor(config: Config, db: PrismaClient): MailTransport {
-  return config.smtpUrl ? new SmtpTransport(config.smtpUrl, config.mailFrom) : new DevMailboxTransport(db);
+  return config.smtpUrl ? new SmtpTransport(config.smtpUrl, config.mailFrom, config.mail.sendTimeoutSeconds * 1000) : new DevMailboxTransport(db);
 }
 
-/** The outbox worker (not yet started) and, outside production, the dev mailbox routes. */
+/** The worker's options from TESSERA_MAIL_*. */
+export function outboxOptionsFor(config: Config): Partial<OutboxWorkerOptions> {
+  return { sendTimeoutMs: config.mail.sendTimeoutSeconds * 1000, retryWindowMs: config.mail.retryWindowSeconds * 1000 };
+}
+
+/**
+ * The outbox worker (not yet started), the mailer that queues sealed mail for it, the
+ * retention purge starter and, outside production, the dev mailbox routes.
+ */
 export function createMail(
   config: Config,
   db: PrismaClient,
   logger: Logger,
   opts: Partial<OutboxWorkerOptions> = {},
-): { worker: OutboxWorker; httpRoutes: HttpRoute[] } {
-  const worker = new OutboxWorker(db, mailTransportFor(config, db), logger, opts);
-  return { worker, httpRoutes: config.env === "production" ? [] : devMailboxRoutes(db) };
+): { worker: OutboxWorker; mailer: Mailer; startPurger(): () => Promise<void>; httpRoutes: HttpRoute[] } {
+  const kek = config.keyEncryptionKey;
+  const worker = new OutboxWorker(db, mailTransportFor(config, db), kek, logger, { ...outboxOptionsFor(config), ...opts });
+  return {
+    worker,
+    mailer: outboxMailer(kek, worker),
+    startPurger: () => startMailPurger(db, logger, config.mail.retentionDays * 86_400_000),
+    httpRoutes: config.env === "production" ? [] : devMailboxRoutes(db),
+  };
 }

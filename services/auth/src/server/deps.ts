@@ -101,7 +101,8 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   const throttle = new Throttle(rateLimits, config.rateLimits, throttleKeyer(config.keyEncryptionKey));
   stoppers.push(startBucketSweeper(rateLimits, logger));
   const mail = createMail(config, db, logger);
-  const accountRecovery = new AccountRecovery(db, hasher, { webUrl: config.webUrl, logger, mailer: mail.worker, throttle });
+  stoppers.push(mail.startPurger());
+  const accountRecovery = new AccountRecovery(db, hasher, { webUrl: config.webUrl, logger, mailer: mail.mailer, throttle });
   const deps: Deps = {
     config,
     logger,

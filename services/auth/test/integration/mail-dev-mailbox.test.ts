@@ -41,11 +41,11 @@ describe("development mailbox (test env)", () => {
     // The server's own worker delivers it (any worker on the shared database may; all of them
     // write to the dev mailbox in the test env).
     await server.app.db.$transaction(async (tx) => {
-      await enqueueMail(tx, { to, subject: "First", text: "first text", html: "<p>first</p>" });
+      await enqueueMail(tx, testConfig().keyEncryptionKey, { to, subject: "First", text: "first text", html: "<p>first</p>" });
     });
     await expect.poll(async () => (await list(server.baseUrl, `?to=${encodeURIComponent(to)}`)).length, { timeout: 15_000 }).toBe(1);
     await server.app.db.$transaction(async (tx) => {
-      await enqueueMail(tx, { to, subject: "Second", text: "second text", html: "<p>second <b>bold</b></p><script>alert(1)</script>" });
+      await enqueueMail(tx, testConfig().keyEncryptionKey, { to, subject: "Second", text: "second text", html: "<p>second <b>bold</b></p><script>alert(1)</script>" });
     });
     await expect.poll(async () => (await list(server.baseUrl, `?to=${encodeURIComponent(to)}`)).length, { timeout: 15_000 }).toBe(2);
 

@@ -2,8 +2,6 @@
  * Outbox mail delivery against a real PostgreSQL (a scratch database of its own, so the
  * workers of other test files never claim this file's mail) and a real SMTP server.
  */
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { createPrisma, type PrismaClient } from "../../src/db/client.js";
 import { migrate } from "../../src/db/migrate.js";
@@ -14,54 +12,7 @@ import { createMail } from "../../src/mail/wiring.js";
 import { buildComponents } from "../../src/server/app.js";
 import { createScratchDatabase, type ScratchDatabase } from "../global-setup.js";
 import { memoryLogger, testConfig, uniqueEmail } from "../harness.js";
-
-/** A message as the SMTP server received it. */
-interface Received {
-  envelopeFrom: string;
-  envelopeTo: string[];
-  headers: Map<string, string>;
-  raw: string;
-}
-
-/** An SMTP server on 127.0.0.1 that accepts anything and keeps what it got. */
-async function startSmtp(port = 0): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        const raw = Buffer.concat(chunks).toString("utf8");
-        received.push({
-          envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          envelopeTo: session.envelope.rcptTo.map((r) => r.address),
-          headers: parseHeaders(raw),
-          raw,
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
-  });
-  const bound = (server.server.address() as AddressInfo).port;
-  return { port: bound, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-function parseHeaders(raw: string): Map<string, string> {
-  const head = raw.split(/\r?\n\r?\n/, 1)[0]!.replace(/\r?\n[ \t]+/g, " ");
-  const headers = new Map<string, string>();
-  for (const line of head.split(/\r?\n/)) {
-    const i = line.indexOf(":");
-    if (i > 0) headers.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim());
-  }
-  return headers;
-}
+import { startSmtp } from "../smtp.js";
 
 /** Counts sends per outbox id; yields between calls so concurrent workers interleave. */
 class CountingTransport implements MailTransport {
@@ -93,7 +44,8 @@ function message(to: string, n = 0): MailMessage {
 let scratch: ScratchDatabase;
 let db: PrismaClient;
 const { logger, lines } = memoryLogger();
-const worker = (transport: MailTransport, opts: Partial<OutboxWorkerOptions> = {}) => new OutboxWorker(db, transport, logger, opts);
+const kek = testConfig().keyEncryptionKey;
+const worker = (transport: MailTransport, opts: Partial<OutboxWorkerOptions> = {}) => new OutboxWorker(db, transport, kek, logger, opts);
 
 beforeAll(async () => {
   scratch = await createScratchDatabase(inject("databaseUrl"), "tessera_scratch");
@@ -111,7 +63,7 @@ beforeEach(async () => {
 
 async function queue(messages: MailMessage[]): Promise<string[]> {
   await db.$transaction(async (tx) => {
-    for (const m of messages) await enqueueMail(tx, m);
+    for (const m of messages) await enqueueMail(tx, kek, m);
   });
   const rows = await db.outboxMail.findMany({ where: { to: { in: messages.map((m) => m.to) } }, select: { id: true } });
   return rows.map((r) => r.id);
@@ -139,7 +91,7 @@ describe("outbox to the development mailbox", () => {
     const to = uniqueEmail("rollback");
     await expect(
       db.$transaction(async (tx) => {
-        await enqueueMail(tx, message(to));
+        await enqueueMail(tx, kek, message(to));
         throw new Error("the announced change failed");
       }),
     ).rejects.toThrow("the announced change failed");
@@ -177,17 +129,22 @@ describe("outbox to the development mailbox", () => {
     }
   });
 
-  it("marks a message FAILED after maxAttempts and logs an error", async () => {
+  it("marks mail without a token FAILED once its retry window has passed (not after a number of attempts) and logs an error", async () => {
+    const clock = manualClock();
     const to = uniqueEmail("failing");
     const [id] = await queue([message(to)]);
+    const w = worker(new FailingTransport(), { clock: clock.now, backoffBaseMs: 1000, retryWindowMs: 60_000 });
 
-    await worker(new FailingTransport(), { maxAttempts: 3, backoffBaseMs: 0 }).drain();
+    await w.drain();
+    expect(await db.outboxMail.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "QUEUED" });
+    clock.advance(61_000);
+    await w.drain();
 
     const row = await db.outboxMail.findUniqueOrThrow({ where: { id } });
-    expect(row).toMatchObject({ status: "FAILED", attempts: 3, lastError: "550 mailbox unavailable", sentAt: null });
+    expect(row).toMatchObject({ status: "FAILED", lastError: "550 mailbox unavailable", sentAt: null });
+    expect(row.bodyEnc).not.toBeNull(); // kept sealed so an operator can requeue it
     const failures = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.mailId === id);
-    expect(failures.filter((l) => l.level === 40)).toHaveLength(2);
-    expect(failures.filter((l) => l.level === 50)).toMatchObject([{ msg: "mail delivery failed for good", attempts: 3 }]);
+    expect(failures.filter((l) => l.level === 50)).toMatchObject([{ msg: "mail delivery failed for good", attempts: row.attempts, status: "FAILED" }]);
   });
 
   it("backs off between attempts: a failed message is not due again until its backoff has passed", async () => {
@@ -301,7 +258,7 @@ describe("wiring", () => {
       expect(components.mail).toBeInstanceOf(OutboxWorker);
       expect(components.httpRoutes.some((r) => r.path.test("/dev/mail"))).toBe(true);
       const to = uniqueEmail("wired");
-      await components.db.$transaction((tx) => enqueueMail(tx, message(to)));
+      await components.db.$transaction((tx) => enqueueMail(tx, kek, message(to)));
       components.mail.nudge();
       await components.mail.drain();
       await expect.poll(() => db.devMail.count({ where: { to } }), { timeout: 10_000 }).toBe(1);

@@ -1,0 +1,68 @@
+/**
+ * `npm run mail -- <command>` — the outbox for operators, against $DATABASE_URL:
+ *   status                  counts by status, age of the oldest queued mail, the last errors
+ *                           (recipients and errors only, never bodies)
+ *   requeue <id>            puts one FAILED mail back in the queue
+ *   requeue --failed        puts every FAILED mail back in the queue
+ * A requeued mail is QUEUED with 0 attempts, due now; mail whose link has expired is refused.
+ * A running auth service sends it within its poll interval. Exit code 0 when everything asked
+ * was done, 1 otherwise, with one line per mail.
+ */
+import { pathToFileURL } from "node:url";
+import { createPrisma } from "../db/client.js";
+import { outboxStatus, requeueFailed, requeueMail, type RequeueOutcome } from "./mail-admin.js";
+
+const USAGE = "usage: npm run mail -- status | requeue <mail id> | requeue --failed   (with DATABASE_URL set)";
+
+type Io = { out: (line: string) => void; err: (line: string) => void };
+
+/** Runs the command; returns the exit code. */
+export async function mailCli(args: string[], env: NodeJS.ProcessEnv, io: Io = { out: console.log, err: console.error }): Promise<number> {
+  const [command, arg, ...rest] = args;
+  const valid = (command === "status" && arg === undefined) || (command === "requeue" && arg !== undefined && rest.length === 0);
+  if (!valid) {
+    io.err(USAGE);
+    return 1;
+  }
+  const url = env.DATABASE_URL;
+  if (!url) {
+    io.err("error: DATABASE_URL is not set (e.g. DATABASE_URL=postgresql://user@127.0.0.1:5432/tessera)");
+    return 1;
+  }
+  const db = createPrisma(url, { poolSize: 1 });
+  try {
+    if (command === "status") {
+      const s = await outboxStatus(db);
+      const now = Date.now();
+      io.out(`queued ${s.counts.QUEUED}, sent ${s.counts.SENT}, failed ${s.counts.FAILED}, expired ${s.counts.EXPIRED}`);
+      io.out(s.oldestQueuedAt ? `oldest queued mail waits for ${Math.round((now - s.oldestQueuedAt.getTime()) / 1000)} s (since ${s.oldestQueuedAt.toISOString()})` : "nothing is queued");
+      if (s.recentErrors.length === 0) io.out("no recent errors");
+      for (const e of s.recentErrors) io.out(`${e.id} ${e.status} to ${e.to}, ${e.attempts} attempts: ${e.lastError.replace(/\s+/g, " ")}`);
+      return 0;
+    }
+    const outcomes = arg === "--failed" ? await requeueFailed(db) : [await requeueMail(db, arg!)];
+    if (arg === "--failed" && outcomes.length === 0) io.out("no FAILED mail to requeue");
+    for (const o of outcomes) report(o, io);
+    const requeued = outcomes.filter((o) => o.kind === "requeued").length;
+    if (arg === "--failed") io.out(`requeued ${requeued} of ${outcomes.length} FAILED mail`);
+    return outcomes.every((o) => o.kind === "requeued") ? 0 : 1;
+  } catch (err) {
+    // Prisma's messages span several lines; the last one says what happened.
+    const e = err as { message?: string; code?: string };
+    const detail = (e.message ?? "").split("\n").map((l) => l.trim()).filter(Boolean).at(-1) || e.code || String(err);
+    io.err(`error: ${detail}`);
+    return 1;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+function report(o: RequeueOutcome, io: Io): void {
+  if (o.kind === "requeued") io.out(`requeued ${o.id} (to ${o.to})`);
+  else io.err(`refused ${o.id}: ${o.reason}`);
+}
+
+// Run only when executed directly, so tests can import mailCli.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await mailCli(process.argv.slice(2), process.env);
+}
