@@ -111,7 +111,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger): Pr
     audit,
     throttle,
     authn: new Authenticator(accessTokens, sessionStore),
-    accounts: new Accounts(new AccountStore(db), users, hasher),
+    accounts: new Accounts(new AccountStore(db), users, hasher, throttle),
     directory: new AdminDirectory(db),
     passwordAuth: new PasswordAuth(users, hasher, sessions, audit, throttle, {
       inTransaction: (tx, user) => accountRecovery.queueVerification(tx, user),
