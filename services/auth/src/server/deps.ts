@@ -89,6 +89,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger): Pr
   const sessions = new SessionService(sessionStore, accessTokens, {
     sessionTtlSeconds: config.sessionTtlSeconds,
     refreshGraceSeconds: config.refreshGraceSeconds,
+    keyEncryptionKey: config.keyEncryptionKey,
   });
   const users = new UserStore(db);
   const hasher = new PasswordHasher();
