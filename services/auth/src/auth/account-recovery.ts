@@ -150,6 +150,7 @@ export class AccountRecovery {
       await tx.auditEvent.create({
         data: auditRow({ type: "PASSWORD_RESET", userId: consumed.userId, client, data: { sessionsRevoked: revoked.count } }),
       });
+      await this.opts.throttle.clearPasswordFailures(consumed, tx); // the owner proved the mailbox: no lock-out outlives a reset
     });
   }
 

@@ -9,6 +9,8 @@ import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/poli
 import { alreadyExists, invalidArgument, unauthenticated } from "../server/errors.js";
 import type { ClientInfo } from "../server/request-context.js";
 import type { IssuedTokens, SessionService } from "../session/session-service.js";
+import { PasswordFailures } from "../throttle/password-failures.js";
+import { SIGN_IN_FAILURES } from "../throttle/rules.js";
 import type { Throttle } from "../throttle/throttle.js";
 
 /** Extra work of Register: `inTransaction` runs in the transaction that creates the user, `afterCommit` after it. */
@@ -22,6 +24,8 @@ const INVALID_CREDENTIALS = "email or password is incorrect";
 
 /** Password registration and sign-in. */
 export class PasswordAuth {
+  private readonly failures: PasswordFailures;
+
   constructor(
     private readonly users: UserStore,
     private readonly hasher: PasswordHasher,
@@ -29,7 +33,9 @@ export class PasswordAuth {
     private readonly audit: AuditLog,
     private readonly throttle: Throttle,
     private readonly onRegister?: RegistrationHook,
-  ) {}
+  ) {
+    this.failures = new PasswordFailures(throttle, SIGN_IN_FAILURES);
+  }
 
   /** Creates an account and its first session. Throttled per client IP (every valid request counts). */
   async register(input: { email: string; password: string; name: string }, client: ClientInfo) {
@@ -56,17 +62,19 @@ export class PasswordAuth {
   }
 
   /**
-   * Verifies a password and opens a session. Throttled per client IP (every attempt) and per
-   * normalised email (failed attempts, whether or not an account uses the email). A throttled
-   * call stops before any lookup or argon2 work, with the same answer for every email.
+   * Verifies a password and opens a session. Throttled per client IP (every attempt), and, for
+   * failed attempts, per normalised email and client IP and per normalised email (see
+   * PasswordFailures), whether or not an account uses the email. A throttled call stops before
+   * any lookup or argon2 work, with the same answer for every email. A success clears the
+   * email's failures, account-wide and from this client.
    */
   async login(input: { email: string; password: string }, client: ClientInfo): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
     const email = normalizeEmail(input.email);
     if (!email) throw invalidArgument("email", "must be a valid email address");
     await this.throttle.hit("loginIp", client.ipAddress);
     // Counted as a failure up front (so concurrent guesses cannot all slip under the limit) and
-    // given back below if the password is right.
-    const attempt = await this.throttle.hit("loginAccount", email);
+    // cleared below if the password is right.
+    const attempt = await this.failures.begin(email, client.ipAddress);
     let found: Awaited<ReturnType<UserStore["findCredentials"]>>;
     let ok: boolean;
     try {
@@ -75,7 +83,7 @@ export class PasswordAuth {
       ok = await this.hasher.verify(found?.passwordHash, input.password);
     } catch (err) {
       // Not a wrong password: the attempt does not count against the account.
-      await this.throttle.giveBack(attempt).catch(() => undefined);
+      await attempt.notCounted().catch(() => undefined);
       throw err;
     }
     if (!found || !ok) {
@@ -83,7 +91,7 @@ export class PasswordAuth {
       await this.audit.record({ type: "SIGN_IN_FAILED", userId: found?.user.id ?? null, client });
       throw unauthenticated("auth.invalid_credentials", INVALID_CREDENTIALS);
     }
-    await this.throttle.giveBack(attempt);
+    await attempt.succeeded();
     if (this.hasher.needsRehash(found.passwordHash!)) {
       await this.users.updatePasswordHash(found.user.id, await this.hasher.hash(input.password));
     }

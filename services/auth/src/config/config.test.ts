@@ -59,7 +59,10 @@ describe("loadConfig", () => {
       logLevel: "info",
       rateLimits: {
         loginAccount: { limit: 10, windowSeconds: 900 },
+        loginAccountTotal: { limit: 100, windowSeconds: 3600 },
         loginIp: { limit: 50, windowSeconds: 900 },
+        passwordCheck: { limit: 10, windowSeconds: 900 },
+        passwordCheckTotal: { limit: 100, windowSeconds: 3600 },
         registerIp: { limit: 20, windowSeconds: 3600 },
         resetEmail: { limit: 3, windowSeconds: 3600 },
         resetIp: { limit: 20, windowSeconds: 3600 },
@@ -158,6 +161,8 @@ describe("loadConfig", () => {
       ...DEV,
       TESSERA_LIMIT_LOGIN_ACCOUNT: "5",
       TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW: "60",
+      TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL: "40",
+      TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL_WINDOW: "7200",
       TESSERA_LIMIT_LOGIN_IP: "0",
       TESSERA_LIMIT_REGISTER_IP: "7",
       TESSERA_LIMIT_REGISTER_IP_WINDOW: "2",
@@ -170,7 +175,10 @@ describe("loadConfig", () => {
     });
     expect(c.rateLimits).toEqual({
       loginAccount: { limit: 5, windowSeconds: 60 },
+      loginAccountTotal: { limit: 40, windowSeconds: 7200 },
       loginIp: { limit: 0, windowSeconds: 900 },
+      passwordCheck: { limit: 5, windowSeconds: 60 },
+      passwordCheckTotal: { limit: 40, windowSeconds: 7200 },
       registerIp: { limit: 7, windowSeconds: 2 },
       resetEmail: { limit: 1, windowSeconds: 86400 },
       resetIp: { limit: 100, windowSeconds: 1 },

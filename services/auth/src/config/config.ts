@@ -72,10 +72,22 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Throttling (RESOURCE_EXHAUSTED with a retry delay), counted in PostgreSQL so every replica
   // shares the counts. Each rule is a count per fixed window; a count of 0 turns the rule off.
-  /** Failed sign-ins per normalised email (whether or not an account uses it), per window. */
+  /**
+   * Failed sign-ins per normalised email (whether or not an account uses it) from one client
+   * address (IPv6: per /64), per window; also failed current-password checks (ChangePassword,
+   * DeleteAccount) per user and client address. Cleared by a success and by a password reset.
+   */
   TESSERA_LIMIT_LOGIN_ACCOUNT: limit(10),
   /** Window of TESSERA_LIMIT_LOGIN_ACCOUNT, seconds. */
   TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW: limitWindow(900),
+  /**
+   * Failed sign-ins per normalised email from all clients together, per window (NIST SP 800-63B:
+   * at most 100 consecutive failures); also failed current-password checks per user. Cleared by
+   * a success and by a password reset.
+   */
+  TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL: limit(100),
+  /** Window of TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL, seconds. */
+  TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL_WINDOW: limitWindow(3600),
   /** Sign-in attempts (failed or not) per client IP (IPv6: per /64), per window. */
   TESSERA_LIMIT_LOGIN_IP: limit(50),
   /** Window of TESSERA_LIMIT_LOGIN_IP, seconds. */
@@ -106,10 +118,16 @@ export interface RateLimit {
 
 /** The throttling rules (TESSERA_LIMIT_*). See services/auth/src/throttle/. */
 export interface RateLimits {
-  /** Failed Login calls per normalised email. */
+  /** Failed Login calls per normalised email and client address. */
   loginAccount: RateLimit;
+  /** Failed Login calls per normalised email, from every client. */
+  loginAccountTotal: RateLimit;
   /** Login calls per client IP. */
   loginIp: RateLimit;
+  /** Failed current-password checks (ChangePassword, DeleteAccount) per user and client address. */
+  passwordCheck: RateLimit;
+  /** Failed current-password checks per user, from every client. */
+  passwordCheckTotal: RateLimit;
   /** Register calls per client IP. */
   registerIp: RateLimit;
   /** RequestPasswordReset calls per normalised email. */
@@ -242,7 +260,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     rateLimits: {
       loginAccount: { limit: e.TESSERA_LIMIT_LOGIN_ACCOUNT, windowSeconds: e.TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW },
+      loginAccountTotal: { limit: e.TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL, windowSeconds: e.TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL_WINDOW },
       loginIp: { limit: e.TESSERA_LIMIT_LOGIN_IP, windowSeconds: e.TESSERA_LIMIT_LOGIN_IP_WINDOW },
+      // The current-password check is a sign-in by another door: the same limits, its own buckets.
+      passwordCheck: { limit: e.TESSERA_LIMIT_LOGIN_ACCOUNT, windowSeconds: e.TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW },
+      passwordCheckTotal: { limit: e.TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL, windowSeconds: e.TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL_WINDOW },
       registerIp: { limit: e.TESSERA_LIMIT_REGISTER_IP, windowSeconds: e.TESSERA_LIMIT_REGISTER_IP_WINDOW },
       resetEmail: { limit: e.TESSERA_LIMIT_RESET_EMAIL, windowSeconds: e.TESSERA_LIMIT_RESET_EMAIL_WINDOW },
       resetIp: { limit: e.TESSERA_LIMIT_RESET_IP, windowSeconds: e.TESSERA_LIMIT_RESET_IP_WINDOW },

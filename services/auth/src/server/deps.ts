@@ -93,6 +93,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   const sessions = new SessionService(sessionStore, accessTokens, {
     sessionTtlSeconds: config.sessionTtlSeconds,
     refreshGraceSeconds: config.refreshGraceSeconds,
+    keyEncryptionKey: config.keyEncryptionKey,
   });
   const users = new UserStore(db);
   const hasher = new PasswordHasher();
@@ -116,7 +117,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     audit,
     throttle,
     authn: new Authenticator(accessTokens, sessionStore),
-    accounts: new Accounts(new AccountStore(db), users, hasher),
+    accounts: new Accounts(new AccountStore(db), users, hasher, throttle),
     directory: new AdminDirectory(db),
     passwordAuth: new PasswordAuth(users, hasher, sessions, audit, throttle, {
       inTransaction: (tx, user) => accountRecovery.queueVerification(tx, user),

@@ -3,7 +3,7 @@ import type { UserRecord } from "../identity/user.js";
 import { unauthenticated } from "../server/errors.js";
 import type { ClientInfo } from "../server/request-context.js";
 import type { AccessTokens } from "../token/access-token.js";
-import { hashOpaqueToken, newOpaqueToken } from "./refresh-token.js";
+import { hashOpaqueToken, newOpaqueToken, refreshSuccessorKey, successorOf, type SuccessorKey } from "./refresh-token.js";
 import type { SessionStore } from "./session-store.js";
 
 /** Tokens handed to a client after sign-in or refresh. */
@@ -18,15 +18,21 @@ export interface IssuedTokens {
 export interface SessionServiceOptions {
   sessionTtlSeconds: number;
   refreshGraceSeconds: number;
+  /** The deployment's key-encryption key; refresh-token successors are derived from it. */
+  keyEncryptionKey: Buffer;
 }
 
 /** Starts sessions, rotates their refresh tokens and ends them. */
 export class SessionService {
+  private readonly successorKey: SuccessorKey;
+
   constructor(
     private readonly store: SessionStore,
     private readonly accessTokens: AccessTokens,
     private readonly opts: SessionServiceOptions,
-  ) {}
+  ) {
+    this.successorKey = refreshSuccessorKey(opts.keyEncryptionKey);
+  }
 
   /** Opens a session for an existing user, or for a new one created in the same transaction. */
   async start(
@@ -58,9 +64,13 @@ export class SessionService {
     };
   }
 
-  /** Exchanges a refresh token for new tokens; see AuthService.Refresh for the rules. */
+  /**
+   * Exchanges a refresh token for new tokens; see AuthService.Refresh for the rules. The new
+   * refresh token is derived from the old one (successorOf), so every exchange of one token
+   * inside the grace window gets the same successor (SessionStore.rotate).
+   */
   async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedTokens> {
-    const next = newOpaqueToken();
+    const next = successorOf(this.successorKey, refreshToken);
     const outcome = await this.store.rotate({
       tokenHash: hashOpaqueToken(refreshToken),
       nextHash: hashOpaqueToken(next),

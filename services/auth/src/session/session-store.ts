@@ -70,8 +70,18 @@ export class SessionStore {
 
   /**
    * Spends a refresh token and stores its successor. The token and session rows are locked
-   * so concurrent exchanges of one token serialise. A token spent less than `graceMs` ago
-   * still yields a successor (concurrent tabs); spent earlier, it revokes the session.
+   * so concurrent exchanges of one token serialise.
+   *
+   * `nextHash` is the hash of the token's derived successor (successorOf): the same for every
+   * exchange of one token. The first exchange stores it; an exchange of the spent token less
+   * than `graceMs` later (a second tab, a retried request) gets that same successor again, as
+   * long as the successor itself is unspent. Anything else — the window has passed, or the
+   * successor has already been rotated (its holder moved on, so this is not a concurrent
+   * request) — is reuse: the session is revoked and REFRESH_TOKEN_REUSED recorded. So a session
+   * never has two live branches: at any time at most one unspent refresh token is valid, and a
+   * replay can only ever yield the token the legitimate holder also has. Auth0 ("reuse interval")
+   * and Okta ("grace period for token rotation") likewise accept the previous token for a short
+   * leeway; deriving the successor makes the leeway hand out the one successor instead of new ones.
    */
   async rotate(input: { tokenHash: TokenHash; nextHash: TokenHash; graceMs: number; client: ClientInfo }): Promise<RotateOutcome> {
     return this.db.$transaction(async (tx) => {
@@ -85,15 +95,24 @@ export class SessionStore {
       if (row.revokedAt) return { kind: "revoked" } as const;
       const now = new Date();
       if (row.expires <= now) return { kind: "expired" } as const;
-      if (row.usedAt && now.getTime() - row.usedAt.getTime() >= input.graceMs) {
-        await tx.session.update({ where: { id: row.sessionId }, data: { revokedAt: now, revokeReason: "refresh_token_reused" } });
-        await tx.auditEvent.create({
-          data: auditRow({ type: "REFRESH_TOKEN_REUSED", userId: row.userId, sessionId: row.sessionId, client: input.client }),
-        });
-        return { kind: "reused", sessionId: row.sessionId, userId: row.userId } as const;
+      if (row.usedAt) {
+        const inGrace = now.getTime() - row.usedAt.getTime() < input.graceMs;
+        // Under the session lock taken above: no rotation of the successor can interleave.
+        const successor = inGrace
+          ? await tx.refreshToken.findUnique({ where: { tokenHash: input.nextHash }, select: { sessionId: true, usedAt: true } })
+          : null;
+        // No successor row: the token was spent before successors were derived; never open a second branch.
+        if (!successor || successor.sessionId !== row.sessionId || successor.usedAt) {
+          await tx.session.update({ where: { id: row.sessionId }, data: { revokedAt: now, revokeReason: "refresh_token_reused" } });
+          await tx.auditEvent.create({
+            data: auditRow({ type: "REFRESH_TOKEN_REUSED", userId: row.userId, sessionId: row.sessionId, client: input.client }),
+          });
+          return { kind: "reused", sessionId: row.sessionId, userId: row.userId } as const;
+        }
+      } else {
+        await tx.refreshToken.update({ where: { id: row.id }, data: { usedAt: now } });
+        await tx.refreshToken.create({ data: { tokenHash: input.nextHash, sessionId: row.sessionId } });
       }
-      if (!row.usedAt) await tx.refreshToken.update({ where: { id: row.id }, data: { usedAt: now } });
-      await tx.refreshToken.create({ data: { tokenHash: input.nextHash, sessionId: row.sessionId } });
       await tx.session.update({ where: { id: row.sessionId }, data: { lastUsedAt: now } });
       return { kind: "rotated", sessionId: row.sessionId, userId: row.userId, expires: row.expires, grace: row.usedAt !== null } as const;
     });

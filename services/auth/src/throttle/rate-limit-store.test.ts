@@ -2,7 +2,7 @@
  * The SQL limiter against the test database: one atomic upsert per hit, so concurrent hits on
  * one key (from any number of connections, as from several replicas) are each counted once.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { ConnectError, Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
@@ -28,7 +28,18 @@ const row = (key: string) => db.rateLimitBucket.findUnique({ where: { key } });
 
 function limits(overrides: Partial<RateLimits> = {}): RateLimits {
   const off = { limit: 0, windowSeconds: 60 };
-  return { loginAccount: off, loginIp: off, registerIp: off, resetEmail: off, resetIp: off, verifyUser: off, ...overrides };
+  return {
+    loginAccount: off,
+    loginAccountTotal: off,
+    loginIp: off,
+    passwordCheck: off,
+    passwordCheckTotal: off,
+    registerIp: off,
+    resetEmail: off,
+    resetIp: off,
+    verifyUser: off,
+    ...overrides,
+  };
 }
 
 describe("RateLimitStore", () => {
@@ -127,5 +138,28 @@ describe("Throttle", () => {
     for (let i = 0; i < 3; i++) expect(await throttle.hit("registerIp", "")).toBeUndefined();
     expect(await throttle.hit("registerIp", "198.51.100.21")).toBeDefined();
     await expect(throttle.hit("registerIp", "198.51.100.21")).rejects.toMatchObject({ code: Code.ResourceExhausted });
+  });
+
+  it("clears every client's failures of one account on a reset, and no other account's", async () => {
+    const keyOf = throttleKeyer(randomBytes(32));
+    const one = { limit: 1, windowSeconds: 60 };
+    const throttle = new Throttle(store, limits({ loginAccount: one, loginAccountTotal: one, passwordCheck: one, passwordCheckTotal: one }), keyOf);
+    const [email, other, userId] = [`a.${randomBytes(4).toString("hex")}@example.com`, `b.${randomBytes(4).toString("hex")}@example.com`, randomUUID()];
+    const tickets = [
+      await throttle.hit("loginAccount", email, "198.51.100.1"),
+      await throttle.hit("loginAccount", email, "2001:db8::1"),
+      await throttle.hit("loginAccountTotal", email),
+      await throttle.hit("passwordCheck", userId, "198.51.100.1"),
+      await throttle.hit("passwordCheckTotal", userId),
+    ];
+    const untouched = await throttle.hit("loginAccount", other, "198.51.100.1");
+    // One prefix per account: the per-client keys of one account share it, another account's do not.
+    expect(tickets[0]!.key.split(":").slice(0, 2)).toEqual(tickets[1]!.key.split(":").slice(0, 2));
+    expect(untouched!.key.split(":")[1]).not.toBe(tickets[0]!.key.split(":")[1]);
+    await expect(throttle.hit("loginAccount", email, "198.51.100.1")).rejects.toMatchObject({ code: Code.ResourceExhausted });
+    await throttle.clearPasswordFailures({ email, userId });
+    for (const t of tickets) expect(await row(t!.key)).toBeNull();
+    expect((await row(untouched!.key))?.count).toBe(1);
+    expect(await throttle.hit("loginAccount", email, "198.51.100.1")).toBeDefined();
   });
 });

@@ -10,6 +10,9 @@ export interface BucketHit {
   retryAfterSeconds: number;
 }
 
+/** What runs the statements: the client, or a transaction a caller wants a change to be part of. */
+export type SqlRunner = Pick<PrismaClient, "$executeRaw">;
+
 /** Largest count stored; keeps `count + 1` inside PostgreSQL's integer under any flood. */
 const COUNT_CAP = 2_147_483_646;
 
@@ -50,6 +53,20 @@ export class RateLimitStore {
     await this.db.$executeRaw`
       UPDATE "RateLimitBucket" SET "count" = "count" - 1
       WHERE "key" = ${key} AND "windowStart" = ${windowStart.toISOString()}::timestamptz AND "count" > 0`;
+  }
+
+  /** Deletes the buckets `keys` (their counts start again from zero), in `tx` if given. */
+  async clear(keys: string[], tx: SqlRunner = this.db): Promise<void> {
+    if (keys.length > 0) await tx.$executeRaw`DELETE FROM "RateLimitBucket" WHERE "key" = ANY(${keys}::text[])`;
+  }
+
+  /**
+   * Deletes every bucket whose key starts with `prefix` (e.g. every client's bucket of one
+   * account). starts_with, not LIKE: base64url keys hold '_', a LIKE wildcard. The table holds
+   * only current windows, so the scan this needs stays small. Runs in `tx` if given.
+   */
+  async clearPrefix(prefix: string, tx: SqlRunner = this.db): Promise<void> {
+    await tx.$executeRaw`DELETE FROM "RateLimitBucket" WHERE starts_with("key", ${prefix})`;
   }
 
   /**

@@ -1,7 +1,12 @@
 import { createHmac, hkdfSync } from "node:crypto";
 
-/** Turns a rule's scope and subject (email, IP, user id) into a bucket key. */
-export type KeyOf = (scope: string, subject: string) => string;
+/**
+ * Turns a rule's scope and subject (email, IP, user id) into a bucket key. With `client`, the
+ * key names one client of that subject: "<scope>:<HMAC(subject)>:<HMAC(subject, client)>", so
+ * every client's bucket of one subject shares the prefix "<scope>:<HMAC(subject)>:" (see
+ * Throttle.clearPasswordFailures, which deletes them all at once).
+ */
+export type KeyOf = (scope: string, subject: string, client?: string) => string;
 
 /**
  * Bucket keys are "<scope>:<HMAC-SHA-256(scope NUL subject)>", base64url: the table never holds
@@ -11,5 +16,8 @@ export type KeyOf = (scope: string, subject: string) => string;
  */
 export function throttleKeyer(masterKey: Buffer): KeyOf {
   const secret = Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), "tessera/throttle-keys/v1", 32));
-  return (scope, subject) => `${scope}:${createHmac("sha256", secret).update(`${scope}\0${subject}`).digest("base64url")}`;
+  const mac = (text: string) => createHmac("sha256", secret).update(text).digest("base64url");
+  // Subjects and clients never hold NUL (emails refuse it, addresses and ids cannot have it).
+  return (scope, subject, client) =>
+    client === undefined ? `${scope}:${mac(`${scope}\0${subject}`)}` : `${scope}:${mac(`${scope}\0${subject}`)}:${mac(`${scope}\0${subject}\0${client}`)}`;
 }

@@ -6,6 +6,9 @@ import type { PasswordHasher } from "../password/hasher.js";
 import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/policy.js";
 import { invalidArgument, rpcError, unauthenticated } from "../server/errors.js";
 import type { ClientInfo } from "../server/request-context.js";
+import { PasswordFailures } from "../throttle/password-failures.js";
+import { PASSWORD_CHECK_FAILURES } from "../throttle/rules.js";
+import type { Throttle } from "../throttle/throttle.js";
 import type { AccountStore, SessionRecord } from "./account-store.js";
 import type { ProfilePatch } from "./profile-update.js";
 
@@ -32,11 +35,20 @@ export function requireAdmin(caller: Caller): void {
 
 /** What a signed-in user may do to their own account (UserService). */
 export class Accounts {
+  /**
+   * Failed current-password checks, per user and client and per user, like Login's: without
+   * it, a stolen access token would be an unlimited oracle for the account's password.
+   */
+  private readonly failures: PasswordFailures;
+
   constructor(
     private readonly store: AccountStore,
     private readonly users: UserStore,
     private readonly hasher: PasswordHasher,
-  ) {}
+    throttle: Throttle,
+  ) {
+    this.failures = new PasswordFailures(throttle, PASSWORD_CHECK_FAILURES);
+  }
 
   /** The caller's own account. */
   async me(caller: Caller): Promise<UserRecord> {
@@ -63,12 +75,15 @@ export class Accounts {
     return user;
   }
 
-  /** Checks the current password, then sets the new one and ends every other session. */
+  /**
+   * Checks the current password (throttled like Login: RESOURCE_EXHAUSTED before any argon2
+   * work once the user's failures reach a limit), then sets the new one and ends every other session.
+   */
   async changePassword(caller: Caller, current: string, next: string, client: ClientInfo): Promise<void> {
     const hash = await this.store.passwordHashOf(caller.userId);
     if (hash === undefined) throw SESSION_ENDED();
     // verify() does a full argon2 run even for accounts without a password.
-    if (!(await this.hasher.verify(hash, current)) || hash === null) throw WRONG_PASSWORD();
+    if (!(await this.checkPassword(caller.userId, hash, current, client)) || hash === null) throw WRONG_PASSWORD();
     const problem = checkPasswordPolicy(next);
     if (problem) throw invalidArgument("new_password", PASSWORD_PROBLEM_MESSAGES[problem]);
     const newHash = await this.hasher.hash(next);
@@ -99,14 +114,14 @@ export class Accounts {
   }
 
   /**
-   * Deletes the caller's account: with the current password when it has one, otherwise only
-   * from a session that signed in less than RECENT_SIGN_IN_MS ago.
+   * Deletes the caller's account: with the current password when it has one (throttled like
+   * ChangePassword's), otherwise only from a session that signed in less than RECENT_SIGN_IN_MS ago.
    */
   async deleteAccount(caller: Caller, password: string, client: ClientInfo): Promise<void> {
     const hash = await this.store.passwordHashOf(caller.userId);
     if (hash === undefined) throw SESSION_ENDED();
     if (hash !== null) {
-      if (!(await this.hasher.verify(hash, password))) throw WRONG_PASSWORD();
+      if (!(await this.checkPassword(caller.userId, hash, password, client))) throw WRONG_PASSWORD();
     } else {
       const started = await this.store.sessionStartedAt(caller.sessionId);
       if (!started) throw SESSION_ENDED();
@@ -116,5 +131,22 @@ export class Accounts {
     }
     const deleted = await this.store.deleteUser({ userId: caller.userId, expectedHash: hash, sessionId: caller.sessionId, client });
     if (!deleted) throw hash === null ? SESSION_ENDED() : WRONG_PASSWORD();
+  }
+
+  /**
+   * Verifies `password` against `hash` (a full argon2 run even when hash is null), counting a
+   * failure per user and client and per user; a success clears both counts.
+   */
+  private async checkPassword(userId: string, hash: string | null, password: string, client: ClientInfo): Promise<boolean> {
+    const attempt = await this.failures.begin(userId, client.ipAddress);
+    let ok: boolean;
+    try {
+      ok = await this.hasher.verify(hash, password);
+    } catch (err) {
+      await attempt.notCounted().catch(() => undefined);
+      throw err;
+    }
+    if (ok) await attempt.succeeded();
+    return ok;
   }
 }

@@ -94,29 +94,54 @@ describe("rotation", () => {
 });
 
 describe("grace window", () => {
-  it("lets two concurrent refreshes of one token both succeed, and both successors work", async () => {
-    const { tokens } = await signUp(longGrace);
-    const [a, b] = await Promise.all([
-      longGrace.auth.refresh({ refreshToken: tokens.refreshToken }),
-      longGrace.auth.refresh({ refreshToken: tokens.refreshToken }),
-    ]);
-    expect(a.tokens!.sessionId).toBe(tokens.sessionId);
-    expect(b.tokens!.sessionId).toBe(tokens.sessionId);
-    expect(a.tokens!.refreshToken).not.toBe(b.tokens!.refreshToken);
+  /** The session's unspent refresh tokens: its live branches. */
+  const liveTokens = (sessionId: string) => longGrace.components.db.refreshToken.count({ where: { sessionId, usedAt: null } });
 
-    const [a2, b2] = await Promise.all([
-      longGrace.auth.refresh({ refreshToken: a.tokens!.refreshToken }),
-      longGrace.auth.refresh({ refreshToken: b.tokens!.refreshToken }),
-    ]);
-    expect(a2.tokens!.sessionId).toBe(tokens.sessionId);
-    expect(b2.tokens!.sessionId).toBe(tokens.sessionId);
+  it("gives 8 concurrent exchanges of one token the same successor, and each a working access token", async () => {
+    const { userId, tokens } = await signUp(longGrace);
+    const results = await Promise.all(Array.from({ length: 8 }, () => longGrace.auth.refresh({ refreshToken: tokens.refreshToken })));
+    expect(new Set(results.map((r) => r.tokens!.refreshToken)).size).toBe(1);
+    for (const r of results) {
+      expect(r.tokens!.sessionId).toBe(tokens.sessionId);
+      expect(await accessClaims(longGrace, r.tokens!.accessToken)).toMatchObject({ sub: userId, sid: tokens.sessionId });
+    }
+    expect(await liveTokens(tokens.sessionId)).toBe(1);
+    // The one successor rotates on as usual, also when exchanged twice at once.
+    const next = await Promise.all([0, 1].map(() => longGrace.auth.refresh({ refreshToken: results[0]!.tokens!.refreshToken })));
+    expect(next[0]!.tokens!.refreshToken).toBe(next[1]!.tokens!.refreshToken);
+    expect(next[0]!.tokens!.refreshToken).not.toBe(results[0]!.tokens!.refreshToken);
+    expect(await liveTokens(tokens.sessionId)).toBe(1);
   });
 
-  it("accepts a spent token again within the window, for the same session", async () => {
+  it("accepts a spent token again within the window, answering with the same successor", async () => {
     const { tokens } = await signUp(longGrace);
-    await longGrace.auth.refresh({ refreshToken: tokens.refreshToken });
+    const first = await longGrace.auth.refresh({ refreshToken: tokens.refreshToken });
     const again = await longGrace.auth.refresh({ refreshToken: tokens.refreshToken });
     expect(again.tokens!.sessionId).toBe(tokens.sessionId);
+    expect(again.tokens!.refreshToken).toBe(first.tokens!.refreshToken);
+  });
+
+  it("never lets a session have two live branches: a replay after the holder rotated on is reuse, even inside the window", async () => {
+    const { tokens } = await signUp(longGrace);
+    const stolen = tokens.refreshToken;
+    // The attacker's replay before the owner moves on yields only the owner's own next token.
+    const owner1 = (await longGrace.auth.refresh({ refreshToken: stolen })).tokens!;
+    const attacker1 = (await longGrace.auth.refresh({ refreshToken: stolen })).tokens!;
+    expect(attacker1.refreshToken).toBe(owner1.refreshToken);
+    expect(await liveTokens(tokens.sessionId)).toBe(1);
+    // The owner rotates on; the old token, replayed inside its window, now ends the session.
+    const owner2 = (await longGrace.auth.refresh({ refreshToken: owner1.refreshToken })).tokens!;
+    expect(await liveTokens(tokens.sessionId)).toBe(1);
+    expect(await failure(longGrace.auth.refresh({ refreshToken: stolen }))).toMatchObject({
+      code: Code.Unauthenticated,
+      reason: "auth.refresh_token_reused",
+    });
+    for (const t of [owner2.refreshToken, owner1.refreshToken, stolen]) {
+      expect((await failure(longGrace.auth.refresh({ refreshToken: t }))).reason).toBe("session.revoked");
+    }
+    const session = await longGrace.components.db.session.findUniqueOrThrow({ where: { id: tokens.sessionId } });
+    expect(session.revokeReason).toBe("refresh_token_reused");
+    expect(await longGrace.components.db.auditEvent.count({ where: { sessionId: tokens.sessionId, type: "REFRESH_TOKEN_REUSED" } })).toBe(1);
   });
 
   it("does not revive a logged-out session: a spent token inside the window then fails", async () => {

@@ -1,21 +1,26 @@
 /**
- * Throttling (DESIGN "Abuse"): Login per account (failed attempts) and per IP, Register per IP,
+ * Throttling (DESIGN "Abuse"): Login per account and client, per account (failed attempts) and
+ * per IP, ChangePassword/DeleteAccount's password check per user and client and per user, Register per IP,
  * RequestPasswordReset per email and per IP, RequestEmailVerification per user. Counted in
  * PostgreSQL, so two service instances on one database share the counts; a throttled call gets
  * RESOURCE_EXHAUSTED with a reason, a message naming the delay and `retry-after` metadata.
  *
  * The suites share one test database, and so the buckets of 127.0.0.1: every call here comes
- * "from" its own documentation address (198.51.100.0/24), relayed in x-forwarded-for with the
+ * "from" its own documentation address (a /64 of 2001:db8::/32), relayed in x-forwarded-for with the
  * service credential, as the REST gateway and the web server do.
  */
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { randomBytes } from "node:crypto";
+import type { DescService } from "@bufbuild/protobuf";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
+import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import { GOOD_PASSWORD, inProcess, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
 
 const LIMITS = {
   TESSERA_LIMIT_LOGIN_ACCOUNT: "3",
+  TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL: "6",
   TESSERA_LIMIT_LOGIN_IP: "8",
   TESSERA_LIMIT_REGISTER_IP: "4",
   TESSERA_LIMIT_RESET_EMAIL: "2",
@@ -39,9 +44,11 @@ afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop(), shortWindow?.stop()]);
 });
 
-let lastOctet = Math.floor(Math.random() * 50);
-/** A client IP no other test (or suite) uses. */
-const freshIp = () => `198.51.100.${++lastOctet}`;
+/** This run's own /48 of the IPv6 documentation prefix: buckets of earlier runs (still in their window) never collide. */
+const runPrefix = `2001:db8:${randomBytes(2).toString("hex")}`;
+let subnet = 0;
+/** A client IP (in a /64 of its own) no other test, suite or run uses. */
+const freshIp = () => `${runPrefix}:${(++subnet).toString(16)}::1`;
 
 /** AuthService on `server` as seen from `ip` (relayed like the gateway does), over Connect or gRPC. */
 function from(server: TestServer, ip: string, opts: { grpc?: boolean; headers?: Record<string, string> } = {}): Client<typeof AuthService> {
@@ -102,8 +109,8 @@ describe("Login, per account", () => {
     expectThrottled(await refusal(auth.login({ email: ` ${email.toUpperCase()}`, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
     // gRPC carries the delay in a trailer; the same answer.
     expectThrottled(await refusal(from(a, ip, { grpc: true }).login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
-    // From any other address too: the account's own limit.
-    expectThrottled(await refusal(from(a, freshIp()).login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+    // Another client is not locked out by this one's failures: the owner still signs in.
+    expect((await from(a, freshIp()).login({ email, password: GOOD_PASSWORD })).user?.email).toBe(email);
   });
 
   it("answers the Connect protocol with HTTP 429 and a Retry-After header", async () => {
@@ -167,6 +174,100 @@ describe("Login, per account", () => {
     await new Promise((r) => setTimeout(r, seconds * 1000 + 100));
     const res = await auth.login({ email, password: GOOD_PASSWORD });
     expect(res.user?.email).toBe(email);
+  });
+});
+
+describe("Login, the owner stays in", () => {
+  /** The token of the newest reset link delivered to `to` (the development mailbox of the shared database). */
+  async function mailedResetToken(to: string): Promise<string> {
+    let token: string | undefined;
+    await expect
+      .poll(
+        async () => {
+          const mails = await a.app.db.devMail.findMany({ where: { to }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+          token = mails.map((m) => /\/reset-password\?token=([A-Za-z0-9_-]{43})\b/.exec(m.text)?.[1]).filter(Boolean).at(-1);
+          return token !== undefined;
+        },
+        { timeout: 10_000, interval: 50 },
+      )
+      .toBe(true);
+    return token!;
+  }
+
+  it("locks out only the guessing client: the owner signs in from another address, the guesser stays refused", async () => {
+    const { email } = await signUp(a, freshIp());
+    const attacker = from(a, freshIp());
+    await failLogins(attacker, email, 3);
+    expectThrottled(await refusal(attacker.login({ email, password: WRONG })), "auth.too_many_attempts", 900);
+    for (let i = 0; i < 3; i++) expect((await from(b, freshIp()).login({ email, password: GOOD_PASSWORD })).user?.email).toBe(email);
+    // The owner's success cleared the owner's counts, not the guesser's.
+    expectThrottled(await refusal(attacker.login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+  });
+
+  it("caps failures from many addresses account-wide, answers an unknown email alike, and a reset lifts the cap", async () => {
+    const { email } = await signUp(a, freshIp());
+    const unknown = uniqueEmail("nobody");
+    const firstIp = freshIp();
+    const answers: ConnectError[] = [];
+    for (const target of [email, unknown]) {
+      // Two addresses use up the account-wide cap of 6; the refused 4th try of each is not counted account-wide.
+      for (const ip of [target === email ? firstIp : freshIp(), freshIp()]) {
+        await failLogins(from(a, ip), target, 3);
+        expectThrottled(await refusal(from(a, ip).login({ email: target, password: WRONG })), "auth.too_many_attempts", 900);
+      }
+      answers.push(await refusal(from(b, freshIp()).login({ email: target, password: WRONG })));
+    }
+    expectThrottled(answers[0]!, "auth.too_many_attempts", 3600);
+    expect(shape(answers[1]!)).toEqual(shape(answers[0]!));
+    // With more addresses than the cap allows, the attacker keeps the owner's password sign-in shut for the window...
+    const owner = from(a, freshIp());
+    expectThrottled(await refusal(owner.login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 3600);
+    // ...but not a password reset, and a completed reset clears every count of the account.
+    await owner.requestPasswordReset({ email });
+    const newPassword = "a fresh passphrase after the lockout";
+    await owner.resetPassword({ token: await mailedResetToken(email), newPassword });
+    expect((await from(a, firstIp).login({ email, password: newPassword })).user?.email).toBe(email);
+    expect((await owner.login({ email, password: newPassword })).user?.email).toBe(email);
+  });
+});
+
+describe("the current-password check of ChangePassword and DeleteAccount", () => {
+  /** `service` on server a as seen from `ip`, signed in with `accessToken`. */
+  function signedIn<T extends DescService>(service: T, accessToken: string, ip: string) {
+    return a.connect(service, { ...serviceCredentialHeader(), "x-forwarded-for": ip, authorization: `Bearer ${accessToken}` });
+  }
+  const NEW_PASSWORD = "another passphrase entirely";
+
+  it("throttles ChangePassword's wrong guesses per user and client, then per user, before the password changes", async () => {
+    const { email, accessToken } = await signUp(a, freshIp());
+    const ipA = freshIp();
+    const fromA = signedIn(UserService, accessToken, ipA);
+    for (let i = 0; i < 3; i++) {
+      expect((await refusal(fromA.changePassword({ currentPassword: WRONG, newPassword: NEW_PASSWORD }))).code).toBe(Code.Unauthenticated);
+    }
+    expectThrottled(await refusal(fromA.changePassword({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD })), "auth.too_many_attempts", 900);
+    // Another address has its own small allowance; together they reach the per-user cap of 6.
+    const fromB = signedIn(UserService, accessToken, freshIp());
+    for (let i = 0; i < 3; i++) {
+      expect((await refusal(fromB.changePassword({ currentPassword: WRONG, newPassword: NEW_PASSWORD }))).code).toBe(Code.Unauthenticated);
+    }
+    const capped = await refusal(signedIn(UserService, accessToken, freshIp()).changePassword({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD }));
+    expectThrottled(capped, "auth.too_many_attempts", 3600);
+    expect(capped.rawMessage).toMatch(/^too many password attempts; retry in \d+ seconds$/);
+    // Nothing changed: the old password still signs in, the new one does not.
+    expect((await from(a, freshIp()).login({ email, password: GOOD_PASSWORD })).user?.email).toBe(email);
+    expect((await refusal(from(a, freshIp()).login({ email, password: NEW_PASSWORD }))).code).toBe(Code.Unauthenticated);
+  });
+
+  it("throttles DeleteAccount's wrong guesses the same way, and keeps the account", async () => {
+    const { email, accessToken } = await signUp(a, freshIp());
+    const fromA = signedIn(UserService, accessToken, freshIp());
+    for (let i = 0; i < 3; i++) expect((await refusal(fromA.deleteAccount({ password: WRONG }))).code).toBe(Code.Unauthenticated);
+    expectThrottled(await refusal(fromA.deleteAccount({ password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+    expect(await a.app.db.user.count({ where: { email } })).toBe(1);
+    // The owner, from another address, still can.
+    await signedIn(UserService, accessToken, freshIp()).deleteAccount({ password: GOOD_PASSWORD });
+    expect(await a.app.db.user.count({ where: { email } })).toBe(0);
   });
 });
 
