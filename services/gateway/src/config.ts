@@ -63,7 +63,7 @@ export interface GatewayConfig {
 
 
 /** Reads and validates the environment. Throws ConfigError listing every bad variable. */
-export function loadGatewayConfig(rawEnv: NodeJS.ProcessEnv = process.env): GatewayConfig {
+export function loadGatewayConfig(rawEnv: Readonly<Record<string, string | undefined>> = process.env): GatewayConfig {
   // An empty variable means "not set", as in the auth service.
   const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== ""));
   const parsed = schema.safeParse(env);

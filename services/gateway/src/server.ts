@@ -72,8 +72,9 @@ function invalid(err: z.ZodError, prefix = ""): HttpError {
 
 /** Starts the gateway on config.host:config.port (0: ephemeral). */
 export async function startGateway(config: GatewayConfig, logger: Logger, opts: GatewayOptions = {}): Promise<Gateway> {
-  // One HTTP/2 session to the auth service, shared by every RPC, kept alive with pings.
-  const sessionManager = new Http2SessionManager(config.authUrl, { pingIntervalMs: 30_000, idleConnectionTimeoutMs: 15 * 60_000 });
+  // One HTTP/2 session to the auth service, shared by every RPC, kept alive with pings; closed
+  // after 30 s without a call, before the service's own idle timeout (60 s) sends GOAWAY.
+  const sessionManager = new Http2SessionManager(config.authUrl, { pingIntervalMs: 30_000, idleConnectionTimeoutMs: 30_000 });
   const transport = createGrpcTransport({ baseUrl: config.authUrl, sessionManager, defaultTimeoutMs: RPC_TIMEOUT_MS });
   const clients: Clients = { auth: createClient(AuthService, transport), users: createClient(UserService, transport) };
   const health = createClient(Health, transport);

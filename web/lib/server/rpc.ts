@@ -24,7 +24,12 @@ export function createTesseraClients(opts: { baseUrl: string; serviceCredential:
   };
   const transport = createConnectTransport({
     baseUrl: opts.baseUrl,
-    httpVersion: "1.1",
+    // One HTTP/2 connection for every call: the auth service caps connections per client
+    // address (TESSERA_MAX_CONNECTIONS_PER_IP), and this server is one address for all its
+    // users. Idle sessions are closed here before the service's idle timeout (60 s) would send
+    // GOAWAY, so no call races a closing session.
+    httpVersion: "2",
+    idleConnectionTimeoutMs: 30_000,
     interceptors: [credential],
   });
   return {

@@ -202,7 +202,7 @@ export interface Config {
 
 
 /** Reads and validates the environment. Throws ConfigError listing every bad variable. */
-export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>> = process.env): Config {
   // An empty variable means "not set" (as in `FOO= npm start`), never the number 0.
   const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== ""));
   const parsed = schema.safeParse(env);

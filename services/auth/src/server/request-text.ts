@@ -9,6 +9,7 @@
 import { ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { reflect, type ReflectMessage } from "@bufbuild/protobuf/reflect";
 import type { Interceptor } from "@connectrpc/connect";
+import { ADAPTER_SERVICE_NAME, NULL_ON_MISS_METHODS } from "../adapter/null-on-miss.js";
 import { invalidArgument } from "./errors.js";
 
 // NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
@@ -21,20 +22,12 @@ export function isBadText(value: string): boolean {
 }
 
 /**
- * AdapterService lookups that next-auth's adapter contract says answer null on a miss, so they
- * must not be refused with INVALID_ARGUMENT for input that simply matches nothing. Their
- * handlers treat such input as a miss instead.
- * TODO(integrator): reconcile with NULL_ON_MISS_METHODS from services/auth/src/adapter/.
+ * The exemption used by the service: AdapterService's null-on-miss lookups. next-auth's
+ * adapter contract answers a miss with null, so their handlers treat text no record can hold
+ * as a miss (adapter/null-on-miss.ts) instead of being refused here.
  */
-export const ADAPTER_LOOKUPS_EXEMPT_FROM_TEXT_CHECK: ReadonlySet<string> = new Set(
-  ["GetUser", "GetUserByEmail", "GetUserByAccount", "GetSessionAndUser", "UseVerificationToken"].map(
-    (method) => `tessera.adapter.v1.AdapterService/${method}`,
-  ),
-);
-
-/** The exemption used by the service: AdapterService's null-on-miss lookups. */
 export function adapterLookupExempt(service: string, method: string): boolean {
-  return ADAPTER_LOOKUPS_EXEMPT_FROM_TEXT_CHECK.has(`${service}/${method}`);
+  return service === ADAPTER_SERVICE_NAME && NULL_ON_MISS_METHODS.has(method);
 }
 
 /** Options of {@link requireValidText}. */
