@@ -39,7 +39,7 @@ describe.skipIf(!!browserSkipReason)(`OAuth identities in Chromium${browserSkipR
       webPort,
       {
         ...secrets,
-        TESSERA_APP_ENV: "development",
+        TESSERA_ENV: "development",
         NEXTAUTH_URL: webUrl,
         TESSERA_AUTH_URL: auth.baseUrl,
         TESSERA_OIDC_ISSUER: idp.issuer,
@@ -125,8 +125,15 @@ describe.skipIf(!!browserSkipReason)(`OAuth identities in Chromium${browserSkipR
     await owner.page.getByLabel("Email", { exact: true }).fill(email);
     await owner.page.getByRole("button", { name: "Send the reset link" }).click();
     await expect.poll(() => owner.page.locator("main").getByRole("status").innerText()).toContain("If an account uses this email");
-    await owner.page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
-    await owner.page.getByRole("article", { name: /reset your/i }).first().getByRole("link").first().click();
+    // The outbox delivers after the request has answered: look until the mail is there.
+    const mail = owner.page.getByRole("article", { name: /reset your/i }).first();
+    await expect
+      .poll(async () => {
+        await owner.page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
+        return mail.count();
+      }, { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    await mail.getByRole("link").first().click();
     await owner.page.waitForURL("**/reset-password?token=*");
     await owner.page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
     await owner.page.getByLabel("Confirm new password").fill(NEW_PASSWORD);

@@ -79,6 +79,7 @@ describe("ServerReflectionInfo handler", () => {
       "google/protobuf/field_mask.proto",
       "tessera/user/v1/audit_event.proto",
       "tessera/user/v1/session.proto",
+      "tessera/user/v1/sign_in_method.proto",
     ]);
   });
 

@@ -93,8 +93,14 @@ function* badRequests(bad: string): Generator<{ service: DescService; method: De
   }
 }
 
+// One client per protocol and service: a client per call would open a connection per call,
+// and the service closes connections past TESSERA_MAX_CONNECTIONS_PER_IP from one address.
+const clients = new Map<string, Record<string, (m: Message) => Promise<unknown>>>();
+
 async function outcome(server: TestServer, protocol: "connect" | "grpc", service: DescService, method: DescMethod, message: Message, headers: Record<string, string>) {
-  const client = server[protocol](service, headers) as unknown as Record<string, (m: Message) => Promise<unknown>>;
+  const key = `${protocol} ${service.typeName}`;
+  if (!clients.has(key)) clients.set(key, server[protocol](service, headers) as unknown as Record<string, (m: Message) => Promise<unknown>>);
+  const client = clients.get(key)!;
   try {
     await client[method.localName]!(message);
     return { code: undefined, field: undefined, message: "" };
