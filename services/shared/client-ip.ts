@@ -16,6 +16,24 @@ function isTrusted(ip: string, trusted: BlockList): boolean {
   return trusted.check(ip, family === 6 ? "ipv6" : "ipv4");
 }
 
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
+/**
+ * Whether an address is this machine's loopback (127.0.0.0/8, ::1, or 127.x as an IPv4-mapped
+ * IPv6 address). Give it a socket's peer address or an address derived by {@link clientIp},
+ * never a header's word: the development mailboxes answer loopback only.
+ */
+export function isLoopback(address: string | undefined): boolean {
+  return isTrustedPeer(address, LOOPBACK);
+}
+
+/** Whether a socket's peer address (IPv4 possibly as ::ffff:a.b.c.d) is in the trusted-proxy list. */
+export function isTrustedPeer(peer: string | undefined, trusted: BlockList): boolean {
+  return isTrusted(normalizeIp(peer ?? ""), trusted);
+}
+
 /**
  * The client's IP address. X-Forwarded-For is read only when the TCP peer is a trusted proxy;
  * then the list is walked from the right (the hop the peer saw) past every trusted proxy, and

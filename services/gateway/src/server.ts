@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import { isIP, type AddressInfo, type BlockList, type Socket } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
@@ -9,7 +9,7 @@ import { Health, HealthCheckResponse_ServingStatus } from "../../../gen/health/v
 import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../gen/tessera/user/v1/user_service_pb.js";
 import { ConnectionsPerAddress } from "../../shared/connections-per-address.js";
-import { clientIp } from "../../shared/client-ip.js";
+import { clientIp, isTrustedPeer } from "../../shared/client-ip.js";
 import { IMAGE_MAX_BYTES, JSON_BODY_MAX_BYTES, MULTIPART_BODY_MAX_BYTES, trustedProxyList, type GatewayConfig } from "./config.js";
 import { HttpError, toHttpError } from "./errors.js";
 import { AccessTokenGuard } from "./guard.js";
@@ -244,13 +244,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
       sessionManager.abort();
     },
   };
-}
-
-/** Whether a socket's peer address (IPv4 possibly as ::ffff:a.b.c.d) is in the trusted-proxy list. */
-function isTrustedPeer(address: string, trusted: BlockList): boolean {
-  const ip = /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address) ? address.slice(7) : address;
-  const family = isIP(ip);
-  return family !== 0 && trusted.check(ip, family === 6 ? "ipv6" : "ipv4");
 }
 
 /** Reads a multipart/form-data body with exactly one file in `field`; bounded. */

@@ -5,7 +5,7 @@
 // choose them. No server-only guard: web/server.ts runs outside the React server build.
 import type { IncomingHttpHeaders } from "node:http";
 import { isIP, type BlockList } from "node:net";
-import { clientIp, normalizeIp } from "../../../services/shared/client-ip";
+import { clientIp, isTrustedPeer, normalizeIp } from "../../../services/shared/client-ip";
 
 /** Headers a proxy sets to describe the original request; believed only from a trusted proxy. */
 const PROXY_ONLY = ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded", "x-real-ip"] as const;
@@ -17,8 +17,7 @@ const PROXY_ONLY = ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port",
  */
 export function rewriteForwardedHeaders(headers: IncomingHttpHeaders, peer: string | undefined, trusted: BlockList): string {
   const ip = clientIp(peer, headers["x-forwarded-for"], trusted);
-  const peerIp = normalizeIp(peer ?? "");
-  const peerTrusted = isIP(peerIp) !== 0 && trusted.check(peerIp, isIP(peerIp) === 6 ? "ipv6" : "ipv4");
+  const peerTrusted = isTrustedPeer(peer, trusted);
   delete headers["x-forwarded-for"];
   // `Forwarded` (RFC 7239) is never read here; dropping it even from a proxy keeps one source.
   delete headers.forwarded;
@@ -28,7 +27,4 @@ export function rewriteForwardedHeaders(headers: IncomingHttpHeaders, peer: stri
 }
 
 /** True for 127.0.0.0/8 and ::1 (the development mailbox answers these only). */
-export function isLoopback(ip: string): boolean {
-  const v = normalizeIp(ip);
-  return v === "::1" || (isIP(v) === 4 && v.startsWith("127."));
-}
+export { isLoopback } from "../../../services/shared/client-ip";

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { BlockList } from "node:net";
+import { isLoopback as isLoopbackPeer } from "../../../shared/client-ip.js";
 import type { PrismaClient } from "../db/client.js";
 import { sendJson, type HttpRequest, type HttpResponse, type HttpRoute } from "../server/http-routes.js";
 
@@ -9,21 +9,11 @@ export const DEV_MAIL_LIMIT = 50;
 /** The mail HTML may come from anywhere a template interpolates: no scripts, no remote loads. */
 export const DEV_MAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
-LOOPBACK.addAddress("::1", "ipv6");
-
 /**
- * Whether a socket's peer address is this machine's loopback (127.0.0.0/8, ::1, or 127.x as an
- * IPv4-mapped IPv6 address on a dual-stack socket). Only the socket's own address counts: a
- * forwarded header is the client's word, and the mailbox holds sign-in links.
+ * Whether a socket's peer address is this machine's loopback. Only the socket's own address
+ * counts: a forwarded header is the client's word, and the mailbox holds sign-in links.
  */
-export function isLoopbackPeer(address: string | undefined): boolean {
-  if (!address) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return LOOPBACK.check(mapped[1]!, "ipv4");
-  return LOOPBACK.check(address, address.includes(":") ? "ipv6" : "ipv4");
-}
+export { isLoopbackPeer };
 
 /** Answers 404 (as if the route did not exist) unless the request comes from loopback. */
 function refuseRemote(req: HttpRequest, res: HttpResponse): boolean {
