@@ -1,8 +1,8 @@
 import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import type { PrismaClient } from "../db/client.js";
-import type { HttpRoute } from "../server/http-routes.js";
-import { devMailboxRoutes } from "./dev-mailbox-routes.js";
+import type { HttpRoute } from "../http/http-routes.js";
+import { devMailboxRoutes } from "../http/dev-mailbox-routes.js";
 import { startMailPurger } from "./mail-retention.js";
 import { outboxMailer, type Mailer } from "./outbox.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "./outbox-worker.js";

@@ -8,7 +8,7 @@ import type { AccessTokens } from "../token/access-token.js";
 import type { KeyRing } from "../token/key-ring.js";
 import { corsHandler } from "./cors.js";
 import { wire, type Deps } from "./deps.js";
-import { httpFallback, type HttpRoute } from "./http-routes.js";
+import { httpFallback, type HttpRoute } from "../http/http-routes.js";
 import { observe, requestIdFor } from "./interceptors.js";
 import { createDualProtocolServer } from "./listener.js";
 import { adapterLookupExempt, requireValidText } from "./request-text.js";

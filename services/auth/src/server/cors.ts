@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { cors } from "@connectrpc/connect";
-import type { HttpRequest, HttpResponse } from "./http-routes.js";
+import type { HttpRequest, HttpResponse } from "../http/http-routes.js";
 
 /** How long a browser may cache a preflight answer (browsers cap it: Chromium at 2 hours). */
 const PREFLIGHT_MAX_AGE_SECONDS = 7200;

@@ -2,7 +2,7 @@ import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import { AuditLog } from "../audit/audit-log.js";
 import { AccountRecovery } from "../auth/account-recovery.js";
-import { avatarRoute } from "../avatar/avatar-route.js";
+import { avatarRoute } from "../http/avatar-route.js";
 import { LocalDiskAvatarStorage, type AvatarStorage } from "../avatar/avatar-storage.js";
 import { PasswordAuth } from "../auth/password-auth.js";
 import type { PrismaClient } from "../db/client.js";
@@ -25,9 +25,9 @@ import { AdapterStore } from "../adapter/adapter-store.js";
 import { AdminDirectory } from "../admin/admin-directory.js";
 import { AccountStore } from "../user/account-store.js";
 import { Accounts } from "../user/accounts.js";
-import { Authenticator } from "./authn.js";
-import type { HttpRoute } from "./http-routes.js";
-import { jwksRoute } from "./well-known.js";
+import { Authenticator } from "../session/authenticator.js";
+import type { HttpRoute } from "../http/http-routes.js";
+import { jwksRoute } from "../http/jwks-route.js";
 
 const KEY_ROTATION_CHECK_MS = 10 * 60 * 1000;
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "../config/logger.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
-import { isDatabaseBadInput, isDatabaseUnavailable } from "./database-errors.js";
+import { isDatabaseBadInput, isDatabaseUnavailable } from "../db/database-errors.js";
 import { databaseUnavailable, internalError, rpcError } from "./errors.js";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;

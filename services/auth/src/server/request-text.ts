@@ -9,7 +9,7 @@
 import { ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { reflect, type ReflectMessage } from "@bufbuild/protobuf/reflect";
 import type { Interceptor } from "@connectrpc/connect";
-import { ADAPTER_SERVICE_NAME, NULL_ON_MISS_METHODS } from "../adapter/null-on-miss.js";
+import { ADAPTER_SERVICE_NAME, NULL_ON_MISS_METHODS } from "../rpc/adapter/null-on-miss.js";
 import { invalidArgument } from "./errors.js";
 
 // NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.

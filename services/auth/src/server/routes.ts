@@ -2,12 +2,12 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
-import { adapterServiceImpl } from "../adapter/adapter-service.js";
-import { authServiceImpl } from "../auth/auth-service.js";
+import { adapterServiceImpl } from "../rpc/adapter-service.js";
+import { authServiceImpl } from "../rpc/auth-service.js";
 import { UPLOAD_AVATAR_READ_MAX_BYTES } from "../avatar/avatar-image.js";
 import { registerHealth } from "../grpc/health.js";
 import { registerReflection } from "../grpc/reflection.js";
-import { userServiceImpl } from "../user/user-service.js";
+import { userServiceImpl } from "../rpc/user-service.js";
 import type { Deps } from "./deps.js";
 
 /** Every service on the port. AdapterService requires the service credential on every RPC. */

@@ -1,5 +1,5 @@
 import { Code } from "@connectrpc/connect";
-import type { Caller } from "../server/authn.js";
+import type { Caller } from "../session/authenticator.js";
 import type { UserRecord } from "../identity/user.js";
 import type { UserStore } from "../identity/user-store.js";
 import type { PasswordHasher } from "../password/hasher.js";

@@ -8,7 +8,7 @@
  */
 import { networkInterfaces } from "node:os";
 import { describe, expect, it } from "vitest";
-import { isLoopbackPeer } from "../../src/mail/dev-mailbox-routes.js";
+import { isLoopbackPeer } from "../../src/http/dev-mailbox-routes.js";
 import { startTestServer } from "../harness.js";
 
 /** An IPv4 address of this machine that is not loopback, if it has one. */

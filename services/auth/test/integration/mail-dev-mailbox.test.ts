@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { migrate } from "../../src/db/migrate.js";
-import { DEV_MAIL_CSP, DEV_MAIL_LIMIT } from "../../src/mail/dev-mailbox-routes.js";
+import { DEV_MAIL_CSP, DEV_MAIL_LIMIT } from "../../src/http/dev-mailbox-routes.js";
 import { enqueueMail } from "../../src/mail/outbox.js";
 import { startApp, type App } from "../../src/server/app.js";
 import { createScratchDatabase, type ScratchDatabase } from "../global-setup.js";

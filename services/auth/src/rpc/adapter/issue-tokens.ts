@@ -1,0 +1,30 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { IssueTokensRequest, IssueTokensResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
+import { Code } from "@connectrpc/connect";
+import { rpcError } from "../../server/errors.js";
+import { tokensToPb } from "../pb/tokens-pb.js";
+import type { Deps } from "../../server/deps.js";
+import { USER_AGENT_MAX, ipAddress, text, userId } from "./fields.js";
+
+/**
+ * AdapterService.IssueTokens: starts a Tessera session for a user NextAuth has signed in with
+ * an OAuth provider. The device info comes from the request fields, not the connection (that
+ * is the Next.js server); they are trusted because the caller holds the service credential.
+ */
+export function issueTokens({ sessions }: Deps) {
+  return async (req: IssueTokensRequest): Promise<MessageInitShape<typeof IssueTokensResponseSchema>> => {
+    const id = userId(req.userId, "user_id");
+    const client = {
+      userAgent: text(req.clientUserAgent, "client_user_agent", USER_AGENT_MAX, { optional: true }),
+      ipAddress: ipAddress(req.clientIpAddress, "client_ip_address"),
+    };
+    try {
+      const { tokens } = await sessions.start({ id }, client, [{ type: "SIGN_IN_SUCCEEDED", data: { method: "oauth" } }]);
+      return { tokens: tokensToPb(tokens) };
+    } catch (err) {
+      // SessionStore.create looks the user up with findUniqueOrThrow, inside its transaction.
+      if ((err as { code?: unknown } | null)?.code === "P2025") throw rpcError(Code.NotFound, "user.not_found", "no user has this id");
+      throw err;
+    }
+  };
+}

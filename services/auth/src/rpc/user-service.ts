@@ -1,0 +1,35 @@
+import type { ServiceImpl } from "@connectrpc/connect";
+import type { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
+import type { Deps } from "../server/deps.js";
+import { changePassword } from "./user/change-password.js";
+import { deleteAccount } from "./user/delete-account.js";
+import { getMe } from "./user/get-me.js";
+import { getUser } from "./user/get-user.js";
+import { listAuditEvents } from "./user/list-audit-events.js";
+import { listSessions } from "./user/list-sessions.js";
+import { listSignInMethods } from "./user/list-sign-in-methods.js";
+import { listUsers } from "./user/list-users.js";
+import { revokeAllSessions } from "./user/revoke-all-sessions.js";
+import { revokeSession } from "./user/revoke-session.js";
+import { unlinkSignInMethod } from "./user/unlink-sign-in-method.js";
+import { updateProfile } from "./user/update-profile.js";
+import { uploadAvatar } from "./user/upload-avatar.js";
+
+/** UserService's handlers. Each authenticates its caller first (deps.authn.caller). */
+export function userServiceImpl(deps: Deps): Partial<ServiceImpl<typeof UserService>> {
+  return {
+    getMe: getMe(deps),
+    getUser: getUser(deps),
+    updateProfile: updateProfile(deps),
+    uploadAvatar: uploadAvatar(deps),
+    changePassword: changePassword(deps),
+    listSessions: listSessions(deps),
+    revokeSession: revokeSession(deps),
+    revokeAllSessions: revokeAllSessions(deps),
+    deleteAccount: deleteAccount(deps),
+    listUsers: listUsers(deps),
+    listAuditEvents: listAuditEvents(deps),
+    listSignInMethods: listSignInMethods(deps),
+    unlinkSignInMethod: unlinkSignInMethod(deps),
+  };
+}
