@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient } from "../db/generated/client.js";
 import { auditRow } from "../audit/audit-event.js";
 import { EmailTakenError } from "../identity/user-store.js";
-import type { ClientInfo } from "../server/request-context.js";
+import type { ClientInfo } from "../kernel/client-info.js";
 import { openProviderToken, sealProviderToken, type TokenSlot } from "./provider-token-seal.js";
 
 /** The columns next-auth sees of a user. */

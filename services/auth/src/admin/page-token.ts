@@ -1,4 +1,4 @@
-import { invalidArgument } from "../server/errors.js";
+import { invalidArgument } from "../kernel/errors.js";
 
 /** Page sizes of the admin lists: 1..100, 0 meaning the default. */
 export const PAGE_SIZE_DEFAULT = 50;

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../db/generated/client.js";
 import { auditRow } from "../audit/audit-event.js";
-import type { ClientInfo } from "../server/request-context.js";
+import type { ClientInfo } from "../kernel/client-info.js";
 
 export type RoleName = "USER" | "ADMIN";
 

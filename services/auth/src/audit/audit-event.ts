@@ -1,4 +1,4 @@
-import type { ClientInfo } from "../server/request-context.js";
+import type { ClientInfo } from "../kernel/client-info.js";
 
 /** Security event types, stored by name; they match tessera.user.v1.AuditEventType. */
 export type AuditEventType =

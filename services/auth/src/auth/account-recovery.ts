@@ -1,4 +1,3 @@
-import { Code } from "@connectrpc/connect";
 import { auditRow } from "../audit/audit-event.js";
 import type { Logger } from "../config/logger.js";
 import type { Prisma, PrismaClient } from "../db/generated/client.js";
@@ -10,8 +9,8 @@ import { passwordResetMail, verificationMail } from "../onetime/mail-templates.j
 import { consumeOneTimeToken, invalidateOneTimeTokens, issueOneTimeToken } from "../onetime/one-time-tokens.js";
 import type { PasswordHasher } from "../password/hasher.js";
 import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/policy.js";
-import { invalidArgument, rpcError, unauthenticated } from "../server/errors.js";
-import type { ClientInfo } from "../server/request-context.js";
+import { DomainError, invalidArgument } from "../kernel/errors.js";
+import type { ClientInfo } from "../kernel/client-info.js";
 import { isOpaqueTokenShape } from "../session/refresh-token.js";
 import type { Throttle } from "../throttle/throttle.js";
 import { removeLinksMadeUnverified } from "../user/provider-links.js";
@@ -20,7 +19,7 @@ import { removeLinksMadeUnverified } from "../user/provider-links.js";
 export type MailNudger = Mailer;
 
 /** Nothing tells an unknown, used, expired, tampered or wrong-purpose token apart. */
-const TOKEN_INVALID = () => unauthenticated("token.invalid", "this link is invalid or has expired; request a new one");
+const TOKEN_INVALID = () => new DomainError("token.invalid");
 
 /** Matches no user: lets the unknown-email path of a reset request run the same queries. */
 const NO_USER = "00000000-0000-0000-0000-000000000000";
@@ -63,8 +62,8 @@ export class AccountRecovery {
     await this.opts.throttle.hit("verifyUser", userId);
     await this.transaction(async (tx) => {
       const user = await this.lockUser(tx, userId);
-      if (!user) throw new Refused(unauthenticated("session.revoked", "session has ended; sign in again"));
-      if (user.emailVerified) throw new Refused(rpcError(Code.FailedPrecondition, "email.already_verified", "the email address is already verified"));
+      if (!user) throw new Refused(new DomainError("session.revoked"));
+      if (user.emailVerified) throw new Refused(new DomainError("email.already_verified"));
       await this.queueVerification(tx, user);
     });
     this.nudge();

@@ -6,8 +6,8 @@ import { EmailTakenError } from "../identity/user-store.js";
 import type { AuditLog } from "../audit/audit-log.js";
 import type { PasswordHasher } from "../password/hasher.js";
 import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/policy.js";
-import { alreadyExists, invalidArgument, unauthenticated } from "../server/errors.js";
-import type { ClientInfo } from "../server/request-context.js";
+import { DomainError, invalidArgument } from "../kernel/errors.js";
+import type { ClientInfo } from "../kernel/client-info.js";
 import type { IssuedTokens, SessionService } from "../session/session-service.js";
 import { PasswordFailures } from "../throttle/password-failures.js";
 import { SIGN_IN_FAILURES } from "../throttle/rules.js";
@@ -56,7 +56,7 @@ export class PasswordAuth {
       this.onRegister?.afterCommit();
       return started;
     } catch (err) {
-      if (err instanceof EmailTakenError) throw alreadyExists("user.already_exists", "an account already uses this email");
+      if (err instanceof EmailTakenError) throw new DomainError("user.already_exists");
       throw err;
     }
   }
@@ -89,7 +89,7 @@ export class PasswordAuth {
     if (!found || !ok) {
       // Recorded for unknown emails too, so both paths do the same work. The attempt stays counted.
       await this.audit.record({ type: "SIGN_IN_FAILED", userId: found?.user.id ?? null, client });
-      throw unauthenticated("auth.invalid_credentials", INVALID_CREDENTIALS);
+      throw new DomainError("auth.invalid_credentials", INVALID_CREDENTIALS);
     }
     await attempt.succeeded();
     if (this.hasher.needsRehash(found.passwordHash!)) {

@@ -1,3 +1,5 @@
+import { DomainError } from "../kernel/errors.js";
+
 // Classifies errors from Prisma, @prisma/adapter-pg and node-postgres. Prisma 7 wraps a driver
 // error as a PrismaClientKnownRequestError whose `meta.driverAdapterError.cause` holds the
 // adapter's mapping ({ kind, originalCode: SQLSTATE, originalMessage }); pg errors carry the
@@ -83,4 +85,32 @@ export function isDatabaseBadInput(err: unknown): boolean {
     if (typeof e.code === "string" && PRISMA_BAD_INPUT.has(e.code)) return true;
   }
   return false;
+}
+
+/** The Prisma error code of `err` (e.g. "P2002"), if it is a Prisma known-request error. */
+function prismaCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("P") ? code : undefined;
+}
+
+/** True when a unique constraint refused the write (Prisma P2002). */
+export function isUniqueViolation(err: unknown): boolean {
+  return prismaCode(err) === "P2002";
+}
+
+/** True when a record the operation needs does not exist (Prisma P2025: findUniqueOrThrow, update, delete). */
+export function isRecordMissing(err: unknown): boolean {
+  return prismaCode(err) === "P2025";
+}
+
+/**
+ * The one mapping of database failures to domain errors: unreachable → server.database_unavailable
+ * (safe to retry), a value PostgreSQL refused → request.invalid_argument without a field (the
+ * database does not say which; validation should have caught it, so the cause is logged).
+ * Undefined for anything else, which is a bug.
+ */
+export function databaseErrorToDomain(err: unknown): DomainError | undefined {
+  if (isDatabaseUnavailable(err)) return new DomainError("server.database_unavailable", undefined, { cause: err });
+  if (isDatabaseBadInput(err)) return new DomainError("request.invalid_argument", undefined, { cause: err });
+  return undefined;
 }

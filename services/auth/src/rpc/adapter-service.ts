@@ -1,6 +1,6 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import type { Deps } from "../server/deps.js";
+import type { Deps } from "./deps.js";
 import { createSession } from "./adapter/create-session.js";
 import { createUser } from "./adapter/create-user.js";
 import { createVerificationToken } from "./adapter/create-verification-token.js";
@@ -16,7 +16,7 @@ import { unlinkAccount } from "./adapter/unlink-account.js";
 import { updateSession } from "./adapter/update-session.js";
 import { updateUser } from "./adapter/update-user.js";
 import { useVerificationToken } from "./adapter/use-verification-token.js";
-import { requireServiceCredential } from "../adapter/service-credential.js";
+import { requireServiceCredential } from "./guard.js";
 
 /**
  * AdapterService's handlers (next-auth v4's Adapter for the Next.js server), every one behind

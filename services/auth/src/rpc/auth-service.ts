@@ -1,6 +1,7 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
-import type { Deps } from "../server/deps.js";
+import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
+import type { Deps } from "./deps.js";
+import { requireCaller } from "./guard.js";
 import { getJwks } from "./auth/get-jwks.js";
 import { login } from "./auth/login.js";
 import { logout } from "./auth/logout.js";
@@ -11,9 +12,12 @@ import { requestPasswordReset } from "./auth/request-password-reset.js";
 import { resetPassword } from "./auth/reset-password.js";
 import { verifyEmail } from "./auth/verify-email.js";
 
-/** AuthService's handlers. */
-export function authServiceImpl(deps: Deps): Partial<ServiceImpl<typeof AuthService>> {
-  return {
+/**
+ * AuthService's handlers. They are public (signing in is how a client gets credentials), except
+ * RequestEmailVerification, which acts for the signed-in caller and is behind requireCaller.
+ */
+export function authServiceImpl(deps: Deps): ServiceImpl<typeof AuthService> {
+  const handlers: ServiceImpl<typeof AuthService> = {
     register: register(deps),
     login: login(deps),
     refresh: refresh(deps),
@@ -24,4 +28,5 @@ export function authServiceImpl(deps: Deps): Partial<ServiceImpl<typeof AuthServ
     verifyEmail: verifyEmail(deps),
     getJwks: getJwks(deps),
   };
+  return requireCaller(AuthService, handlers, deps.authn, ["requestEmailVerification"]);
 }

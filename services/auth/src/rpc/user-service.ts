@@ -1,6 +1,7 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
-import type { Deps } from "../server/deps.js";
+import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
+import type { Deps } from "./deps.js";
+import { requireCaller } from "./guard.js";
 import { changePassword } from "./user/change-password.js";
 import { deleteAccount } from "./user/delete-account.js";
 import { getMe } from "./user/get-me.js";
@@ -15,9 +16,13 @@ import { unlinkSignInMethod } from "./user/unlink-sign-in-method.js";
 import { updateProfile } from "./user/update-profile.js";
 import { uploadAvatar } from "./user/upload-avatar.js";
 
-/** UserService's handlers. Each authenticates its caller first (deps.authn.caller). */
-export function userServiceImpl(deps: Deps): Partial<ServiceImpl<typeof UserService>> {
-  return {
+/**
+ * UserService's handlers, every one behind requireCaller: each method of the service
+ * descriptor verifies the access token and its live session before its handler runs, so no
+ * RPC of the service can skip authentication, and handlers read the caller with callerOf(ctx).
+ */
+export function userServiceImpl(deps: Deps): ServiceImpl<typeof UserService> {
+  const handlers: ServiceImpl<typeof UserService> = {
     getMe: getMe(deps),
     getUser: getUser(deps),
     updateProfile: updateProfile(deps),
@@ -32,4 +37,5 @@ export function userServiceImpl(deps: Deps): Partial<ServiceImpl<typeof UserServ
     listSignInMethods: listSignInMethods(deps),
     unlinkSignInMethod: unlinkSignInMethod(deps),
   };
+  return requireCaller(UserService, handlers, deps.authn);
 }

@@ -8,7 +8,7 @@ import { PasswordAuth } from "../auth/password-auth.js";
 import type { PrismaClient } from "../db/client.js";
 import { dedicatedPing, startDatabaseProbe } from "../grpc/database-probe.js";
 import { HealthStatus } from "../grpc/health.js";
-import { createMail } from "../mail/wiring.js";
+import { createMail } from "./mail-wiring.js";
 import type { OutboxWorker } from "../mail/outbox-worker.js";
 import { UserStore } from "../identity/user-store.js";
 import { PasswordHasher } from "../password/hasher.js";
@@ -27,40 +27,10 @@ import { AccountStore } from "../user/account-store.js";
 import { Accounts } from "../user/accounts.js";
 import { Authenticator } from "../session/authenticator.js";
 import type { HttpRoute } from "../http/http-routes.js";
+import type { Deps } from "../rpc/deps.js";
 import { jwksRoute } from "../http/jwks-route.js";
 
 const KEY_ROTATION_CHECK_MS = 10 * 60 * 1000;
-
-/** Everything handlers need, built once per process; tests build their own. */
-export interface Deps {
-  config: Config;
-  logger: Logger;
-  db: PrismaClient;
-  keys: KeyRing;
-  accessTokens: AccessTokens;
-  sessionStore: SessionStore;
-  sessions: SessionService;
-  users: UserStore;
-  hasher: PasswordHasher;
-  audit: AuditLog;
-  /** Login, Register, reset and verification throttling, counted in PostgreSQL (shared by replicas). */
-  throttle: Throttle;
-  authn: Authenticator;
-  /** The caller's own account: profile, password, sessions, deletion (UserService). */
-  accounts: Accounts;
-  /** Admin-only listings of users and audit events (UserService.ListUsers, ListAuditEvents). */
-  directory: AdminDirectory;
-  passwordAuth: PasswordAuth;
-  /** Email verification and password reset (one-time tokens by mail). */
-  accountRecovery: AccountRecovery;
-  /** Uploaded avatar images (UserService.UploadAvatar, GET /avatars/<key>). */
-  avatars: AvatarStorage;
-  health: HealthStatus;
-  /** Outbox mail delivery; call mail.nudge() after committing a transaction that queued mail. */
-  mail: OutboxWorker;
-  /** next-auth's users, accounts, database sessions and verification tokens (AdapterService). */
-  adapterStore: AdapterStore;
-}
 
 /** Deps plus the background work they started, and the plain HTTP routes they serve. */
 export interface Wired {

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { Code, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "../config/logger.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
-import { isDatabaseBadInput, isDatabaseUnavailable } from "../db/database-errors.js";
-import { databaseUnavailable, internalError, rpcError } from "./errors.js";
+import { publicError } from "./error-boundary.js";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -41,22 +40,6 @@ export function observe(logger: Logger): Interceptor {
 /** The id of a request: its `x-request-id` when well-formed, otherwise a new one. */
 export function requestIdFor(incoming: string | null | undefined): string {
   return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-}
-
-/** The error a client sees for `err`; exported for tests of the classification. */
-export function publicError(err: unknown): ConnectError {
-  if (err instanceof ConnectError) {
-    // Connect's own client-facing errors (bad payload, cancelled, deadline) pass through.
-    return err;
-  }
-  if (isDatabaseUnavailable(err)) return databaseUnavailable(err);
-  // The last line behind request validation: a value PostgreSQL cannot store (bad byte
-  // sequence, datetime or numeric overflow) is the client's mistake. No field is named because
-  // the database does not say which one; the cause is logged.
-  if (isDatabaseBadInput(err)) {
-    return rpcError(Code.InvalidArgument, "request.invalid_argument", "a value in the request is out of range or not valid text", "", err);
-  }
-  return internalError(err);
 }
 
 function describe(err: unknown): string {

@@ -1,18 +1,11 @@
-import { createContextKey, createContextValues, type ContextValues, type HandlerContext } from "@connectrpc/connect";
+import { createContextValues, type ContextValues } from "@connectrpc/connect";
 import type { IncomingMessage } from "node:http";
 import type { Http2ServerRequest } from "node:http2";
 import { isIP } from "node:net";
 import { SERVICE_CREDENTIAL_HEADER } from "../adapter/service-credential.js";
-
-/** Who is calling, as seen on the connection: recorded on sessions and audit events. */
-export interface ClientInfo {
-  ipAddress: string;
-  userAgent: string;
-}
+import { kClientInfo } from "../rpc/context.js";
 
 const USER_AGENT_MAX = 512;
-
-export const kClientInfo = createContextKey<ClientInfo>({ ipAddress: "", userAgent: "" }, { description: "client info" });
 
 /**
  * Context values for one request. The client IP is the socket's peer, except for callers that
@@ -34,9 +27,4 @@ export function contextValuesFor(isServiceCredential: (presented: string | null)
       userAgent: (typeof ua === "string" ? ua : "").slice(0, USER_AGENT_MAX),
     });
   };
-}
-
-/** The calling client's IP address and user agent. */
-export function clientInfo(ctx: HandlerContext): ClientInfo {
-  return ctx.values.get(kClientInfo);
 }

@@ -10,16 +10,8 @@ import { ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf
 import { reflect, type ReflectMessage } from "@bufbuild/protobuf/reflect";
 import type { Interceptor } from "@connectrpc/connect";
 import { ADAPTER_SERVICE_NAME, NULL_ON_MISS_METHODS } from "../rpc/adapter/null-on-miss.js";
-import { invalidArgument } from "./errors.js";
-
-// NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
-// No `u` flag: the pattern must see UTF-16 code units to find unpaired halves.
-const BAD_TEXT_RE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** True when `value` holds NUL or an unpaired surrogate. */
-export function isBadText(value: string): boolean {
-  return BAD_TEXT_RE.test(value);
-}
+import { invalidArgument } from "../kernel/errors.js";
+import { isBadText } from "../kernel/text.js";
 
 /**
  * The exemption used by the service: AdapterService's null-on-miss lookups. next-auth's

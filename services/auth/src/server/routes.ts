@@ -8,7 +8,7 @@ import { UPLOAD_AVATAR_READ_MAX_BYTES } from "../avatar/avatar-image.js";
 import { registerHealth } from "../grpc/health.js";
 import { registerReflection } from "../grpc/reflection.js";
 import { userServiceImpl } from "../rpc/user-service.js";
-import type { Deps } from "./deps.js";
+import type { Deps } from "../rpc/deps.js";
 
 /** Every service on the port. AdapterService requires the service credential on every RPC. */
 export function routes(deps: Deps) {
@@ -18,9 +18,7 @@ export function routes(deps: Deps) {
     router.service(UserService, userService);
     // UploadAvatar carries an image of up to 2 MiB, so it alone reads more than READ_MAX_BYTES.
     // Registered after the service, this handler replaces the service's one for the method.
-    if (userService.uploadAvatar) {
-      router.rpc(UserService.method.uploadAvatar, userService.uploadAvatar, { readMaxBytes: UPLOAD_AVATAR_READ_MAX_BYTES });
-    }
+    router.rpc(UserService.method.uploadAvatar, userService.uploadAvatar, { readMaxBytes: UPLOAD_AVATAR_READ_MAX_BYTES });
     router.service(AdapterService, adapterServiceImpl(deps));
     registerHealth(router, deps.health);
     registerReflection(router, [AuthService, UserService, AdapterService]);

@@ -1,7 +1,7 @@
 import type { AuditEventInput } from "../audit/audit-event.js";
 import type { UserRecord } from "../identity/user.js";
-import { unauthenticated } from "../server/errors.js";
-import type { ClientInfo } from "../server/request-context.js";
+import { DomainError } from "../kernel/errors.js";
+import type { ClientInfo } from "../kernel/client-info.js";
 import type { AccessTokens } from "../token/access-token.js";
 import { hashOpaqueToken, newOpaqueToken, refreshSuccessorKey, successorOf, type SuccessorKey } from "./refresh-token.js";
 import type { SessionStore } from "./session-store.js";
@@ -79,13 +79,13 @@ export class SessionService {
     });
     switch (outcome.kind) {
       case "unknown":
-        throw unauthenticated("auth.invalid_refresh_token", "refresh token is not valid; sign in again");
+        throw new DomainError("auth.invalid_refresh_token");
       case "revoked":
-        throw unauthenticated("session.revoked", "session has ended; sign in again");
+        throw new DomainError("session.revoked");
       case "expired":
-        throw unauthenticated("session.expired", "session has expired; sign in again");
+        throw new DomainError("session.expired");
       case "reused":
-        throw unauthenticated("auth.refresh_token_reused", "refresh token was already used; the session has been ended for safety");
+        throw new DomainError("auth.refresh_token_reused");
       case "rotated": {
         const access = await this.accessTokens.sign(outcome.userId, outcome.sessionId);
         return {

@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from "../db/generated/client.js";
 import { auditRow, type AuditEventInput } from "../audit/audit-event.js";
-import type { ClientInfo } from "../server/request-context.js";
+import type { ClientInfo } from "../kernel/client-info.js";
 import { EmailTakenError, USER_FIELDS, toUserRecord } from "../identity/user-store.js";
 import type { UserRecord } from "../identity/user.js";
 import type { TokenHash } from "./refresh-token.js";

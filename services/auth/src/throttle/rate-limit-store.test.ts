@@ -3,7 +3,8 @@
  * one key (from any number of connections, as from several replicas) are each counted once.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { ConnectError, Code } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
+import { publicError } from "../server/error-boundary.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { createPrisma, type PrismaClient } from "../db/client.js";
@@ -103,7 +104,7 @@ describe("Throttle", () => {
     const throttle = new Throttle(store, limits({ loginIp: { limit: 10, windowSeconds: 60 } }), throttleKeyer(randomBytes(32)));
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => throttle.hit("loginIp", "198.51.100.20")));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(10);
-    const refused = results.flatMap((r) => (r.status === "rejected" ? [ConnectError.from(r.reason)] : []));
+    const refused = results.flatMap((r) => (r.status === "rejected" ? [publicError(r.reason)] : []));
     expect(refused).toHaveLength(10);
     for (const err of refused) {
       expect(err.code).toBe(Code.ResourceExhausted);
@@ -137,7 +138,7 @@ describe("Throttle", () => {
     expect(await row(keyOf("login.ip", "198.51.100.21"))).toBeNull();
     for (let i = 0; i < 3; i++) expect(await throttle.hit("registerIp", "")).toBeUndefined();
     expect(await throttle.hit("registerIp", "198.51.100.21")).toBeDefined();
-    await expect(throttle.hit("registerIp", "198.51.100.21")).rejects.toMatchObject({ code: Code.ResourceExhausted });
+    await expect(throttle.hit("registerIp", "198.51.100.21")).rejects.toMatchObject({ kind: "resource_exhausted" });
   });
 
   it("clears every client's failures of one account on a reset, and no other account's", async () => {
@@ -156,7 +157,7 @@ describe("Throttle", () => {
     // One prefix per account: the per-client keys of one account share it, another account's do not.
     expect(tickets[0]!.key.split(":").slice(0, 2)).toEqual(tickets[1]!.key.split(":").slice(0, 2));
     expect(untouched!.key.split(":")[1]).not.toBe(tickets[0]!.key.split(":")[1]);
-    await expect(throttle.hit("loginAccount", email, "198.51.100.1")).rejects.toMatchObject({ code: Code.ResourceExhausted });
+    await expect(throttle.hit("loginAccount", email, "198.51.100.1")).rejects.toMatchObject({ kind: "resource_exhausted" });
     await throttle.clearPasswordFailures({ email, userId });
     for (const t of tickets) expect(await row(t!.key)).toBeNull();
     expect((await row(untouched!.key))?.count).toBe(1);

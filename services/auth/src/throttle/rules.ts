@@ -1,4 +1,5 @@
 import type { RateLimits } from "../config/config.js";
+import type { Reason } from "../kernel/reasons.js";
 
 /**
  * What a rule counts against: a normalised email, a client address, a user id, or an account
@@ -12,7 +13,7 @@ export interface Rule {
   scope: string;
   subject: SubjectKind;
   /** ErrorDetail.reason of its RESOURCE_EXHAUSTED answer. */
-  reason: string;
+  reason: Reason;
   /** Fills "too many <what>; retry in N seconds". */
   what: string;
 }

@@ -1,5 +1,5 @@
 import type { RateLimits } from "../config/config.js";
-import { resourceExhausted } from "../server/errors.js";
+import { throttled } from "../kernel/errors.js";
 import { addressSubject } from "./client-address.js";
 import type { RateLimitStore, SqlRunner } from "./rate-limit-store.js";
 import { PASSWORD_CHECK_FAILURES, RULES, SIGN_IN_FAILURES, type RuleName } from "./rules.js";
@@ -36,7 +36,7 @@ export class Throttle {
     const key = this.keyFor(rule, subject, clientIp);
     if (limit === 0 || key === undefined) return undefined;
     const counted = await this.store.hit(key, windowSeconds);
-    if (counted.count > limit) throw resourceExhausted(reason, counted.retryAfterSeconds, what);
+    if (counted.count > limit) throw throttled(reason, counted.retryAfterSeconds, what);
     return { key, windowStart: counted.windowStart };
   }
 

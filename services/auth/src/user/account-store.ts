@@ -3,7 +3,7 @@ import { auditRow } from "../audit/audit-event.js";
 import { USER_FIELDS, toUserRecord } from "../identity/user-store.js";
 import type { UserRecord } from "../identity/user.js";
 import { invalidateOneTimeTokens } from "../onetime/one-time-tokens.js";
-import type { ClientInfo } from "../server/request-context.js";
+import type { ClientInfo } from "../kernel/client-info.js";
 import type { ProfilePatch } from "./profile-update.js";
 
 /** A live session as its owner sees it. */

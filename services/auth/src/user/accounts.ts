@@ -1,11 +1,10 @@
-import { Code } from "@connectrpc/connect";
-import type { Caller } from "../session/authenticator.js";
+import type { Caller } from "../kernel/caller.js";
 import type { UserRecord } from "../identity/user.js";
 import type { UserStore } from "../identity/user-store.js";
 import type { PasswordHasher } from "../password/hasher.js";
 import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/policy.js";
-import { invalidArgument, rpcError, unauthenticated } from "../server/errors.js";
-import type { ClientInfo } from "../server/request-context.js";
+import { DomainError, invalidArgument } from "../kernel/errors.js";
+import type { ClientInfo } from "../kernel/client-info.js";
 import { PasswordFailures } from "../throttle/password-failures.js";
 import { PASSWORD_CHECK_FAILURES } from "../throttle/rules.js";
 import type { Throttle } from "../throttle/throttle.js";
@@ -15,22 +14,11 @@ import type { ProfilePatch } from "./profile-update.js";
 /** How recent a sign-in must be to delete an account that has no password. */
 export const RECENT_SIGN_IN_MS = 5 * 60 * 1000;
 
-const SESSION_ENDED = () => unauthenticated("session.revoked", "session has ended; sign in again");
-const WRONG_PASSWORD = () => unauthenticated("auth.invalid_credentials", "the password is incorrect");
-
-/** PERMISSION_DENIED with a stable reason. */
-export function permissionDenied(message: string) {
-  return rpcError(Code.PermissionDenied, "auth.permission_denied", message);
-}
-
-/** NOT_FOUND with a stable reason. */
-export function notFound(reason: string, message: string) {
-  return rpcError(Code.NotFound, reason, message);
-}
+const WRONG_PASSWORD = () => new DomainError("auth.invalid_credentials", "the password is incorrect");
 
 /** Refuses callers without ROLE_ADMIN. */
 export function requireAdmin(caller: Caller): void {
-  if (caller.role !== "ADMIN") throw permissionDenied("this needs the admin role");
+  if (caller.role !== "ADMIN") throw new DomainError("auth.permission_denied");
 }
 
 /** What a signed-in user may do to their own account (UserService). */
@@ -53,7 +41,7 @@ export class Accounts {
   /** The caller's own account. */
   async me(caller: Caller): Promise<UserRecord> {
     const user = await this.users.findById(caller.userId);
-    if (!user) throw SESSION_ENDED();
+    if (!user) throw new DomainError("session.revoked");
     return user;
   }
 
@@ -63,15 +51,15 @@ export class Accounts {
    */
   async get(caller: Caller, userId: string): Promise<UserRecord> {
     if (userId === caller.userId) return this.me(caller);
-    if (caller.role !== "ADMIN") throw permissionDenied("you may only read your own account");
+    if (caller.role !== "ADMIN") throw new DomainError("auth.permission_denied", "you may only read your own account");
     const user = await this.users.findById(userId);
-    if (!user) throw notFound("user.not_found", "no user has this id");
+    if (!user) throw new DomainError("user.not_found");
     return user;
   }
 
   async updateProfile(caller: Caller, patch: ProfilePatch): Promise<UserRecord> {
     const user = await this.store.updateProfile(caller.userId, patch);
-    if (!user) throw SESSION_ENDED();
+    if (!user) throw new DomainError("session.revoked");
     return user;
   }
 
@@ -81,7 +69,7 @@ export class Accounts {
    */
   async changePassword(caller: Caller, current: string, next: string, client: ClientInfo): Promise<void> {
     const hash = await this.store.passwordHashOf(caller.userId);
-    if (hash === undefined) throw SESSION_ENDED();
+    if (hash === undefined) throw new DomainError("session.revoked");
     // verify() does a full argon2 run even for accounts without a password.
     if (!(await this.checkPassword(caller.userId, hash, current, client)) || hash === null) throw WRONG_PASSWORD();
     const problem = checkPasswordPolicy(next);
@@ -105,7 +93,7 @@ export class Accounts {
   /** Ends one of the caller's live sessions; NOT_FOUND for any other id, never revealing whose it is. */
   async revokeSession(caller: Caller, sessionId: string, client: ClientInfo): Promise<void> {
     if (!(await this.store.revokeSession(caller.userId, sessionId, client))) {
-      throw notFound("session.not_found", "you have no live session with this id");
+      throw new DomainError("session.not_found");
     }
   }
 
@@ -119,18 +107,18 @@ export class Accounts {
    */
   async deleteAccount(caller: Caller, password: string, client: ClientInfo): Promise<void> {
     const hash = await this.store.passwordHashOf(caller.userId);
-    if (hash === undefined) throw SESSION_ENDED();
+    if (hash === undefined) throw new DomainError("session.revoked");
     if (hash !== null) {
       if (!(await this.checkPassword(caller.userId, hash, password, client))) throw WRONG_PASSWORD();
     } else {
       const started = await this.store.sessionStartedAt(caller.sessionId);
-      if (!started) throw SESSION_ENDED();
+      if (!started) throw new DomainError("session.revoked");
       if (Date.now() - started.getTime() >= RECENT_SIGN_IN_MS) {
-        throw unauthenticated("auth.recent_sign_in_required", "sign in again, then delete the account within 5 minutes");
+        throw new DomainError("auth.recent_sign_in_required");
       }
     }
     const deleted = await this.store.deleteUser({ userId: caller.userId, expectedHash: hash, sessionId: caller.sessionId, client });
-    if (!deleted) throw hash === null ? SESSION_ENDED() : WRONG_PASSWORD();
+    if (!deleted) throw hash === null ? new DomainError("session.revoked") : WRONG_PASSWORD();
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { UpdateProfileRequest } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import type { Profile } from "../../../../gen/tessera/user/v1/user_pb.js";
-import { invalidArgument } from "../server/errors.js";
+import { invalidArgument } from "../kernel/errors.js";
 
 /** Limits of tessera.user.v1.User and Profile, in Unicode code points. */
 export const NAME_MAX = 100;

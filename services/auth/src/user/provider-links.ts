@@ -1,8 +1,7 @@
-import { Code } from "@connectrpc/connect";
 import { auditRow } from "../audit/audit-event.js";
 import type { Prisma, PrismaClient } from "../db/generated/client.js";
-import { rpcError } from "../server/errors.js";
-import type { ClientInfo } from "../server/request-context.js";
+import { DomainError } from "../kernel/errors.js";
+import type { ClientInfo } from "../kernel/client-info.js";
 
 /** One provider link (next-auth Account) as its owner sees it. */
 export interface LinkedAccount {
@@ -36,7 +35,7 @@ export async function removeLinksMadeUnverified(tx: Prisma.TransactionClient, us
 }
 
 const LAST_WAY_IN = () =>
-  rpcError(Code.FailedPrecondition, "account.last_sign_in_method", "this is the only way to sign in to the account; set a password or link another provider first");
+  new DomainError("account.last_sign_in_method");
 
 /** The caller's sign-in methods: listing them and removing a provider link (UserService). */
 export class SignInMethodStore {

@@ -9,7 +9,8 @@ import { Code, type Client, type ServiceImpl } from "@connectrpc/connect";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import { requireServiceCredential, serviceCredentialCheck } from "../../src/adapter/service-credential.js";
+import { serviceCredentialCheck } from "../../src/adapter/service-credential.js";
+import { requireServiceCredential } from "../../src/rpc/guard.js";
 import { failure, startTestServer, testConfig, uniqueEmail, type TestServer } from "../harness.js";
 
 const CREDENTIAL = testConfig().serviceCredential;

@@ -8,7 +8,7 @@ import { migrate } from "../../src/db/migrate.js";
 import { enqueueMail, type MailMessage } from "../../src/mail/outbox.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../../src/mail/outbox-worker.js";
 import { DevMailboxTransport, MAIL_ID_HEADER, SmtpTransport, type MailTransport, type OutgoingMail } from "../../src/mail/transport.js";
-import { createMail } from "../../src/mail/wiring.js";
+import { createMail } from "../../src/server/mail-wiring.js";
 import { buildComponents } from "../../src/server/app.js";
 import { createScratchDatabase, type ScratchDatabase } from "../global-setup.js";
 import { memoryLogger, testConfig, uniqueEmail } from "../harness.js";

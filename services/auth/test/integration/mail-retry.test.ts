@@ -15,7 +15,7 @@ import { enqueueMail, type MailMessage } from "../../src/mail/outbox.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../../src/mail/outbox-worker.js";
 import { MAIL_ID_HEADER, SmtpTransport, type MailTransport } from "../../src/mail/transport.js";
 import { mailCli } from "../../src/mail/mail-cli.js";
-import { createMail } from "../../src/mail/wiring.js";
+import { createMail } from "../../src/server/mail-wiring.js";
 import { createScratchDatabase, type ScratchDatabase } from "../global-setup.js";
 import { memoryLogger, testConfig, uniqueEmail } from "../harness.js";
 import { startSmtp, type TestSmtp } from "../smtp.js";

@@ -10,7 +10,7 @@ import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js"
 import { createPrisma, type PrismaClient } from "../../src/db/client.js";
 import { migrate } from "../../src/db/migrate.js";
 import { purgeOldMail } from "../../src/mail/mail-retention.js";
-import { createMail } from "../../src/mail/wiring.js";
+import { createMail } from "../../src/server/mail-wiring.js";
 import { createScratchDatabase, type ScratchDatabase } from "../global-setup.js";
 import { GOOD_PASSWORD, memoryLogger, startTestServer, testConfig, uniqueEmail, type TestServer } from "../harness.js";
 import { decodeQuotedPrintable, startSmtp, type TestSmtp } from "../smtp.js";

@@ -14,7 +14,7 @@ import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js"
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import { adapterLookupExempt } from "../../src/server/request-text.js";
-import { publicError } from "../../src/server/interceptors.js";
+import { publicError } from "../../src/server/error-boundary.js";
 import { serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
 import { signUpAdmin, type SignedIn } from "./user-fixtures.js";
 

@@ -1,8 +1,7 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { CreateSessionRequest, CreateSessionResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import { Code } from "@connectrpc/connect";
-import { alreadyExists, invalidArgument, rpcError } from "../../server/errors.js";
-import type { Deps } from "../../server/deps.js";
+import { DomainError, invalidArgument } from "../../kernel/errors.js";
+import type { Deps } from "../deps.js";
 import { adapterSessionToPb } from "./adapter-pb.js";
 import { hashSecret } from "../../adapter/adapter-store.js";
 import { SECRET_MAX, requiredTime, text, userId } from "./fields.js";
@@ -22,9 +21,9 @@ export function createSession({ adapterStore }: Deps) {
       case "created":
         return { session: adapterSessionToPb(sessionToken, outcome.session) };
       case "taken":
-        throw alreadyExists("session.already_exists", "a session with this token already exists");
+        throw new DomainError("session.already_exists");
       case "no_user":
-        throw rpcError(Code.NotFound, "user.not_found", "no user has this id");
+        throw new DomainError("user.not_found");
     }
   };
 }

@@ -2,9 +2,9 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { CreateUserRequest, CreateUserResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import type { HandlerContext } from "@connectrpc/connect";
 import { EmailTakenError } from "../../identity/user-store.js";
-import { alreadyExists } from "../../server/errors.js";
-import { clientInfo } from "../../server/request-context.js";
-import type { Deps } from "../../server/deps.js";
+import { DomainError } from "../../kernel/errors.js";
+import { clientInfo } from "../context.js";
+import type { Deps } from "../deps.js";
 import { adapterUserToPb } from "./adapter-pb.js";
 import { NAME_MAX, emailToStore, imageUrl, optionalText, optionalTime } from "./fields.js";
 
@@ -21,7 +21,7 @@ export function createUser({ adapterStore }: Deps) {
     try {
       return { user: adapterUserToPb(await adapterStore.createUser(data, clientInfo(ctx))) };
     } catch (err) {
-      if (err instanceof EmailTakenError) throw alreadyExists("user.already_exists", "an account already uses this email");
+      if (err instanceof EmailTakenError) throw new DomainError("user.already_exists");
       throw err;
     }
   };

@@ -1,7 +1,7 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { CreateVerificationTokenRequest, CreateVerificationTokenResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import { alreadyExists, invalidArgument } from "../../server/errors.js";
-import type { Deps } from "../../server/deps.js";
+import { DomainError, invalidArgument } from "../../kernel/errors.js";
+import type { Deps } from "../deps.js";
 import { verificationTokenToPb } from "./adapter-pb.js";
 import { hashSecret } from "../../adapter/adapter-store.js";
 import { IDENTIFIER_MAX, SECRET_MAX, requiredTime, text } from "./fields.js";
@@ -15,7 +15,7 @@ export function createVerificationToken({ adapterStore }: Deps) {
     const token = text(v.token, "verification_token.token", SECRET_MAX);
     const expires = requiredTime(v.expires, "verification_token.expires");
     if (!(await adapterStore.createVerificationToken({ identifier, tokenHash: hashSecret(token), expires }))) {
-      throw alreadyExists("verification_token.already_exists", "this token is already stored");
+      throw new DomainError("verification_token.already_exists");
     }
     return { verificationToken: verificationTokenToPb(token, { identifier, expires }) };
   };

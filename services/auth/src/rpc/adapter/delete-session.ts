@@ -1,6 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { DeleteSessionRequest, DeleteSessionResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import type { Deps } from "../../server/deps.js";
+import type { Deps } from "../deps.js";
 import { hashSecret } from "../../adapter/adapter-store.js";
 import { SECRET_MAX, text } from "./fields.js";
 

@@ -2,8 +2,8 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { DeleteUserRequest, DeleteUserResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import type { HandlerContext } from "@connectrpc/connect";
 import { removeOrphanedAvatar } from "../../avatar/avatar-uploads.js";
-import { clientInfo } from "../../server/request-context.js";
-import type { Deps } from "../../server/deps.js";
+import { clientInfo } from "../context.js";
+import type { Deps } from "../deps.js";
 import { userId } from "./fields.js";
 
 /** AdapterService.DeleteUser: removes a user with their accounts and sessions; a missing user is fine. */

@@ -1,7 +1,8 @@
 import { isIP } from "node:net";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { EMAIL_MAX_LENGTH, normalizeEmail } from "../../identity/email.js";
-import { invalidArgument, requireString } from "../../server/errors.js";
+import { invalidArgument } from "../../kernel/errors.js";
+import { requireString } from "../../kernel/text.js";
 
 /** Limits from proto/tessera/adapter/v1, in Unicode code points. */
 export const ID_MAX = 64;

@@ -1,6 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { GetUserByAccountRequest, GetUserByAccountResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import type { Deps } from "../../server/deps.js";
+import type { Deps } from "../deps.js";
 import { adapterUserToPb } from "./adapter-pb.js";
 import { PROVIDER_ACCOUNT_ID_MAX, PROVIDER_MAX } from "./fields.js";
 import { lookupKey } from "./null-on-miss.js";

@@ -1,7 +1,7 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { GetUserByEmailRequest, GetUserByEmailResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { EMAIL_MAX_LENGTH, normalizeEmail } from "../../identity/email.js";
-import type { Deps } from "../../server/deps.js";
+import type { Deps } from "../deps.js";
 import { adapterUserToPb } from "./adapter-pb.js";
 import { lookupKey } from "./null-on-miss.js";
 

@@ -1,9 +1,8 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { IssueTokensRequest, IssueTokensResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import { Code } from "@connectrpc/connect";
-import { rpcError } from "../../server/errors.js";
+import { DomainError } from "../../kernel/errors.js";
 import { tokensToPb } from "../pb/tokens-pb.js";
-import type { Deps } from "../../server/deps.js";
+import type { Deps } from "../deps.js";
 import { USER_AGENT_MAX, ipAddress, text, userId } from "./fields.js";
 
 /**
@@ -23,7 +22,7 @@ export function issueTokens({ sessions }: Deps) {
       return { tokens: tokensToPb(tokens) };
     } catch (err) {
       // SessionStore.create looks the user up with findUniqueOrThrow, inside its transaction.
-      if ((err as { code?: unknown } | null)?.code === "P2025") throw rpcError(Code.NotFound, "user.not_found", "no user has this id");
+      if ((err as { code?: unknown } | null)?.code === "P2025") throw new DomainError("user.not_found");
       throw err;
     }
   };

@@ -1,8 +1,7 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { LinkAccountRequest, LinkAccountResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import { Code } from "@connectrpc/connect";
-import { alreadyExists, invalidArgument, rpcError } from "../../server/errors.js";
-import type { Deps } from "../../server/deps.js";
+import { DomainError, invalidArgument } from "../../kernel/errors.js";
+import type { Deps } from "../deps.js";
 import { adapterAccountToPb } from "./adapter-pb.js";
 import { ACCOUNT_TYPES, PROVIDER_ACCOUNT_ID_MAX, PROVIDER_FIELD_MAX, PROVIDER_MAX, optionalText, text, userId } from "./fields.js";
 
@@ -40,9 +39,9 @@ export function linkAccount({ adapterStore }: Deps) {
       case "linked":
         return { account: adapterAccountToPb(outcome.account) };
       case "taken":
-        throw alreadyExists("account.already_linked", "this provider account is already linked");
+        throw new DomainError("account.already_linked");
       case "no_user":
-        throw rpcError(Code.NotFound, "user.not_found", "no user has this id");
+        throw new DomainError("user.not_found");
     }
   };
 }

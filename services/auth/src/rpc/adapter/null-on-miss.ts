@@ -1,3 +1,4 @@
+import { exceedsCodePoints, isBadText } from "../../kernel/text.js";
 import { AdapterService } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 
 /**
@@ -17,15 +18,11 @@ export const NULL_ON_MISS_METHODS: ReadonlySet<string> = new Set([
 /** The fully qualified name of the service NULL_ON_MISS_METHODS belongs to. */
 export const ADAPTER_SERVICE_NAME = AdapterService.typeName;
 
-// An unpaired UTF-16 surrogate: PostgreSQL (UTF-8) cannot store or compare it.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /**
  * A lookup key as given, or null when no stored record can have it: empty, more than `max`
  * code points, or holding NUL or an unpaired surrogate. The caller answers null for null.
  */
 export function lookupKey(value: string, max: number): string | null {
-  if (value.length === 0 || value.includes("\0") || LONE_SURROGATE.test(value)) return null;
-  if (value.length > max && [...value].length > max) return null;
+  if (value.length === 0 || isBadText(value) || exceedsCodePoints(value, max)) return null;
   return value;
 }

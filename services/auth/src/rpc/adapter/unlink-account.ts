@@ -1,6 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { UnlinkAccountRequest, UnlinkAccountResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import type { Deps } from "../../server/deps.js";
+import type { Deps } from "../deps.js";
 import { PROVIDER_ACCOUNT_ID_MAX, PROVIDER_MAX, text } from "./fields.js";
 
 /** AdapterService.UnlinkAccount: removes a provider account link; a missing link is fine. */

@@ -1,6 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { UpdateSessionRequest, UpdateSessionResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import type { Deps } from "../../server/deps.js";
+import type { Deps } from "../deps.js";
 import { adapterSessionToPb } from "./adapter-pb.js";
 import { hashSecret } from "../../adapter/adapter-store.js";
 import { SECRET_MAX, optionalTime, text } from "./fields.js";

@@ -1,9 +1,8 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { UpdateUserRequest, UpdateUserResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import { Code } from "@connectrpc/connect";
 import { EmailTakenError } from "../../identity/user-store.js";
-import { alreadyExists, rpcError } from "../../server/errors.js";
-import type { Deps } from "../../server/deps.js";
+import { DomainError } from "../../kernel/errors.js";
+import type { Deps } from "../deps.js";
 import { adapterUserToPb } from "./adapter-pb.js";
 import { NAME_MAX, emailToStore, imageUrl, optionalText, optionalTime, userId } from "./fields.js";
 
@@ -19,10 +18,10 @@ export function updateUser({ adapterStore }: Deps) {
     };
     try {
       const user = await adapterStore.updateUser(id, patch);
-      if (!user) throw rpcError(Code.NotFound, "user.not_found", "no user has this id");
+      if (!user) throw new DomainError("user.not_found");
       return { user: adapterUserToPb(user) };
     } catch (err) {
-      if (err instanceof EmailTakenError) throw alreadyExists("user.already_exists", "an account already uses this email");
+      if (err instanceof EmailTakenError) throw new DomainError("user.already_exists");
       throw err;
     }
   };

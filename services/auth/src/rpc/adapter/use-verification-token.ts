@@ -1,6 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { UseVerificationTokenRequest, UseVerificationTokenResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import type { Deps } from "../../server/deps.js";
+import type { Deps } from "../deps.js";
 import { verificationTokenToPb } from "./adapter-pb.js";
 import { hashSecret } from "../../adapter/adapter-store.js";
 import { IDENTIFIER_MAX, SECRET_MAX } from "./fields.js";

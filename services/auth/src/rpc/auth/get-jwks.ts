@@ -1,6 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { GetJwksResponseSchema } from "../../../../../gen/tessera/auth/v1/auth_service_pb.js";
-import type { Deps } from "../../server/deps.js";
+import type { Deps } from "../deps.js";
 
 /** AuthService.GetJwks: the published access-token verification keys. */
 export function getJwks({ keys }: Deps) {

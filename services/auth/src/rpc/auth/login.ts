@@ -4,10 +4,10 @@ import type { LoginRequest, LoginResponseSchema } from "../../../../../gen/tesse
 import { EMAIL_MAX_LENGTH } from "../../identity/email.js";
 import { userToPb } from "../pb/user-pb.js";
 import { PASSWORD_MAX_LENGTH } from "../../password/policy.js";
-import { requireString } from "../../server/errors.js";
-import { clientInfo } from "../../server/request-context.js";
+import { requireString } from "../../kernel/text.js";
+import { clientInfo } from "../context.js";
 import { tokensToPb } from "../pb/tokens-pb.js";
-import type { Deps } from "../../server/deps.js";
+import type { Deps } from "../deps.js";
 
 /** AuthService.Login: exchange email and password for a new session's tokens. */
 export function login({ passwordAuth }: Deps) {

@@ -1,11 +1,11 @@
 import type { HandlerContext } from "@connectrpc/connect";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { RefreshRequest, RefreshResponseSchema } from "../../../../../gen/tessera/auth/v1/auth_service_pb.js";
-import { invalidArgument } from "../../server/errors.js";
-import { clientInfo } from "../../server/request-context.js";
+import { invalidArgument } from "../../kernel/errors.js";
+import { clientInfo } from "../context.js";
 import { isOpaqueTokenShape } from "../../session/refresh-token.js";
 import { tokensToPb } from "../pb/tokens-pb.js";
-import type { Deps } from "../../server/deps.js";
+import type { Deps } from "../deps.js";
 
 /** AuthService.Refresh: spend a refresh token for rotated tokens. */
 export function refresh({ sessions }: Deps) {

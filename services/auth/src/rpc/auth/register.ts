@@ -4,10 +4,11 @@ import type { RegisterRequest, RegisterResponseSchema } from "../../../../../gen
 import { userToPb } from "../pb/user-pb.js";
 import { EMAIL_MAX_LENGTH } from "../../identity/email.js";
 import { PASSWORD_MAX_LENGTH } from "../../password/policy.js";
-import { invalidArgument, requireString } from "../../server/errors.js";
-import { clientInfo } from "../../server/request-context.js";
+import { invalidArgument } from "../../kernel/errors.js";
+import { requireString } from "../../kernel/text.js";
+import { clientInfo } from "../context.js";
 import { tokensToPb } from "../pb/tokens-pb.js";
-import type { Deps } from "../../server/deps.js";
+import type { Deps } from "../deps.js";
 
 /** AuthService.Register: create an account and sign it in. */
 export function register({ passwordAuth }: Deps) {

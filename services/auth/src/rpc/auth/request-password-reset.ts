@@ -2,9 +2,9 @@ import type { HandlerContext } from "@connectrpc/connect";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { RequestPasswordResetRequest, RequestPasswordResetResponseSchema } from "../../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { EMAIL_MAX_LENGTH } from "../../identity/email.js";
-import { requireString } from "../../server/errors.js";
-import { clientInfo } from "../../server/request-context.js";
-import type { Deps } from "../../server/deps.js";
+import { requireString } from "../../kernel/text.js";
+import { clientInfo } from "../context.js";
+import type { Deps } from "../deps.js";
 
 /** AuthService.RequestPasswordReset: mail a reset link if an account uses the address; same answer either way. */
 export function requestPasswordReset({ accountRecovery }: Deps) {

@@ -4,14 +4,15 @@ import type { ListUsersRequest, ListUsersResponseSchema } from "../../../../../g
 import { decodePageToken, pageSizeOf } from "../../admin/page-token.js";
 import { EMAIL_MAX_LENGTH } from "../../identity/email.js";
 import { userToPb } from "../pb/user-pb.js";
-import { requireString } from "../../server/errors.js";
-import type { Deps } from "../../server/deps.js";
+import { requireString } from "../../kernel/text.js";
+import type { Deps } from "../deps.js";
 import { requireAdmin } from "../../user/accounts.js";
+import { callerOf } from "../context.js";
 
 /** UserService.ListUsers (admins only): every account, oldest first, by pages. */
-export function listUsers({ authn, directory }: Deps) {
+export function listUsers({ directory }: Deps) {
   return async (req: ListUsersRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof ListUsersResponseSchema>> => {
-    requireAdmin(await authn.caller(ctx));
+    requireAdmin(callerOf(ctx));
     const pageSize = pageSizeOf(req.pageSize);
     const after = decodePageToken(req.pageToken);
     // Stored emails are trimmed, lower case and NFC: compare the prefix the same way.

@@ -3,10 +3,10 @@ import type { Logger } from "../config/logger.js";
 import type { PrismaClient } from "../db/client.js";
 import type { HttpRoute } from "../http/http-routes.js";
 import { devMailboxRoutes } from "../http/dev-mailbox-routes.js";
-import { startMailPurger } from "./mail-retention.js";
-import { outboxMailer, type Mailer } from "./outbox.js";
-import { OutboxWorker, type OutboxWorkerOptions } from "./outbox-worker.js";
-import { DevMailboxTransport, SmtpTransport, type MailTransport } from "./transport.js";
+import { startMailPurger } from "../mail/mail-retention.js";
+import { outboxMailer, type Mailer } from "../mail/outbox.js";
+import { OutboxWorker, type OutboxWorkerOptions } from "../mail/outbox-worker.js";
+import { DevMailboxTransport, SmtpTransport, type MailTransport } from "../mail/transport.js";
 
 /** SMTP when SMTP_URL is set, else the development mailbox (config refuses that in production). */
 export function mailTransportFor(config: Config, db: PrismaClient): MailTransport {

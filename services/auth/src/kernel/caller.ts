@@ -1,0 +1,6 @@
+/** Who is calling, from a verified access token whose session is still live. */
+export interface Caller {
+  userId: string;
+  sessionId: string;
+  role: "USER" | "ADMIN";
+}

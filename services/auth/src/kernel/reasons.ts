@@ -1,0 +1,176 @@
+/**
+ * Every reason an RPC can give in tessera.errors.v1.ErrorDetail.reason, with the status code it
+ * goes with, what it means, and the message sent when the code throwing it gives none. This is
+ * the one list: DomainError takes only these names, the proto documents them (error_detail.proto
+ * for the whole list, each RPC's comment and `(tessera.errors.v1.reasons)` option for its own),
+ * and a test checks that the three agree.
+ */
+
+/** The status a reason is answered with, as the snake_case name of its gRPC/Connect code. */
+export type ErrorKind =
+  | "invalid_argument"
+  | "unauthenticated"
+  | "permission_denied"
+  | "not_found"
+  | "already_exists"
+  | "failed_precondition"
+  | "resource_exhausted"
+  | "unavailable"
+  | "internal";
+
+export interface ReasonEntry {
+  kind: ErrorKind;
+  /** One line for the contract's documentation: when a client gets it and what to do. */
+  meaning: string;
+  /** The message when the thrower gives none. */
+  message: string;
+}
+
+export const REASONS = {
+  "request.invalid_argument": {
+    kind: "invalid_argument",
+    meaning: "a request field is missing, malformed or out of range; `field` names it (empty when the database refused a value and cannot say which)",
+    message: "a value in the request is out of range or not valid text",
+  },
+  "auth.missing_token": {
+    kind: "unauthenticated",
+    meaning: "no access token: send `Authorization: Bearer <access_token>`",
+    message: "missing access token: send Authorization: Bearer <access_token>",
+  },
+  "auth.invalid_token": {
+    kind: "unauthenticated",
+    meaning: "the access token is malformed, forged, expired or for another audience; refresh it or sign in",
+    message: "access token is invalid or expired",
+  },
+  "session.revoked": {
+    kind: "unauthenticated",
+    meaning: "the session was ended (logout, revocation, password change or reset, account deleted); sign in again",
+    message: "session has ended; sign in again",
+  },
+  "session.expired": {
+    kind: "unauthenticated",
+    meaning: "the session reached its absolute lifetime; sign in again",
+    message: "session has expired; sign in again",
+  },
+  "auth.invalid_credentials": {
+    kind: "unauthenticated",
+    meaning: "the email or password is wrong (the two are never told apart)",
+    message: "email or password is incorrect",
+  },
+  "auth.invalid_refresh_token": {
+    kind: "unauthenticated",
+    meaning: "the refresh token is unknown; sign in again",
+    message: "refresh token is not valid; sign in again",
+  },
+  "auth.refresh_token_reused": {
+    kind: "unauthenticated",
+    meaning: "a spent refresh token was presented after its grace window; the whole session has been ended",
+    message: "refresh token was already used; the session has been ended for safety",
+  },
+  "auth.recent_sign_in_required": {
+    kind: "unauthenticated",
+    meaning: "the action needs a sign-in less than 5 minutes old (accounts without a password); sign in again and retry",
+    message: "sign in again, then delete the account within 5 minutes",
+  },
+  "token.invalid": {
+    kind: "unauthenticated",
+    meaning: "the emailed link's token is unknown, used, expired or for another address; request a new link",
+    message: "this link is invalid or has expired; request a new one",
+  },
+  "service.invalid_credential": {
+    kind: "unauthenticated",
+    meaning: "the `tessera-service-credential` header is missing or wrong (AdapterService is for the web server only)",
+    message: "a valid tessera-service-credential header is required",
+  },
+  "auth.permission_denied": {
+    kind: "permission_denied",
+    meaning: "the caller is signed in but lacks the role the call needs (admin), or asked for another user's data",
+    message: "this needs the admin role",
+  },
+  "user.not_found": {
+    kind: "not_found",
+    meaning: "no user has this id",
+    message: "no user has this id",
+  },
+  "session.not_found": {
+    kind: "not_found",
+    meaning: "the caller has no live session with this id (whether it belongs to someone else is not said)",
+    message: "you have no live session with this id",
+  },
+  "account.link_not_found": {
+    kind: "not_found",
+    meaning: "the caller has no linked sign-in method with this id",
+    message: "you have no linked sign-in method with this id",
+  },
+  "user.already_exists": {
+    kind: "already_exists",
+    meaning: "an account already uses this email address",
+    message: "an account already uses this email",
+  },
+  "session.already_exists": {
+    kind: "already_exists",
+    meaning: "a session with this session token already exists",
+    message: "a session with this token already exists",
+  },
+  "verification_token.already_exists": {
+    kind: "already_exists",
+    meaning: "this verification token is already stored",
+    message: "this token is already stored",
+  },
+  "account.already_linked": {
+    kind: "already_exists",
+    meaning: "this provider account is already linked to a user",
+    message: "this provider account is already linked",
+  },
+  "email.already_verified": {
+    kind: "failed_precondition",
+    meaning: "the email address is already verified; nothing was sent",
+    message: "the email address is already verified",
+  },
+  "account.last_sign_in_method": {
+    kind: "failed_precondition",
+    meaning: "removing this would leave the account with no way to sign in; set a password or link another provider first",
+    message: "this is the only way to sign in to the account; set a password or link another provider first",
+  },
+  "auth.too_many_attempts": {
+    kind: "resource_exhausted",
+    meaning: "too many sign-in or password attempts; retry after the `retry-after` delay (seconds)",
+    message: "too many attempts",
+  },
+  "auth.too_many_registrations": {
+    kind: "resource_exhausted",
+    meaning: "too many sign-ups from this address; retry after the `retry-after` delay (seconds)",
+    message: "too many sign-ups",
+  },
+  "auth.too_many_reset_requests": {
+    kind: "resource_exhausted",
+    meaning: "too many password reset requests; retry after the `retry-after` delay (seconds)",
+    message: "too many password reset requests",
+  },
+  "auth.too_many_verification_requests": {
+    kind: "resource_exhausted",
+    meaning: "too many verification emails requested; retry after the `retry-after` delay (seconds)",
+    message: "too many verification emails",
+  },
+  "server.database_unavailable": {
+    kind: "unavailable",
+    meaning: "the database cannot be reached right now; nothing was changed, retry with backoff",
+    message: "service temporarily unavailable, retry later",
+  },
+  "server.internal": {
+    kind: "internal",
+    meaning: "an unexpected error; its details are logged under the request id, never sent",
+    message: "internal error",
+  },
+} as const satisfies Record<string, ReasonEntry>;
+
+/** The name of a documented reason. */
+export type Reason = keyof typeof REASONS;
+
+/** Reasons any RPC can give, whatever it does: documented once for every RPC. */
+export const ANY_RPC_REASONS: readonly Reason[] = ["server.database_unavailable", "server.internal"];
+
+/** True when `value` names a reason of the registry. */
+export function isReason(value: string): value is Reason {
+  return Object.hasOwn(REASONS, value);
+}
