@@ -18,6 +18,7 @@ import type { Throttle } from "../throttle/throttle.js";
 import type { AccessTokens } from "../token/access-token.js";
 import type { KeyRing } from "../token/key-ring.js";
 import type { Accounts } from "../user/accounts.js";
+import type { SignInMethodStore } from "../user/provider-links.js";
 
 /** Everything handlers need, built once per process; tests build their own. */
 export interface Deps {
@@ -36,6 +37,8 @@ export interface Deps {
   authn: Authenticator;
   /** The caller's own account: profile, password, sessions, deletion (UserService). */
   accounts: Accounts;
+  /** The caller's password and provider links (UserService.ListSignInMethods, UnlinkSignInMethod). */
+  signInMethods: SignInMethodStore;
   /** Admin-only listings of users and audit events (UserService.ListUsers, ListAuditEvents). */
   directory: AdminDirectory;
   passwordAuth: PasswordAuth;

@@ -25,6 +25,7 @@ import { AdapterStore } from "../adapter/adapter-store.js";
 import { AdminDirectory } from "../admin/admin-directory.js";
 import { AccountStore } from "../user/account-store.js";
 import { Accounts } from "../user/accounts.js";
+import { SignInMethodStore } from "../user/provider-links.js";
 import { Authenticator } from "../session/authenticator.js";
 import type { HttpRoute } from "../http/http-routes.js";
 import type { Deps } from "../rpc/deps.js";
@@ -89,6 +90,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     authn: new Authenticator(accessTokens, sessionStore),
     accounts: new Accounts(new AccountStore(db), users, hasher, throttle),
     directory: new AdminDirectory(db),
+    signInMethods: new SignInMethodStore(db),
     passwordAuth: new PasswordAuth(users, hasher, sessions, audit, throttle, {
       inTransaction: (tx, user) => accountRecovery.queueVerification(tx, user),
       afterCommit: () => accountRecovery.nudge(),

@@ -4,12 +4,10 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ListSignInMethodsRequest, ListSignInMethodsResponseSchema } from "../../../../../gen/tessera/user/v1/user_service_pb.js";
 import { DomainError } from "../../kernel/errors.js";
 import type { Deps } from "../deps.js";
-import { SignInMethodStore } from "../../user/provider-links.js";
 import { callerOf } from "../context.js";
 
 /** UserService.ListSignInMethods: the caller's password (set or not) and provider links. */
-export function listSignInMethods({ db }: Deps) {
-  const store = new SignInMethodStore(db);
+export function listSignInMethods({ signInMethods: store }: Deps) {
   return async (_req: ListSignInMethodsRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof ListSignInMethodsResponseSchema>> => {
     const caller = callerOf(ctx);
     const methods = await store.list(caller.userId);

@@ -5,14 +5,12 @@ import { requireString } from "../../kernel/text.js";
 import { callerOf, clientInfo } from "../context.js";
 import type { Deps } from "../deps.js";
 import { DomainError } from "../../kernel/errors.js";
-import { SignInMethodStore } from "../../user/provider-links.js";
 
 /**
  * UserService.UnlinkSignInMethod: removes one of the caller's provider links; NOT_FOUND for
  * any id that is not one of theirs; FAILED_PRECONDITION for the last way in.
  */
-export function unlinkSignInMethod({ db }: Deps) {
-  const store = new SignInMethodStore(db);
+export function unlinkSignInMethod({ signInMethods: store }: Deps) {
   return async (req: UnlinkSignInMethodRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof UnlinkSignInMethodResponseSchema>> => {
     const caller = callerOf(ctx);
     requireString(req.linkedAccountId, "linked_account_id", 64);
