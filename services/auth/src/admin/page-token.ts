@@ -1,8 +1,5 @@
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from "../../../shared/contract-limits.js";
 import { invalidArgument } from "../kernel/errors.js";
-
-/** Page sizes of the admin lists: 1..100, 0 meaning the default. */
-export const PAGE_SIZE_DEFAULT = 50;
-export const PAGE_SIZE_MAX = 100;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

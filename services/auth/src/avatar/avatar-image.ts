@@ -2,8 +2,7 @@ import { fileTypeFromBuffer } from "file-type";
 import type { AvatarContentType } from "./avatar-storage.js";
 import { avatarContentType } from "./avatar-storage.js";
 
-/** Largest avatar image accepted by UserService.UploadAvatar (2 MiB). */
-export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
+export { AVATAR_MAX_BYTES } from "../../../shared/contract-limits.js";
 
 /**
  * The transport read limit of UploadAvatar alone (every other RPC keeps READ_MAX_BYTES). It is

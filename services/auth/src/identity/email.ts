@@ -1,7 +1,7 @@
 import { domainToASCII } from "node:url";
+import { EMAIL_MAX_LENGTH } from "../../../shared/contract-limits.js";
 
-/** Longest accepted address (RFC 5321 path limit less the angle brackets). */
-export const EMAIL_MAX_LENGTH = 254;
+export { EMAIL_MAX_LENGTH };
 
 // RFC 5322 dot-atom text plus RFC 6531 Unicode letters, marks and digits. Quoted local parts,
 // comments and IP-literal domains are deliberately not accepted: they are almost never real

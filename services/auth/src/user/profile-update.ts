@@ -1,40 +1,32 @@
 import type { UpdateProfileRequest } from "../../../../gen/tessera/user/v1/user_service_pb.js";
-import type { Profile } from "../../../../gen/tessera/user/v1/user_pb.js";
+import { ProfileSchema } from "../../../../gen/tessera/user/v1/user_pb.js";
+import {
+  EMPLOYEES_MAX,
+  FOUNDED_YEAR_MIN,
+  NAME_MAX,
+  PROFILE_LIMITS,
+  PROFILE_STRING_MAX,
+  PROFILE_TEXT_MAX,
+  URL_MAX,
+  type ProfileFieldKind,
+  type ProfileKey,
+} from "../../../shared/contract-limits.js";
 import { invalidArgument } from "../kernel/errors.js";
-
-/** Limits of tessera.user.v1.User and Profile, in Unicode code points. */
-export const NAME_MAX = 100;
-export const PROFILE_STRING_MAX = 200;
-export const PROFILE_TEXT_MAX = 2000;
-export const URL_MAX = 2048;
-export const FOUNDED_YEAR_MIN = 1000;
-export const EMPLOYEES_MAX = 10_000_000;
-
-type ProfileKey = Exclude<keyof Profile, "$typeName" | "$unknown">;
 
 /** How one profile field is checked: its proto name and its rule. */
 interface ProfileFieldRule {
   proto: string;
-  kind: "string" | "text" | "website" | "year" | "employees";
+  kind: ProfileFieldKind;
 }
 
 /**
  * Every Profile field by its stored (camelCase) key, which is also the generated message's
- * property name, with the proto (snake_case) name used in update masks and error fields.
+ * property name, with the proto (snake_case) name used in update masks and error fields, and
+ * its rule from the contract's limits.
  */
-export const PROFILE_FIELDS: Record<ProfileKey, ProfileFieldRule> = {
-  companyName: { proto: "company_name", kind: "string" },
-  about: { proto: "about", kind: "text" },
-  country: { proto: "country", kind: "string" },
-  website: { proto: "website", kind: "website" },
-  region: { proto: "region", kind: "string" },
-  industry: { proto: "industry", kind: "string" },
-  foundedYear: { proto: "founded_year", kind: "year" },
-  headquarters: { proto: "headquarters", kind: "string" },
-  employeesNumber: { proto: "employees_number", kind: "employees" },
-  annualOperatingBudget: { proto: "annual_operating_budget", kind: "string" },
-  background: { proto: "background", kind: "text" },
-};
+export const PROFILE_FIELDS = Object.fromEntries(
+  ProfileSchema.fields.map((f) => [f.localName, { proto: f.name, kind: PROFILE_LIMITS[f.localName as ProfileKey].kind }]),
+) as Record<ProfileKey, ProfileFieldRule>;
 
 const PROFILE_KEY_BY_PROTO = new Map(
   (Object.entries(PROFILE_FIELDS) as [ProfileKey, ProfileFieldRule][]).map(([key, rule]) => [rule.proto, key]),
