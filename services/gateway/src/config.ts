@@ -4,16 +4,15 @@ import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../shared/development-secrets
 import { originList } from "../../shared/origins.js";
 import { DEFAULT_MODE, MODES, type Mode } from "../../shared/mode.js";
 import { trustedProxiesSchema } from "../../shared/client-ip.js";
+import { AVATAR_MAX_BYTES } from "../../shared/contract-limits.js";
 
 export { ConfigError };
 export { trustedProxyList } from "../../shared/client-ip.js";
 
 /** Largest JSON request body the gateway reads. */
 export const JSON_BODY_MAX_BYTES = 64 * 1024;
-/** Largest avatar image (UserService.UploadAvatar's own limit). */
-export const IMAGE_MAX_BYTES = 2 * 1024 * 1024;
-/** Largest multipart body for PUT /users/me/image: the image plus room for boundaries and part headers. */
-export const MULTIPART_BODY_MAX_BYTES = IMAGE_MAX_BYTES + 16 * 1024;
+/** Largest multipart body for PUT /users/me/image: the largest avatar plus room for boundaries and part headers. */
+export const MULTIPART_BODY_MAX_BYTES = AVATAR_MAX_BYTES + 16 * 1024;
 
 const schema = z.object({
   TESSERA_ENV: z.enum(MODES).default(DEFAULT_MODE),

@@ -15,6 +15,7 @@ import {
   VerifyEmailResponseSchema,
 } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { ProfileSchema, type Profile } from "../../../gen/tessera/user/v1/user_pb.js";
+import type { ProfileKey } from "../../shared/contract-limits.js";
 import {
   GetMeResponseSchema,
   GetUserResponseSchema,
@@ -82,7 +83,7 @@ export interface Route<B = unknown, Q = unknown> {
   /** JSON request body; absent means the body is ignored. */
   body?: z.ZodType<B>;
   /** Multipart upload of one file field. */
-  multipart?: { field: string; maxBytes: number; description: string };
+  multipart?: { field: string; description: string };
   query?: z.ZodType<Q>;
   /** Success status and body schema (null: no body). */
   response: { status: number; schema: z.ZodType | null; description: string };
@@ -103,19 +104,18 @@ function json<D extends DescMessage>(schema: D, message: MessageShape<D>): unkno
 const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
 const noContent: RouteResult = { status: 204 };
 
-type ProfileKey = keyof z.infer<typeof s.ProfilePatch>;
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
 /** PATCH body → UpdateProfile fields and an update_mask naming exactly the keys present. */
 export function profileUpdateFrom(body: z.infer<typeof s.PatchMeBody>): { name: string; image: string; profile: Profile; paths: string[] } {
   const paths: string[] = [];
   if (body.name !== undefined) paths.push("name");
   if (body.image !== undefined) paths.push("image");
   const profile = create(ProfileSchema);
-  for (const [key, value] of Object.entries(body.profile ?? {}) as [ProfileKey, string | number | null | undefined][]) {
+  for (const field of ProfileSchema.fields) {
+    const value = body.profile?.[field.localName as ProfileKey];
     if (value === undefined) continue;
-    paths.push(`profile.${snake(key)}`);
-    (profile as unknown as Record<string, string | number>)[key] = value ?? (key === "foundedYear" || key === "employeesNumber" ? 0 : "");
+    paths.push(`profile.${field.name}`);
+    // null clears: the field keeps its zero value ("" or 0), which the contract reads as "not set".
+    if (value !== null) (profile as unknown as Record<string, string | number>)[field.localName] = value;
   }
   if (paths.length === 0) throw new HttpError(400, "invalid_argument", "the body names no field to change (name, image or profile.<field>)");
   return { name: body.name ?? "", image: body.image ?? "", profile, paths };
@@ -285,7 +285,7 @@ export const ROUTES: Route[] = [
     summary: "Upload the caller's avatar (PNG, JPEG or WebP, at most 2 MiB)",
     tag: "users",
     auth: "bearer",
-    multipart: { field: "image", maxBytes: 2 * 1024 * 1024, description: "the image file: PNG, JPEG or WebP, at most 2 MiB" },
+    multipart: { field: "image", description: "the image file: PNG, JPEG or WebP, at most 2 MiB" },
     response: { status: 200, schema: s.UserOnly, description: "the account with its new image URL" },
     errors: [400, 401, 413, 415],
     async handle({ file, clients, rpcHeaders }) {

@@ -4,10 +4,27 @@
  * bodies are the proto JSON of the auth service's messages (camelCase, RFC 3339 timestamps,
  * enums by name, implicit defaults emitted).
  */
+import { ScalarType } from "@bufbuild/protobuf";
 import { z } from "zod";
+import { ProfileSchema, type Profile as ProfileMessage } from "../../../gen/tessera/user/v1/user_pb.js";
+import {
+  EMAIL_MAX_LENGTH,
+  NAME_MAX,
+  PAGE_SIZE_DEFAULT,
+  PAGE_SIZE_MAX,
+  PROFILE_LIMITS,
+  URL_MAX,
+  type ProfileFieldLimit,
+  type ProfileIntLimit,
+  type ProfileKey,
+  type ProfileStringLimit,
+} from "../../shared/contract-limits.js";
 
-/** Named schemas, emitted under components.schemas. */
-export const named = z.registry<{ id: string }>();
+/**
+ * What the OpenAPI document reads of a schema: `id` names it (emitted under
+ * components.schemas); the other keys are added to its JSON Schema, to describe, not to check.
+ */
+export const named = z.registry<{ id?: string; description?: string; maxLength?: number }>();
 
 const timestamp = z.string().meta({ format: "date-time", description: "RFC 3339 timestamp, UTC" });
 
@@ -19,21 +36,28 @@ export const ErrorBody = z
   })
   .register(named, { id: "Error" });
 
-export const Profile = z
-  .object({
-    companyName: z.string(),
-    about: z.string(),
-    country: z.string(),
-    website: z.string(),
-    region: z.string(),
-    industry: z.string(),
-    foundedYear: z.number().int(),
-    headquarters: z.string(),
-    employeesNumber: z.number().int(),
-    annualOperatingBudget: z.string(),
-    background: z.string(),
-  })
-  .register(named, { id: "Profile" });
+const isInt = (limit: ProfileFieldLimit): limit is ProfileIntLimit => limit.kind === "year" || limit.kind === "employees";
+
+/** The Profile message's fields, in the contract's order, each with its rule from the shared table. */
+const profileFields = ProfileSchema.fields.map((field) => {
+  const key = field.localName as ProfileKey;
+  const limit: ProfileFieldLimit = PROFILE_LIMITS[key];
+  if (field.fieldKind !== "scalar" || field.scalar !== (isInt(limit) ? ScalarType.INT32 : ScalarType.STRING))
+    throw new Error(`Profile.${field.name}: its JSON schema is written for a string or int32 field`);
+  return { key, limit };
+});
+
+/** A schema per Profile field, typed like the generated message: `S` for a string, `N` for an int32. */
+type ProfileShape<S, N> = { [K in ProfileKey]: ProfileMessage[K] extends string ? S : N };
+function profileShape<S extends z.ZodType, N extends z.ZodType>(
+  string: (limit: ProfileStringLimit) => S,
+  int: (limit: ProfileIntLimit) => N,
+): ProfileShape<S, N> {
+  const entries = profileFields.map(({ key, limit }) => [key, isInt(limit) ? int(limit) : string(limit)]);
+  return Object.fromEntries(entries) as ProfileShape<S, N>;
+}
+
+export const Profile = z.object(profileShape(() => z.string(), () => z.number().int())).register(named, { id: "Profile" });
 
 export const User = z
   .object({
@@ -89,7 +113,8 @@ export const LinkedAccount = z
   .register(named, { id: "LinkedAccount" });
 export const SignInMethods = z.object({ hasPassword: z.boolean(), linkedAccounts: z.array(LinkedAccount) });
 
-// ---- requests (types only; the auth service enforces lengths and policies and names the field)
+// ---- requests (types only; the auth service enforces lengths and policies and names the field,
+// so a length limit is only described here)
 
 /**
  * Request text: no NUL (PostgreSQL text cannot hold it) and no unpaired UTF-16 surrogate (JSON
@@ -114,34 +139,47 @@ export const RevokeAllBody = z.object({
   keepCurrent: z.boolean().optional().meta({ description: "keep the session of the calling access token (default false)" }),
 });
 
-const str = text().nullable();
+/** A request string that may be null; `maxLength` describes the auth service's limit. */
+const str = (maxLength: number, description?: string) =>
+  text()
+    .nullable()
+    .register(named, { maxLength, ...(description ? { description } : {}) });
 // The contract's int32 fields: a JSON number beyond int32 cannot even be encoded for the RPC, so
 // it is refused here (400 naming the field) instead of failing as a 500 on the way out.
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
-const int32 = (min = INT32_MIN, max = INT32_MAX) => z.number().int().min(min).max(max).nullable();
+const int32 = (description: string, min = INT32_MIN, max = INT32_MAX) =>
+  z.number().int().min(min).max(max).nullable().register(named, { description });
+
+/**
+ * A Profile field in a request. The year's range moves with the calendar, so the auth service
+ * alone checks it; the head count's is fixed and refused here too.
+ */
+const profilePatchString = (limit: ProfileStringLimit) =>
+  str(limit.maxLength, limit.kind === "website" ? 'an absolute http or https URL; null or "" clears it' : undefined).optional();
+const profilePatchInt = (limit: ProfileIntLimit) =>
+  (limit.kind === "year"
+    ? int32(`a year from ${limit.min} to the ${limit.max}; 0 or null clears it`)
+    : int32(`head count, ${limit.min} to ${limit.max.toLocaleString("en-US")}; 0 or null clears it`, limit.min, limit.max)
+  ).optional();
+
 /** A partial profile: the keys present are changed (null or "" clears), the others left alone. */
-export const ProfilePatch = z.strictObject({
-  companyName: str.optional(),
-  about: str.optional(),
-  country: str.optional(),
-  website: str.optional(),
-  region: str.optional(),
-  industry: str.optional(),
-  foundedYear: int32().optional().meta({ description: "a year from 1000 to the current year; 0 or null clears it" }),
-  headquarters: str.optional(),
-  employeesNumber: int32(0, 10_000_000).optional().meta({ description: "head count, 0 to 10,000,000; 0 or null clears it" }),
-  annualOperatingBudget: str.optional(),
-  background: str.optional(),
-});
+export const ProfilePatch = z.strictObject(profileShape(profilePatchString, profilePatchInt));
 export const PatchMeBody = z.strictObject({
-  name: str.optional(),
-  image: str.optional().meta({ description: "https URL of an avatar; null or \"\" removes it" }),
+  name: str(NAME_MAX).optional(),
+  image: str(URL_MAX, 'https URL of an avatar; null or "" removes it').optional(),
   profile: ProfilePatch.optional(),
 });
 
 export const ListUsersQuery = z.object({
-  pageSize: z.coerce.number().int().min(0).max(100).optional(),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(PAGE_SIZE_MAX)
+    .register(named, { description: `1 to ${PAGE_SIZE_MAX}; 0 or absent means ${PAGE_SIZE_DEFAULT}` })
+    .optional(),
+  /** Not a contract limit: a token of a previous page is far shorter. */
   pageToken: text().max(1024).optional(),
-  emailPrefix: text().max(254).optional(),
+  emailPrefix: text().max(EMAIL_MAX_LENGTH).optional(),
 });

@@ -10,7 +10,8 @@ import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../gen/tessera/user/v1/user_service_pb.js";
 import { ConnectionsPerAddress } from "../../shared/connections-per-address.js";
 import { clientIp, isTrustedPeer } from "../../shared/client-ip.js";
-import { IMAGE_MAX_BYTES, JSON_BODY_MAX_BYTES, MULTIPART_BODY_MAX_BYTES, trustedProxyList, type GatewayConfig } from "./config.js";
+import { AVATAR_MAX_BYTES } from "../../shared/contract-limits.js";
+import { JSON_BODY_MAX_BYTES, MULTIPART_BODY_MAX_BYTES, trustedProxyList, type GatewayConfig } from "./config.js";
 import { HttpError, toHttpError } from "./errors.js";
 import { AccessTokenGuard } from "./guard.js";
 import { SECURITY_HEADERS, answerPreflight, applyCors, readBody, readJson, sendError, sendJson, tooLarge } from "./http.js";
@@ -262,8 +263,8 @@ async function readUpload(req: IncomingMessage, field: string): Promise<Uint8Arr
   const entry = entries[0];
   if (entries.length !== 1 || entry === undefined || typeof entry === "string")
     throw new HttpError(400, "invalid_argument", `${field}: exactly one file is required in the form field "${field}"`, field);
-  if (entry.size > IMAGE_MAX_BYTES) {
-    const e = tooLarge(IMAGE_MAX_BYTES);
+  if (entry.size > AVATAR_MAX_BYTES) {
+    const e = tooLarge(AVATAR_MAX_BYTES);
     throw new HttpError(413, e.code, `${field}: must be at most 2 MiB`, field);
   }
   return new Uint8Array(await entry.arrayBuffer());
