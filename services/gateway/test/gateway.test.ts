@@ -274,4 +274,14 @@ describe("meta routes", () => {
     expect(doc.paths["/users/me/image"].put.requestBody.content["multipart/form-data"]).toBeDefined();
     expect(doc.paths["/users"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["pageSize", "pageToken", "emailPrefix"]);
   });
+
+  it("states a profile string's limit as the auth service enforces it, in code points", async () => {
+    const doc = (await call(gw, "GET", "/openapi.json")).body;
+    const max: number = doc.paths["/users/me"].patch.requestBody.content["application/json"].schema.properties.profile.properties.companyName.maxLength;
+    const user = await register(gw);
+    const patch = (companyName: string) => call(gw, "PATCH", "/users/me", { headers: bearer(user.accessToken), json: { profile: { companyName } } });
+    const longest = "😀".repeat(max); // two UTF-16 units each, one code point
+    expect(await patch(longest)).toMatchObject({ status: 200, body: { user: { profile: { companyName: longest } } } });
+    expect(await patch("a".repeat(max + 1))).toMatchObject({ status: 400, body: { code: "invalid_argument", field: "profile.companyName" } });
+  });
 });
