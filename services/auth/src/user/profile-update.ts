@@ -1,4 +1,5 @@
 import type { UpdateProfileRequest } from "../../../../gen/tessera/user/v1/user_service_pb.js";
+import { create } from "@bufbuild/protobuf";
 import { ProfileSchema } from "../../../../gen/tessera/user/v1/user_pb.js";
 import {
   EMPLOYEES_MAX,
@@ -76,19 +77,8 @@ export function profilePatchFrom(req: UpdateProfileRequest, now = new Date()): P
   return patch;
 }
 
-const PROFILE_DEFAULTS: Record<ProfileKey, string | number> = {
-  companyName: "",
-  about: "",
-  country: "",
-  website: "",
-  region: "",
-  industry: "",
-  foundedYear: 0,
-  headquarters: "",
-  employeesNumber: 0,
-  annualOperatingBudget: "",
-  background: "",
-};
+/** A Profile with every field at its zero value, as the contract defines it (a field masked but absent clears it). */
+const PROFILE_DEFAULTS = create(ProfileSchema);
 
 /** A checked profile value, or null for "not set" (empty string, 0). */
 function checkProfileField(key: ProfileKey, value: string | number, now: Date): string | number | null {
