@@ -87,7 +87,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     audit,
     throttle,
     authn: new Authenticator(accessTokens, sessionStore),
-    accounts: new Accounts(new AccountStore(db), users, hasher, throttle),
+    accounts: new Accounts(new AccountStore(db, sessionStore), users, hasher, throttle),
     directory: new AdminDirectory(db),
     passwordAuth: new PasswordAuth(users, hasher, sessions, audit, throttle, {
       inTransaction: (tx, user) => accountRecovery.queueVerification(tx, user),
@@ -97,7 +97,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     avatars: new LocalDiskAvatarStorage(config.avatarDir),
     health: new HealthStatus(),
     mail: mail.worker,
-    adapterStore: new AdapterStore(db, config.keyEncryptionKey),
+    adapterStore: new AdapterStore(db, config.keyEncryptionKey, sessionStore),
   };
   const httpRoutes: HttpRoute[] = [jwksRoute(keys, logger)];
   httpRoutes.push(avatarRoute(deps.avatars));
