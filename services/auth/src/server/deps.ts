@@ -2,6 +2,7 @@ import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import { AuditLog } from "../audit/audit-log.js";
 import { AccountRecovery } from "../auth/account-recovery.js";
+import { RecoveryStore } from "../auth/recovery-store.js";
 import { avatarRoute } from "../http/avatar-route.js";
 import { LocalDiskAvatarStorage, type AvatarStorage } from "../avatar/avatar-storage.js";
 import { PasswordAuth } from "../auth/password-auth.js";
@@ -73,7 +74,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   stoppers.push(startBucketSweeper(rateLimits, logger));
   const mail = createMail(config, db, logger);
   stoppers.push(mail.startPurger());
-  const accountRecovery = new AccountRecovery(db, hasher, { webUrl: config.webUrl, logger, mailer: mail.mailer, throttle });
+  const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { webUrl: config.webUrl, logger, mailer: mail.mailer, throttle });
   const deps: Deps = {
     config,
     logger,
