@@ -203,5 +203,5 @@ function targetCondition(target: RevokeTarget): Prisma.Sql {
     return target.userId === undefined ? ids : Prisma.sql`${ids} AND "userId" = ${target.userId}`;
   }
   const user = Prisma.sql`"userId" = ${target.userId}`;
-  return target.except == null ? user : Prisma.sql`${user} AND id <> ${target.except}`;
+  return target.except === undefined || target.except === null ? user : Prisma.sql`${user} AND id <> ${target.except}`;
 }
