@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient } from "../db/generated/client.js";
 import { auditRow } from "../audit/audit-event.js";
-import { EmailTakenError } from "../identity/user-store.js";
+import { isMissingReference, isUniqueViolation } from "../db/database-errors.js";
 import type { ClientInfo } from "../kernel/client-info.js";
+import { DomainError } from "../kernel/errors.js";
+import type { SessionStore } from "../session/session-store.js";
 import { openProviderToken, sealProviderToken, type TokenSlot } from "./provider-token-seal.js";
 
 /** The columns next-auth sees of a user. */
@@ -61,12 +63,6 @@ export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret, "utf8").digest("hex");
 }
 
-const prismaCode = (err: unknown) => (err as { code?: unknown } | null)?.code;
-/** A unique constraint was violated. */
-const isUniqueViolation = (err: unknown) => prismaCode(err) === "P2002";
-/** A foreign key pointed at no row (the user is gone). */
-const isMissingReference = (err: unknown) => prismaCode(err) === "P2003";
-
 /**
  * next-auth's adapter model in PostgreSQL: users, provider accounts, database sessions and
  * verification tokens. Emails arrive normalised; secrets arrive hashed (hashSecret).
@@ -76,6 +72,7 @@ export class AdapterStore {
   constructor(
     private readonly db: PrismaClient,
     private readonly kek: Buffer,
+    private readonly sessions: SessionStore,
   ) {}
 
   /** A stored link with its provider tokens opened; null when there is none. */
@@ -91,7 +88,7 @@ export class AdapterStore {
     };
   }
 
-  /** Creates a user without a password and records USER_REGISTERED. Throws EmailTakenError. */
+  /** Creates a user without a password and records USER_REGISTERED. Throws DomainError user.already_exists. */
   async createUser(data: { email: string; emailVerified: Date | null; name: string | null; image: string | null }, client: ClientInfo): Promise<AdapterUserRow> {
     try {
       return await this.db.$transaction(async (tx) => {
@@ -100,7 +97,7 @@ export class AdapterStore {
         return user;
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new EmailTakenError();
+      if (isUniqueViolation(err)) throw new DomainError("user.already_exists");
       throw err;
     }
   }
@@ -124,7 +121,7 @@ export class AdapterStore {
   /**
    * Applies a patch; null when no user has this id. A new email without a new emailVerified
    * clears emailVerified: the old address's verification says nothing about the new one.
-   * Throws EmailTakenError when another user has the email.
+   * Throws DomainError user.already_exists when another user has the email.
    */
   async updateUser(id: string, patch: AdapterUserPatch): Promise<AdapterUserRow | null> {
     try {
@@ -143,20 +140,24 @@ export class AdapterStore {
         return tx.user.update({ where: { id }, data, select: ADAPTER_USER_FIELDS });
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new EmailTakenError();
+      if (isUniqueViolation(err)) throw new DomainError("user.already_exists");
       throw err;
     }
   }
 
   /**
    * Deletes a user; accounts, sessions (with their refresh tokens) and one-time tokens go with
-   * it (ON DELETE CASCADE). Records ACCOUNT_DELETED. Returns the user's image URL, or
-   * undefined when there was no such user.
+   * it (ON DELETE CASCADE). Its live sessions are first revoked with SESSION_REVOKED each, then
+   * ACCOUNT_DELETED is recorded. Returns the user's image URL, or undefined when there was no
+   * such user.
    */
   async deleteUser(id: string, client: ClientInfo): Promise<{ image: string | null } | undefined> {
     return this.db.$transaction(async (tx) => {
+      // Locked, so no session can be started between the revocation and the delete.
+      const found = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE id = ${id} FOR UPDATE`;
+      if (found.length === 0) return undefined;
+      await this.sessions.revoke({ userId: id }, "account_deleted", client, { tx });
       const deleted = await tx.$queryRaw<{ image: string | null }[]>`DELETE FROM "User" WHERE id = ${id} RETURNING image`;
-      if (deleted.length === 0) return undefined;
       // No email or name: the audit row outlives the account and must not keep personal data.
       await tx.auditEvent.create({ data: auditRow({ type: "ACCOUNT_DELETED", userId: id, client, data: { via: "adapter" } }) });
       return deleted[0];
@@ -167,14 +168,16 @@ export class AdapterStore {
    * Links a provider account to a user, with its provider tokens sealed, and records whether
    * the user's email was verified at that moment: a link made while it was not may be a
    * squatter's, and proving the mailbox removes it (user/provider-links.ts). The user row is
-   * locked so the verification cannot change between that read and the insert.
+   * locked so the verification cannot change between that read and the insert. Throws
+   * DomainError user.not_found when the user is gone, account.already_linked when the
+   * provider account is linked already.
    */
-  async linkAccount(account: AccountRow): Promise<{ kind: "linked"; account: AccountRow } | { kind: "no_user" } | { kind: "taken" }> {
+  async linkAccount(account: AccountRow): Promise<AccountRow> {
     try {
       return await this.db.$transaction(async (tx) => {
         const users = await tx.$queryRaw<{ emailVerified: Date | null }[]>`
           SELECT "emailVerified" FROM "User" WHERE id = ${account.userId} FOR UPDATE`;
-        if (users.length === 0) return { kind: "no_user" as const };
+        if (users.length === 0) throw new DomainError("user.not_found");
         const slot = (column: TokenSlot["column"]): TokenSlot => ({ provider: account.provider, providerAccountId: account.providerAccountId, column });
         await tx.account.create({
           data: {
@@ -186,11 +189,11 @@ export class AdapterStore {
           },
         });
         // What was stored, as next-auth reads it back: the tokens opened again.
-        return { kind: "linked" as const, account };
+        return account;
       });
     } catch (err) {
-      if (isUniqueViolation(err)) return { kind: "taken" };
-      if (isMissingReference(err)) return { kind: "no_user" };
+      if (isUniqueViolation(err)) throw new DomainError("account.already_linked");
+      if (isMissingReference(err)) throw new DomainError("user.not_found");
       throw err;
     }
   }
@@ -200,21 +203,20 @@ export class AdapterStore {
     await this.db.account.deleteMany({ where: { provider, providerAccountId } });
   }
 
-  /** Stores a NextAuth database session (no device info, no refresh tokens). */
-  async createSession(input: {
-    tokenHash: string;
-    userId: string;
-    expires: Date;
-  }): Promise<{ kind: "created"; session: { userId: string; expires: Date } } | { kind: "no_user" } | { kind: "taken" }> {
+  /**
+   * Stores a NextAuth database session (no device info, no refresh tokens). Throws DomainError
+   * session.already_exists when the token's hash is stored already, user.not_found when the
+   * user is gone.
+   */
+  async createSession(input: { tokenHash: string; userId: string; expires: Date }): Promise<{ userId: string; expires: Date }> {
     try {
-      const session = await this.db.session.create({
+      return await this.db.session.create({
         data: { sessionToken: input.tokenHash, userId: input.userId, expires: input.expires },
         select: { userId: true, expires: true },
       });
-      return { kind: "created", session };
     } catch (err) {
-      if (isUniqueViolation(err)) return { kind: "taken" };
-      if (isMissingReference(err)) return { kind: "no_user" };
+      if (isUniqueViolation(err)) throw new DomainError("session.already_exists");
+      if (isMissingReference(err)) throw new DomainError("user.not_found");
       throw err;
     }
   }
@@ -256,13 +258,12 @@ export class AdapterStore {
     await this.db.session.deleteMany({ where: { sessionToken: tokenHash } });
   }
 
-  /** Stores a verification token; false when its hash is already stored. */
-  async createVerificationToken(input: { identifier: string; tokenHash: string; expires: Date }): Promise<boolean> {
+  /** Stores a verification token; throws DomainError verification_token.already_exists when its hash is stored already. */
+  async createVerificationToken(input: { identifier: string; tokenHash: string; expires: Date }): Promise<void> {
     try {
       await this.db.verificationToken.create({ data: { identifier: input.identifier, token: input.tokenHash, expires: input.expires } });
-      return true;
     } catch (err) {
-      if (isUniqueViolation(err)) return false;
+      if (isUniqueViolation(err)) throw new DomainError("verification_token.already_exists");
       throw err;
     }
   }

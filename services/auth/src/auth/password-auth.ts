@@ -2,7 +2,6 @@ import type { Prisma } from "../db/generated/client.js";
 import { normalizeEmail } from "../identity/email.js";
 import type { UserRecord } from "../identity/user.js";
 import type { UserStore } from "../identity/user-store.js";
-import { EmailTakenError } from "../identity/user-store.js";
 import type { AuditLog } from "../audit/audit-log.js";
 import type { PasswordHasher } from "../password/hasher.js";
 import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/policy.js";
@@ -46,19 +45,15 @@ export class PasswordAuth {
     // Before the argon2 hash; counts attempts on taken addresses too, which slows enumeration.
     await this.throttle.hit("registerIp", client.ipAddress);
     const passwordHash = await this.hasher.hash(input.password);
-    try {
-      const started = await this.sessions.start(
-        { newUser: { email, passwordHash, name: input.name || null } },
-        client,
-        [{ type: "USER_REGISTERED" }, { type: "SIGN_IN_SUCCEEDED", data: { method: "password" } }],
-        { afterCreate: this.onRegister && ((tx, user) => this.onRegister!.inTransaction(tx, user)) },
-      );
-      this.onRegister?.afterCommit();
-      return started;
-    } catch (err) {
-      if (err instanceof EmailTakenError) throw new DomainError("user.already_exists");
-      throw err;
-    }
+    // A taken address fails here with user.already_exists (SessionStore.create).
+    const started = await this.sessions.start(
+      { newUser: { email, passwordHash, name: input.name || null } },
+      client,
+      [{ type: "USER_REGISTERED" }, { type: "SIGN_IN_SUCCEEDED", data: { method: "password" } }],
+      { afterCreate: this.onRegister && ((tx, user) => this.onRegister!.inTransaction(tx, user)) },
+    );
+    this.onRegister?.afterCommit();
+    return started;
   }
 
   /**

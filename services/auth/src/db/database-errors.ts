@@ -98,6 +98,11 @@ export function isUniqueViolation(err: unknown): boolean {
   return prismaCode(err) === "P2002";
 }
 
+/** True when a foreign key pointed at no row (Prisma P2003), e.g. a row for a user who is gone. */
+export function isMissingReference(err: unknown): boolean {
+  return prismaCode(err) === "P2003";
+}
+
 /** True when a record the operation needs does not exist (Prisma P2025: findUniqueOrThrow, update, delete). */
 export function isRecordMissing(err: unknown): boolean {
   return prismaCode(err) === "P2025";

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../db/client.js";
+import { isUniqueViolation } from "../db/database-errors.js";
 import { normalizeEmail } from "./email.js";
 
 /** What re-normalising the stored addresses did, and what it left to the operator. */
@@ -35,7 +36,7 @@ export async function renormalizeStoredEmails(db: PrismaClient): Promise<Renorma
       const { count } = await db.user.updateMany({ where: { id: row.id, email: row.email }, data: { email: wanted } });
       if (count === 1) report.updated.push({ id: row.id, from: row.email, to: wanted });
     } catch (err) {
-      if ((err as { code?: string }).code !== "P2002") throw err;
+      if (!isUniqueViolation(err)) throw err;
       report.conflicts.push({ ...row, wanted });
     }
   }

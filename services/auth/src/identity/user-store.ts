@@ -1,14 +1,6 @@
 import type { PrismaClient } from "../db/generated/client.js";
 import type { UserRecord } from "./user.js";
 
-/** Thrown when an email is already taken (unique constraint). */
-export class EmailTakenError extends Error {
-  constructor() {
-    super("email already registered");
-    this.name = "EmailTakenError";
-  }
-}
-
 /** The columns of a UserRecord (never the password hash). */
 export const USER_FIELDS = {
   id: true,

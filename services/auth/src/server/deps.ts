@@ -2,6 +2,7 @@ import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import { AuditLog } from "../audit/audit-log.js";
 import { AccountRecovery } from "../auth/account-recovery.js";
+import { RecoveryStore } from "../auth/recovery-store.js";
 import { avatarRoute } from "../http/avatar-route.js";
 import { LocalDiskAvatarStorage, type AvatarStorage } from "../avatar/avatar-storage.js";
 import { PasswordAuth } from "../auth/password-auth.js";
@@ -74,7 +75,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   stoppers.push(startBucketSweeper(rateLimits, logger));
   const mail = createMail(config, db, logger);
   stoppers.push(mail.startPurger());
-  const accountRecovery = new AccountRecovery(db, hasher, { webUrl: config.webUrl, logger, mailer: mail.mailer, throttle });
+  const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { webUrl: config.webUrl, logger, mailer: mail.mailer, throttle });
   const deps: Deps = {
     config,
     logger,
@@ -88,7 +89,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     audit,
     throttle,
     authn: new Authenticator(accessTokens, sessionStore),
-    accounts: new Accounts(new AccountStore(db), users, hasher, throttle),
+    accounts: new Accounts(new AccountStore(db, sessionStore), users, hasher, throttle),
     directory: new AdminDirectory(db),
     signInMethods: new SignInMethodStore(db),
     passwordAuth: new PasswordAuth(users, hasher, sessions, audit, throttle, {
@@ -99,7 +100,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     avatars: new LocalDiskAvatarStorage(config.avatarDir),
     health: new HealthStatus(),
     mail: mail.worker,
-    adapterStore: new AdapterStore(db, config.keyEncryptionKey),
+    adapterStore: new AdapterStore(db, config.keyEncryptionKey, sessionStore),
   };
   const httpRoutes: HttpRoute[] = [jwksRoute(keys, logger)];
   httpRoutes.push(avatarRoute(deps.avatars));

@@ -4,7 +4,7 @@ import { DomainError } from "../kernel/errors.js";
 import type { ClientInfo } from "../kernel/client-info.js";
 import type { AccessTokens } from "../token/access-token.js";
 import { hashOpaqueToken, newOpaqueToken, refreshSuccessorKey, successorOf, type SuccessorKey } from "./refresh-token.js";
-import type { SessionStore } from "./session-store.js";
+import type { SessionOwner, SessionStore } from "./session-store.js";
 
 /** Tokens handed to a client after sign-in or refresh. */
 export interface IssuedTokens {
@@ -36,7 +36,7 @@ export class SessionService {
 
   /** Opens a session for an existing user, or for a new one created in the same transaction. */
   async start(
-    user: Parameters<SessionStore["create"]>[0]["user"],
+    user: SessionOwner,
     client: ClientInfo,
     events: Omit<AuditEventInput, "sessionId" | "userId" | "client">[],
     hooks: Pick<Parameters<SessionStore["create"]>[0], "afterCreate"> = {},
@@ -101,6 +101,6 @@ export class SessionService {
 
   /** Ends the session of a refresh token; unknown or already ended sessions are fine. */
   async logout(refreshToken: string, client: ClientInfo): Promise<void> {
-    await this.store.revokeByToken(hashOpaqueToken(refreshToken), "logout", client);
+    await this.store.revokeByToken(hashOpaqueToken(refreshToken), client);
   }
 }

@@ -1,9 +1,37 @@
-import type { Prisma, PrismaClient } from "../db/generated/client.js";
+import { Prisma, type PrismaClient } from "../db/generated/client.js";
+import { isUniqueViolation } from "../db/database-errors.js";
 import { auditRow, type AuditEventInput } from "../audit/audit-event.js";
 import type { ClientInfo } from "../kernel/client-info.js";
-import { EmailTakenError, USER_FIELDS, toUserRecord } from "../identity/user-store.js";
+import { DomainError } from "../kernel/errors.js";
+import { USER_FIELDS, toUserRecord } from "../identity/user-store.js";
 import type { UserRecord } from "../identity/user.js";
 import type { TokenHash } from "./refresh-token.js";
+
+/** Why sessions were ended: stored in Session.revokeReason and in each SESSION_REVOKED event's data. */
+export type RevokeReason =
+  /** AuthService.Logout with the session's refresh token. */
+  | "logout"
+  /** A spent refresh token was exchanged again (SessionStore.rotate). */
+  | "refresh_token_reused"
+  /** UserService.RevokeSession. */
+  | "revoked_by_user"
+  /** UserService.RevokeAllSessions. */
+  | "revoke_all"
+  /** UserService.ChangePassword ends every other session. */
+  | "password_changed"
+  /** AuthService.ResetPassword ends every session. */
+  | "password_reset"
+  /** The account is being deleted (UserService.DeleteAccount, AdapterService.DeleteUser). */
+  | "account_deleted";
+
+/**
+ * Which sessions to end: the given ids (only those of `userId`, when it is given), or every
+ * session of a user except `except`.
+ */
+export type RevokeTarget = { sessionIds: readonly string[]; userId?: string } | { userId: string; except?: string | null };
+
+/** Whose session to start: an existing user's, or a new account's (Register). */
+export type SessionOwner = { id: string } | { newUser: { email: string; passwordHash: string; name: string | null } };
 
 /** Outcome of exchanging a refresh token. */
 export type RotateOutcome =
@@ -29,10 +57,11 @@ export class SessionStore {
   /**
    * Creates a session with its first refresh token and records the events, atomically. With
    * `newUser`, the account is created in the same transaction (Register): a failure leaves
-   * neither behind. Throws EmailTakenError when the email is in use.
+   * neither behind. Throws DomainError user.already_exists when the email is in use, and
+   * user.not_found when an existing user's id matches no row.
    */
   async create(input: {
-    user: { id: string } | { newUser: { email: string; passwordHash: string; name: string | null } };
+    user: SessionOwner;
     expires: Date;
     client: ClientInfo;
     tokenHash: TokenHash;
@@ -40,32 +69,38 @@ export class SessionStore {
     /** Runs in the same transaction once the user exists (Register queues its verification mail). */
     afterCreate?: (tx: Prisma.TransactionClient, user: UserRecord) => Promise<void>;
   }): Promise<{ sessionId: string; user: UserRecord }> {
-    try {
-      return await this.db.$transaction(async (tx) => {
-        const user = toUserRecord(
-          "newUser" in input.user
-            ? await tx.user.create({ data: input.user.newUser, select: USER_FIELDS })
-            : await tx.user.findUniqueOrThrow({ where: { id: input.user.id }, select: USER_FIELDS }),
-        );
-        const session = await tx.session.create({
-          data: {
-            userId: user.id,
-            expires: input.expires,
-            userAgent: input.client.userAgent,
-            ipAddress: input.client.ipAddress,
-            refreshTokens: { create: { tokenHash: input.tokenHash } },
-          },
-        });
-        await tx.auditEvent.createMany({
-          data: input.events.map((e) => auditRow({ ...e, userId: user.id, sessionId: session.id })),
-        });
-        await input.afterCreate?.(tx, user);
-        return { sessionId: session.id, user };
+    return this.db.$transaction(async (tx) => {
+      const user = await this.userFor(tx, input.user);
+      const session = await tx.session.create({
+        data: {
+          userId: user.id,
+          expires: input.expires,
+          userAgent: input.client.userAgent,
+          ipAddress: input.client.ipAddress,
+          refreshTokens: { create: { tokenHash: input.tokenHash } },
+        },
       });
-    } catch (err) {
-      if ((err as { code?: string }).code === "P2002") throw new EmailTakenError();
-      throw err;
+      await tx.auditEvent.createMany({
+        data: input.events.map((e) => auditRow({ ...e, userId: user.id, sessionId: session.id })),
+      });
+      await input.afterCreate?.(tx, user);
+      return { sessionId: session.id, user };
+    });
+  }
+
+  /** The session's user: created in `tx` (Register), or looked up. */
+  private async userFor(tx: Prisma.TransactionClient, user: SessionOwner): Promise<UserRecord> {
+    if ("newUser" in user) {
+      try {
+        return toUserRecord(await tx.user.create({ data: user.newUser, select: USER_FIELDS }));
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new DomainError("user.already_exists");
+        throw err;
+      }
     }
+    const row = await tx.user.findUnique({ where: { id: user.id }, select: USER_FIELDS });
+    if (!row) throw new DomainError("user.not_found");
+    return toUserRecord(row);
   }
 
   /**
@@ -77,7 +112,7 @@ export class SessionStore {
    * than `graceMs` later (a second tab, a retried request) gets that same successor again, as
    * long as the successor itself is unspent. Anything else — the window has passed, or the
    * successor has already been rotated (its holder moved on, so this is not a concurrent
-   * request) — is reuse: the session is revoked and REFRESH_TOKEN_REUSED recorded. So a session
+   * request) — is reuse: REFRESH_TOKEN_REUSED is recorded and the session revoked. So a session
    * never has two live branches: at any time at most one unspent refresh token is valid, and a
    * replay can only ever yield the token the legitimate holder also has. Auth0 ("reuse interval")
    * and Okta ("grace period for token rotation") likewise accept the previous token for a short
@@ -103,10 +138,10 @@ export class SessionStore {
           : null;
         // No successor row: the token was spent before successors were derived; never open a second branch.
         if (!successor || successor.sessionId !== row.sessionId || successor.usedAt) {
-          await tx.session.update({ where: { id: row.sessionId }, data: { revokedAt: now, revokeReason: "refresh_token_reused" } });
           await tx.auditEvent.create({
             data: auditRow({ type: "REFRESH_TOKEN_REUSED", userId: row.userId, sessionId: row.sessionId, client: input.client }),
           });
+          await this.revoke({ sessionIds: [row.sessionId] }, "refresh_token_reused", input.client, { tx });
           return { kind: "reused", sessionId: row.sessionId, userId: row.userId } as const;
         }
       } else {
@@ -118,18 +153,36 @@ export class SessionStore {
     });
   }
 
-  /** Revokes the live session a refresh token (spent or not) belongs to; false when none. */
-  async revokeByToken(tokenHash: TokenHash, reason: string, client: ClientInfo): Promise<boolean> {
-    return this.db.$transaction(async (tx) => {
-      const token = await tx.refreshToken.findUnique({ where: { tokenHash }, select: { session: true } });
-      const session = token?.session;
-      if (!session || session.revokedAt) return false;
-      await tx.session.update({ where: { id: session.id }, data: { revokedAt: new Date(), revokeReason: reason } });
-      await tx.auditEvent.create({
-        data: auditRow({ type: "SESSION_REVOKED", userId: session.userId, sessionId: session.id, client, data: { reason } }),
-      });
-      return true;
-    });
+  /** Ends the live session a refresh token (spent or not) belongs to (Logout); false when there is none. */
+  async revokeByToken(tokenHash: TokenHash, client: ClientInfo): Promise<boolean> {
+    const token = await this.db.refreshToken.findUnique({ where: { tokenHash }, select: { sessionId: true } });
+    if (!token) return false;
+    return (await this.revoke({ sessionIds: [token.sessionId] }, "logout", client)).length === 1;
+  }
+
+  /**
+   * Ends the live (neither revoked nor expired) sessions of `target` and records one
+   * SESSION_REVOKED per ended session, with data { reason }. Returns the ids it ended. Runs in
+   * `opts.tx` when given, so a revocation that is part of a bigger write (a password change, a
+   * reset, a deletion) commits or rolls back with it; otherwise in a transaction of its own.
+   */
+  async revoke(target: RevokeTarget, reason: RevokeReason, client: ClientInfo, opts: { tx?: Prisma.TransactionClient } = {}): Promise<string[]> {
+    if ("sessionIds" in target && target.sessionIds.length === 0) return [];
+    const run = async (tx: Prisma.TransactionClient) => {
+      const now = new Date();
+      // One statement, so what it returns is exactly what this call ended, also under concurrency.
+      const ended = await tx.$queryRaw<{ id: string; userId: string }[]>`
+        UPDATE "Session" SET "revokedAt" = ${now}, "revokeReason" = ${reason}
+        WHERE "revokedAt" IS NULL AND expires > ${now} AND ${targetCondition(target)}
+        RETURNING id, "userId"`;
+      if (ended.length > 0) {
+        await tx.auditEvent.createMany({
+          data: ended.map((s) => auditRow({ type: "SESSION_REVOKED", userId: s.userId, sessionId: s.id, client, data: { reason } })),
+        });
+      }
+      return ended.map((s) => s.id);
+    };
+    return opts.tx ? run(opts.tx) : this.db.$transaction(run);
   }
 
   /** The owner of a session that is neither revoked nor expired, with their role; else null. */
@@ -141,4 +194,14 @@ export class SessionStore {
     if (!s || s.revokedAt || s.expires <= new Date()) return null;
     return { userId: s.userId, role: s.user.role };
   }
+}
+
+/** The SQL condition selecting the sessions of `target` (live or not). */
+function targetCondition(target: RevokeTarget): Prisma.Sql {
+  if ("sessionIds" in target) {
+    const ids = Prisma.sql`id IN (${Prisma.join(target.sessionIds)})`;
+    return target.userId === undefined ? ids : Prisma.sql`${ids} AND "userId" = ${target.userId}`;
+  }
+  const user = Prisma.sql`"userId" = ${target.userId}`;
+  return target.except === undefined || target.except === null ? user : Prisma.sql`${user} AND id <> ${target.except}`;
 }

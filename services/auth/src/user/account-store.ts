@@ -4,6 +4,7 @@ import { USER_FIELDS, toUserRecord } from "../identity/user-store.js";
 import type { UserRecord } from "../identity/user.js";
 import { invalidateOneTimeTokens } from "../onetime/one-time-tokens.js";
 import type { ClientInfo } from "../kernel/client-info.js";
+import type { SessionStore } from "../session/session-store.js";
 import type { ProfilePatch } from "./profile-update.js";
 
 /** A live session as its owner sees it. */
@@ -16,15 +17,15 @@ export interface SessionRecord {
   expires: Date;
 }
 
-/** Why sessions were ended, stored in Session.revokeReason and the audit event. */
-export type RevokeReason = "revoked_by_user" | "revoke_all" | "password_changed";
-
 /**
  * A user's own account in PostgreSQL: profile, password, sessions, deletion. Every method is
  * scoped to one user id, so a caller can only ever touch their own rows.
  */
 export class AccountStore {
-  constructor(private readonly db: PrismaClient) {}
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly sessions: SessionStore,
+  ) {}
 
   /** Applies a validated patch; profile keys are merged into the stored JSON. Null if the user is gone. */
   async updateProfile(userId: string, patch: ProfilePatch): Promise<UserRecord | null> {
@@ -67,14 +68,14 @@ export class AccountStore {
     client: ClientInfo;
   }): Promise<boolean> {
     return this.db.$transaction(async (tx) => {
-      const now = new Date();
       const { count } = await tx.user.updateMany({
         where: { id: input.userId, passwordHash: input.expectedHash },
         data: { passwordHash: input.newHash },
       });
       if (count !== 1) return false;
-      const revoked = await this.revokeIn(tx, input.userId, input.currentSessionId, "password_changed", input.client, now);
-      const resetTokens = await invalidateOneTimeTokens(tx, input.userId, "PASSWORD_RESET", now);
+      const target = { userId: input.userId, except: input.currentSessionId };
+      const revoked = (await this.sessions.revoke(target, "password_changed", input.client, { tx })).length;
+      const resetTokens = await invalidateOneTimeTokens(tx, input.userId, "PASSWORD_RESET");
       await tx.auditEvent.create({
         data: auditRow({
           type: "PASSWORD_CHANGED",
@@ -108,61 +109,33 @@ export class AccountStore {
 
   /** Ends one live session of the user and records SESSION_REVOKED; false when the user has no such session. */
   async revokeSession(userId: string, sessionId: string, client: ClientInfo): Promise<boolean> {
-    return this.db.$transaction(async (tx) => {
-      const now = new Date();
-      const reason: RevokeReason = "revoked_by_user";
-      const { count } = await tx.session.updateMany({
-        where: { id: sessionId, userId, revokedAt: null, expires: { gt: now } },
-        data: { revokedAt: now, revokeReason: reason },
-      });
-      if (count !== 1) return false;
-      await tx.auditEvent.create({ data: auditRow({ type: "SESSION_REVOKED", userId, sessionId, client, data: { reason } }) });
-      return true;
-    });
+    return (await this.sessions.revoke({ sessionIds: [sessionId], userId }, "revoked_by_user", client)).length === 1;
   }
 
   /** Ends every live session of the user except `keepSessionId` (if given); returns how many ended. */
   async revokeSessions(userId: string, keepSessionId: string | null, client: ClientInfo): Promise<number> {
-    return this.db.$transaction((tx) => this.revokeIn(tx, userId, keepSessionId, "revoke_all", client, new Date()));
+    return (await this.sessions.revoke({ userId, except: keepSessionId }, "revoke_all", client)).length;
   }
 
   /**
    * Deletes the account (accounts, sessions, refresh and one-time tokens cascade) if its
-   * password hash is still `expectedHash`, and records ACCOUNT_DELETED under its id. False when
-   * the account is gone or its password changed meanwhile.
+   * password hash is still `expectedHash`: its live sessions are first revoked with
+   * SESSION_REVOKED each, then ACCOUNT_DELETED is recorded under its id (audit rows outlive
+   * the account). False when the account is gone or its password changed meanwhile.
    */
   async deleteUser(input: { userId: string; expectedHash: string | null; sessionId: string; client: ClientInfo }): Promise<boolean> {
     return this.db.$transaction(async (tx) => {
-      const { count } = await tx.user.deleteMany({ where: { id: input.userId, passwordHash: input.expectedHash } });
-      if (count !== 1) return false;
+      // Locked, so no password change and no new session can slip in before the delete.
+      const found = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "User" WHERE id = ${input.userId} AND "passwordHash" IS NOT DISTINCT FROM ${input.expectedHash} FOR UPDATE`;
+      if (found.length !== 1) return false;
+      await this.sessions.revoke({ userId: input.userId }, "account_deleted", input.client, { tx });
+      await tx.user.delete({ where: { id: input.userId } });
       // No email or name: the audit row outlives the account and must not keep personal data.
       await tx.auditEvent.create({
         data: auditRow({ type: "ACCOUNT_DELETED", userId: input.userId, sessionId: input.sessionId, client: input.client }),
       });
       return true;
     });
-  }
-
-  /** Ends live sessions of `userId` in `tx` (all, or all but one) with one SESSION_REVOKED each. */
-  private async revokeIn(
-    tx: Prisma.TransactionClient,
-    userId: string,
-    keepSessionId: string | null,
-    reason: RevokeReason,
-    client: ClientInfo,
-    now: Date,
-  ): Promise<number> {
-    // One statement, so the count is exactly the sessions this call ended.
-    const ended = await tx.$queryRaw<{ id: string }[]>`
-      UPDATE "Session" SET "revokedAt" = ${now}, "revokeReason" = ${reason}
-      WHERE "userId" = ${userId} AND "revokedAt" IS NULL AND expires > ${now}
-        AND (${keepSessionId}::text IS NULL OR id <> ${keepSessionId}::text)
-      RETURNING id`;
-    if (ended.length > 0) {
-      await tx.auditEvent.createMany({
-        data: ended.map((s) => auditRow({ type: "SESSION_REVOKED", userId, sessionId: s.id, client, data: { reason } })),
-      });
-    }
-    return ended.length;
   }
 }

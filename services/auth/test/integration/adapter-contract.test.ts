@@ -13,6 +13,7 @@ import { AdapterAccountSchema, type AdapterAccount } from "../../../../gen/tesse
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import type { AdapterUser } from "../../../../gen/tessera/adapter/v1/adapter_user_pb.js";
 import { AdapterStore } from "../../src/adapter/adapter-store.js";
+import { SessionStore } from "../../src/session/session-store.js";
 import { failure, startTestServer, serviceCredentialHeader, testConfig, uniqueEmail, type TestServer } from "../harness.js";
 
 let server: TestServer;
@@ -226,7 +227,7 @@ describe("accounts", () => {
     expect(rows[0].linkedWhileUnverified).toBe(false);
 
     // Read back through the store (next-auth v4 has no account lookup on the wire), it opens.
-    const store = new AdapterStore(server.app.db, testConfig().keyEncryptionKey);
+    const store = new AdapterStore(server.app.db, testConfig().keyEncryptionKey, new SessionStore(server.app.db));
     expect(await store.findAccount(account.provider, account.providerAccountId)).toMatchObject({
       access_token: tokens.accessToken,
       refresh_token: tokens.refreshToken,

@@ -1,6 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { CreateSessionRequest, CreateSessionResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import { DomainError, invalidArgument } from "../../kernel/errors.js";
+import { invalidArgument } from "../../kernel/errors.js";
 import type { Deps } from "../deps.js";
 import { adapterSessionToPb } from "./adapter-pb.js";
 import { hashSecret } from "../../adapter/adapter-store.js";
@@ -12,18 +12,11 @@ export function createSession({ adapterStore }: Deps) {
     const s = req.session;
     if (!s) throw invalidArgument("session", "is required");
     const sessionToken = text(s.sessionToken, "session.session_token", SECRET_MAX);
-    const outcome = await adapterStore.createSession({
+    const session = await adapterStore.createSession({
       tokenHash: hashSecret(sessionToken),
       userId: userId(s.userId, "session.user_id"),
       expires: requiredTime(s.expires, "session.expires"),
     });
-    switch (outcome.kind) {
-      case "created":
-        return { session: adapterSessionToPb(sessionToken, outcome.session) };
-      case "taken":
-        throw new DomainError("session.already_exists");
-      case "no_user":
-        throw new DomainError("user.not_found");
-    }
+    return { session: adapterSessionToPb(sessionToken, session) };
   };
 }

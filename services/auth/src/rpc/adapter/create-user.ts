@@ -1,8 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { CreateUserRequest, CreateUserResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import type { HandlerContext } from "@connectrpc/connect";
-import { EmailTakenError } from "../../identity/user-store.js";
-import { DomainError } from "../../kernel/errors.js";
 import { clientInfo } from "../context.js";
 import type { Deps } from "../deps.js";
 import { adapterUserToPb } from "./adapter-pb.js";
@@ -18,11 +16,6 @@ export function createUser({ adapterStore }: Deps) {
       name: optionalText(req.name, "name", NAME_MAX) ?? null,
       image: imageUrl(req.image, "image") ?? null,
     };
-    try {
-      return { user: adapterUserToPb(await adapterStore.createUser(data, clientInfo(ctx))) };
-    } catch (err) {
-      if (err instanceof EmailTakenError) throw new DomainError("user.already_exists");
-      throw err;
-    }
+    return { user: adapterUserToPb(await adapterStore.createUser(data, clientInfo(ctx))) };
   };
 }

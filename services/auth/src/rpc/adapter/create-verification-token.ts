@@ -1,6 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { CreateVerificationTokenRequest, CreateVerificationTokenResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import { DomainError, invalidArgument } from "../../kernel/errors.js";
+import { invalidArgument } from "../../kernel/errors.js";
 import type { Deps } from "../deps.js";
 import { verificationTokenToPb } from "./adapter-pb.js";
 import { hashSecret } from "../../adapter/adapter-store.js";
@@ -14,9 +14,7 @@ export function createVerificationToken({ adapterStore }: Deps) {
     const identifier = text(v.identifier, "verification_token.identifier", IDENTIFIER_MAX);
     const token = text(v.token, "verification_token.token", SECRET_MAX);
     const expires = requiredTime(v.expires, "verification_token.expires");
-    if (!(await adapterStore.createVerificationToken({ identifier, tokenHash: hashSecret(token), expires }))) {
-      throw new DomainError("verification_token.already_exists");
-    }
+    await adapterStore.createVerificationToken({ identifier, tokenHash: hashSecret(token), expires });
     return { verificationToken: verificationTokenToPb(token, { identifier, expires }) };
   };
 }

@@ -1,6 +1,5 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { IssueTokensRequest, IssueTokensResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import { DomainError } from "../../kernel/errors.js";
 import { tokensToPb } from "../pb/tokens-pb.js";
 import type { Deps } from "../deps.js";
 import { USER_AGENT_MAX, ipAddress, text, userId } from "./fields.js";
@@ -17,13 +16,7 @@ export function issueTokens({ sessions }: Deps) {
       userAgent: text(req.clientUserAgent, "client_user_agent", USER_AGENT_MAX, { optional: true }),
       ipAddress: ipAddress(req.clientIpAddress, "client_ip_address"),
     };
-    try {
-      const { tokens } = await sessions.start({ id }, client, [{ type: "SIGN_IN_SUCCEEDED", data: { method: "oauth" } }]);
-      return { tokens: tokensToPb(tokens) };
-    } catch (err) {
-      // SessionStore.create looks the user up with findUniqueOrThrow, inside its transaction.
-      if ((err as { code?: unknown } | null)?.code === "P2025") throw new DomainError("user.not_found");
-      throw err;
-    }
+    const { tokens } = await sessions.start({ id }, client, [{ type: "SIGN_IN_SUCCEEDED", data: { method: "oauth" } }]);
+    return { tokens: tokensToPb(tokens) };
   };
 }

@@ -1,6 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { LinkAccountRequest, LinkAccountResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import { DomainError, invalidArgument } from "../../kernel/errors.js";
+import { invalidArgument } from "../../kernel/errors.js";
 import type { Deps } from "../deps.js";
 import { adapterAccountToPb } from "./adapter-pb.js";
 import { ACCOUNT_TYPES, PROVIDER_ACCOUNT_ID_MAX, PROVIDER_FIELD_MAX, PROVIDER_MAX, optionalText, text, userId } from "./fields.js";
@@ -22,7 +22,7 @@ export function linkAccount({ adapterStore }: Deps) {
       throw invalidArgument("account.expires_at", `must be a safe integer (at most ${SAFE_MAX} in magnitude)`);
     }
     const opt = (value: string | undefined, field: string) => optionalText(value, `account.${field}`, PROVIDER_FIELD_MAX) ?? null;
-    const outcome = await adapterStore.linkAccount({
+    const account = await adapterStore.linkAccount({
       userId: userId(a.userId, "account.user_id"),
       type: a.type,
       provider: text(a.provider, "account.provider", PROVIDER_MAX),
@@ -35,13 +35,6 @@ export function linkAccount({ adapterStore }: Deps) {
       id_token: opt(a.idToken, "id_token"),
       session_state: opt(a.sessionState, "session_state"),
     });
-    switch (outcome.kind) {
-      case "linked":
-        return { account: adapterAccountToPb(outcome.account) };
-      case "taken":
-        throw new DomainError("account.already_linked");
-      case "no_user":
-        throw new DomainError("user.not_found");
-    }
+    return { account: adapterAccountToPb(account) };
   };
 }

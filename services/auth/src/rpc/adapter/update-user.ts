@@ -1,6 +1,5 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { UpdateUserRequest, UpdateUserResponseSchema } from "../../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import { EmailTakenError } from "../../identity/user-store.js";
 import { DomainError } from "../../kernel/errors.js";
 import type { Deps } from "../deps.js";
 import { adapterUserToPb } from "./adapter-pb.js";
@@ -16,13 +15,8 @@ export function updateUser({ adapterStore }: Deps) {
       name: optionalText(req.name, "name", NAME_MAX),
       image: imageUrl(req.image, "image"),
     };
-    try {
-      const user = await adapterStore.updateUser(id, patch);
-      if (!user) throw new DomainError("user.not_found");
-      return { user: adapterUserToPb(user) };
-    } catch (err) {
-      if (err instanceof EmailTakenError) throw new DomainError("user.already_exists");
-      throw err;
-    }
+    const user = await adapterStore.updateUser(id, patch);
+    if (!user) throw new DomainError("user.not_found");
+    return { user: adapterUserToPb(user) };
   };
 }
