@@ -1,4 +1,3 @@
-import type { Logger } from "../config/logger.js";
 import type { Prisma } from "../db/generated/client.js";
 import { normalizeEmail } from "../identity/email.js";
 import type { UserRecord } from "../identity/user.js";
@@ -26,7 +25,7 @@ export class AccountRecovery {
   constructor(
     private readonly store: RecoveryStore,
     private readonly hasher: PasswordHasher,
-    private readonly opts: { webUrl: string; logger: Logger; mailer: MailNudger; throttle: Throttle },
+    private readonly opts: { webUrl: string; mailer: MailNudger; throttle: Throttle },
   ) {
     this.sendVerification = (tx, to, issued) => opts.mailer.enqueue(tx, verificationMail(opts.webUrl, to, issued));
     this.sendReset = (tx, to, issued) => opts.mailer.enqueue(tx, passwordResetMail(opts.webUrl, to, issued));

@@ -75,7 +75,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   stoppers.push(startBucketSweeper(rateLimits, logger));
   const mail = createMail(config, db, logger);
   stoppers.push(mail.startPurger());
-  const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { webUrl: config.webUrl, logger, mailer: mail.mailer, throttle });
+  const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { webUrl: config.webUrl, mailer: mail.mailer, throttle });
   const deps: Deps = {
     config,
     logger,
