@@ -16,13 +16,14 @@ import type { VerificationToken } from "./verification_token_pb.js";
 import { file_tessera_adapter_v1_verification_token } from "./verification_token_pb.js";
 import type { Tokens } from "../../auth/v1/tokens_pb.js";
 import { file_tessera_auth_v1_tokens } from "../../auth/v1/tokens_pb.js";
+import { file_tessera_errors_v1_reasons } from "../../errors/v1/reasons_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file tessera/adapter/v1/adapter_service.proto.
  */
 export const file_tessera_adapter_v1_adapter_service: GenFile = /*@__PURE__*/
-  fileDesc("Cih0ZXNzZXJhL2FkYXB0ZXIvdjEvYWRhcHRlcl9zZXJ2aWNlLnByb3RvEhJ0ZXNzZXJhLmFkYXB0ZXIudjEikAEKEUNyZWF0ZVVzZXJSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEjIKDmVtYWlsX3ZlcmlmaWVkGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgRuYW1lGAMgASgJSACIAQESEgoFaW1hZ2UYBCABKAlIAYgBAUIHCgVfbmFtZUIICgZfaW1hZ2UiQwoSQ3JlYXRlVXNlclJlc3BvbnNlEi0KBHVzZXIYASABKAsyHy50ZXNzZXJhLmFkYXB0ZXIudjEuQWRhcHRlclVzZXIiHAoOR2V0VXNlclJlcXVlc3QSCgoCaWQYASABKAkiQAoPR2V0VXNlclJlc3BvbnNlEi0KBHVzZXIYASABKAsyHy50ZXNzZXJhLmFkYXB0ZXIudjEuQWRhcHRlclVzZXIiJgoVR2V0VXNlckJ5RW1haWxSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJIkcKFkdldFVzZXJCeUVtYWlsUmVzcG9uc2USLQoEdXNlchgBIAEoCzIfLnRlc3NlcmEuYWRhcHRlci52MS5BZGFwdGVyVXNlciJIChdHZXRVc2VyQnlBY2NvdW50UmVxdWVzdBIQCghwcm92aWRlchgBIAEoCRIbChNwcm92aWRlcl9hY2NvdW50X2lkGAIgASgJIkkKGEdldFVzZXJCeUFjY291bnRSZXNwb25zZRItCgR1c2VyGAEgASgLMh8udGVzc2VyYS5hZGFwdGVyLnYxLkFkYXB0ZXJVc2VyIqsBChFVcGRhdGVVc2VyUmVxdWVzdBIKCgJpZBgBIAEoCRISCgVlbWFpbBgCIAEoCUgAiAEBEjIKDmVtYWlsX3ZlcmlmaWVkGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgRuYW1lGAQgASgJSAGIAQESEgoFaW1hZ2UYBSABKAlIAogBAUIICgZfZW1haWxCBwoFX25hbWVCCAoGX2ltYWdlIkMKElVwZGF0ZVVzZXJSZXNwb25zZRItCgR1c2VyGAEgASgLMh8udGVzc2VyYS5hZGFwdGVyLnYxLkFkYXB0ZXJVc2VyIh8KEURlbGV0ZVVzZXJSZXF1ZXN0EgoKAmlkGAEgASgJIhQKEkRlbGV0ZVVzZXJSZXNwb25zZSJJChJMaW5rQWNjb3VudFJlcXVlc3QSMwoHYWNjb3VudBgBIAEoCzIiLnRlc3NlcmEuYWRhcHRlci52MS5BZGFwdGVyQWNjb3VudCJKChNMaW5rQWNjb3VudFJlc3BvbnNlEjMKB2FjY291bnQYASABKAsyIi50ZXNzZXJhLmFkYXB0ZXIudjEuQWRhcHRlckFjY291bnQiRQoUVW5saW5rQWNjb3VudFJlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSGwoTcHJvdmlkZXJfYWNjb3VudF9pZBgCIAEoCSIXChVVbmxpbmtBY2NvdW50UmVzcG9uc2UiSwoUQ3JlYXRlU2Vzc2lvblJlcXVlc3QSMwoHc2Vzc2lvbhgBIAEoCzIiLnRlc3NlcmEuYWRhcHRlci52MS5BZGFwdGVyU2Vzc2lvbiJMChVDcmVhdGVTZXNzaW9uUmVzcG9uc2USMwoHc2Vzc2lvbhgBIAEoCzIiLnRlc3NlcmEuYWRhcHRlci52MS5BZGFwdGVyU2Vzc2lvbiIxChhHZXRTZXNzaW9uQW5kVXNlclJlcXVlc3QSFQoNc2Vzc2lvbl90b2tlbhgBIAEoCSJ/ChlHZXRTZXNzaW9uQW5kVXNlclJlc3BvbnNlEjMKB3Nlc3Npb24YASABKAsyIi50ZXNzZXJhLmFkYXB0ZXIudjEuQWRhcHRlclNlc3Npb24SLQoEdXNlchgCIAEoCzIfLnRlc3NlcmEuYWRhcHRlci52MS5BZGFwdGVyVXNlciJaChRVcGRhdGVTZXNzaW9uUmVxdWVzdBIVCg1zZXNzaW9uX3Rva2VuGAEgASgJEisKB2V4cGlyZXMYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkwKFVVwZGF0ZVNlc3Npb25SZXNwb25zZRIzCgdzZXNzaW9uGAEgASgLMiIudGVzc2VyYS5hZGFwdGVyLnYxLkFkYXB0ZXJTZXNzaW9uIi0KFERlbGV0ZVNlc3Npb25SZXF1ZXN0EhUKDXNlc3Npb25fdG9rZW4YASABKAkiFwoVRGVsZXRlU2Vzc2lvblJlc3BvbnNlImMKHkNyZWF0ZVZlcmlmaWNhdGlvblRva2VuUmVxdWVzdBJBChJ2ZXJpZmljYXRpb25fdG9rZW4YASABKAsyJS50ZXNzZXJhLmFkYXB0ZXIudjEuVmVyaWZpY2F0aW9uVG9rZW4iZAofQ3JlYXRlVmVyaWZpY2F0aW9uVG9rZW5SZXNwb25zZRJBChJ2ZXJpZmljYXRpb25fdG9rZW4YASABKAsyJS50ZXNzZXJhLmFkYXB0ZXIudjEuVmVyaWZpY2F0aW9uVG9rZW4iQAobVXNlVmVyaWZpY2F0aW9uVG9rZW5SZXF1ZXN0EhIKCmlkZW50aWZpZXIYASABKAkSDQoFdG9rZW4YAiABKAkiYQocVXNlVmVyaWZpY2F0aW9uVG9rZW5SZXNwb25zZRJBChJ2ZXJpZmljYXRpb25fdG9rZW4YASABKAsyJS50ZXNzZXJhLmFkYXB0ZXIudjEuVmVyaWZpY2F0aW9uVG9rZW4iWwoSSXNzdWVUb2tlbnNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSGQoRY2xpZW50X3VzZXJfYWdlbnQYAiABKAkSGQoRY2xpZW50X2lwX2FkZHJlc3MYAyABKAkiPgoTSXNzdWVUb2tlbnNSZXNwb25zZRInCgZ0b2tlbnMYASABKAsyFy50ZXNzZXJhLmF1dGgudjEuVG9rZW5zMp0MCg5BZGFwdGVyU2VydmljZRJbCgpDcmVhdGVVc2VyEiUudGVzc2VyYS5hZGFwdGVyLnYxLkNyZWF0ZVVzZXJSZXF1ZXN0GiYudGVzc2VyYS5hZGFwdGVyLnYxLkNyZWF0ZVVzZXJSZXNwb25zZRJSCgdHZXRVc2VyEiIudGVzc2VyYS5hZGFwdGVyLnYxLkdldFVzZXJSZXF1ZXN0GiMudGVzc2VyYS5hZGFwdGVyLnYxLkdldFVzZXJSZXNwb25zZRJnCg5HZXRVc2VyQnlFbWFpbBIpLnRlc3NlcmEuYWRhcHRlci52MS5HZXRVc2VyQnlFbWFpbFJlcXVlc3QaKi50ZXNzZXJhLmFkYXB0ZXIudjEuR2V0VXNlckJ5RW1haWxSZXNwb25zZRJtChBHZXRVc2VyQnlBY2NvdW50EisudGVzc2VyYS5hZGFwdGVyLnYxLkdldFVzZXJCeUFjY291bnRSZXF1ZXN0GiwudGVzc2VyYS5hZGFwdGVyLnYxLkdldFVzZXJCeUFjY291bnRSZXNwb25zZRJbCgpVcGRhdGVVc2VyEiUudGVzc2VyYS5hZGFwdGVyLnYxLlVwZGF0ZVVzZXJSZXF1ZXN0GiYudGVzc2VyYS5hZGFwdGVyLnYxLlVwZGF0ZVVzZXJSZXNwb25zZRJbCgpEZWxldGVVc2VyEiUudGVzc2VyYS5hZGFwdGVyLnYxLkRlbGV0ZVVzZXJSZXF1ZXN0GiYudGVzc2VyYS5hZGFwdGVyLnYxLkRlbGV0ZVVzZXJSZXNwb25zZRJeCgtMaW5rQWNjb3VudBImLnRlc3NlcmEuYWRhcHRlci52MS5MaW5rQWNjb3VudFJlcXVlc3QaJy50ZXNzZXJhLmFkYXB0ZXIudjEuTGlua0FjY291bnRSZXNwb25zZRJkCg1VbmxpbmtBY2NvdW50EigudGVzc2VyYS5hZGFwdGVyLnYxLlVubGlua0FjY291bnRSZXF1ZXN0GikudGVzc2VyYS5hZGFwdGVyLnYxLlVubGlua0FjY291bnRSZXNwb25zZRJkCg1DcmVhdGVTZXNzaW9uEigudGVzc2VyYS5hZGFwdGVyLnYxLkNyZWF0ZVNlc3Npb25SZXF1ZXN0GikudGVzc2VyYS5hZGFwdGVyLnYxLkNyZWF0ZVNlc3Npb25SZXNwb25zZRJwChFHZXRTZXNzaW9uQW5kVXNlchIsLnRlc3NlcmEuYWRhcHRlci52MS5HZXRTZXNzaW9uQW5kVXNlclJlcXVlc3QaLS50ZXNzZXJhLmFkYXB0ZXIudjEuR2V0U2Vzc2lvbkFuZFVzZXJSZXNwb25zZRJkCg1VcGRhdGVTZXNzaW9uEigudGVzc2VyYS5hZGFwdGVyLnYxLlVwZGF0ZVNlc3Npb25SZXF1ZXN0GikudGVzc2VyYS5hZGFwdGVyLnYxLlVwZGF0ZVNlc3Npb25SZXNwb25zZRJkCg1EZWxldGVTZXNzaW9uEigudGVzc2VyYS5hZGFwdGVyLnYxLkRlbGV0ZVNlc3Npb25SZXF1ZXN0GikudGVzc2VyYS5hZGFwdGVyLnYxLkRlbGV0ZVNlc3Npb25SZXNwb25zZRKCAQoXQ3JlYXRlVmVyaWZpY2F0aW9uVG9rZW4SMi50ZXNzZXJhLmFkYXB0ZXIudjEuQ3JlYXRlVmVyaWZpY2F0aW9uVG9rZW5SZXF1ZXN0GjMudGVzc2VyYS5hZGFwdGVyLnYxLkNyZWF0ZVZlcmlmaWNhdGlvblRva2VuUmVzcG9uc2USeQoUVXNlVmVyaWZpY2F0aW9uVG9rZW4SLy50ZXNzZXJhLmFkYXB0ZXIudjEuVXNlVmVyaWZpY2F0aW9uVG9rZW5SZXF1ZXN0GjAudGVzc2VyYS5hZGFwdGVyLnYxLlVzZVZlcmlmaWNhdGlvblRva2VuUmVzcG9uc2USXgoLSXNzdWVUb2tlbnMSJi50ZXNzZXJhLmFkYXB0ZXIudjEuSXNzdWVUb2tlbnNSZXF1ZXN0GicudGVzc2VyYS5hZGFwdGVyLnYxLklzc3VlVG9rZW5zUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_tessera_adapter_v1_adapter_account, file_tessera_adapter_v1_adapter_session, file_tessera_adapter_v1_adapter_user, file_tessera_adapter_v1_verification_token, file_tessera_auth_v1_tokens]);
+  fileDesc("Cih0ZXNzZXJhL2FkYXB0ZXIvdjEvYWRhcHRlcl9zZXJ2aWNlLnByb3RvEhJ0ZXNzZXJhLmFkYXB0ZXIudjEikAEKEUNyZWF0ZVVzZXJSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEjIKDmVtYWlsX3ZlcmlmaWVkGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgRuYW1lGAMgASgJSACIAQESEgoFaW1hZ2UYBCABKAlIAYgBAUIHCgVfbmFtZUIICgZfaW1hZ2UiQwoSQ3JlYXRlVXNlclJlc3BvbnNlEi0KBHVzZXIYASABKAsyHy50ZXNzZXJhLmFkYXB0ZXIudjEuQWRhcHRlclVzZXIiHAoOR2V0VXNlclJlcXVlc3QSCgoCaWQYASABKAkiQAoPR2V0VXNlclJlc3BvbnNlEi0KBHVzZXIYASABKAsyHy50ZXNzZXJhLmFkYXB0ZXIudjEuQWRhcHRlclVzZXIiJgoVR2V0VXNlckJ5RW1haWxSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJIkcKFkdldFVzZXJCeUVtYWlsUmVzcG9uc2USLQoEdXNlchgBIAEoCzIfLnRlc3NlcmEuYWRhcHRlci52MS5BZGFwdGVyVXNlciJIChdHZXRVc2VyQnlBY2NvdW50UmVxdWVzdBIQCghwcm92aWRlchgBIAEoCRIbChNwcm92aWRlcl9hY2NvdW50X2lkGAIgASgJIkkKGEdldFVzZXJCeUFjY291bnRSZXNwb25zZRItCgR1c2VyGAEgASgLMh8udGVzc2VyYS5hZGFwdGVyLnYxLkFkYXB0ZXJVc2VyIqsBChFVcGRhdGVVc2VyUmVxdWVzdBIKCgJpZBgBIAEoCRISCgVlbWFpbBgCIAEoCUgAiAEBEjIKDmVtYWlsX3ZlcmlmaWVkGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgRuYW1lGAQgASgJSAGIAQESEgoFaW1hZ2UYBSABKAlIAogBAUIICgZfZW1haWxCBwoFX25hbWVCCAoGX2ltYWdlIkMKElVwZGF0ZVVzZXJSZXNwb25zZRItCgR1c2VyGAEgASgLMh8udGVzc2VyYS5hZGFwdGVyLnYxLkFkYXB0ZXJVc2VyIh8KEURlbGV0ZVVzZXJSZXF1ZXN0EgoKAmlkGAEgASgJIhQKEkRlbGV0ZVVzZXJSZXNwb25zZSJJChJMaW5rQWNjb3VudFJlcXVlc3QSMwoHYWNjb3VudBgBIAEoCzIiLnRlc3NlcmEuYWRhcHRlci52MS5BZGFwdGVyQWNjb3VudCJKChNMaW5rQWNjb3VudFJlc3BvbnNlEjMKB2FjY291bnQYASABKAsyIi50ZXNzZXJhLmFkYXB0ZXIudjEuQWRhcHRlckFjY291bnQiRQoUVW5saW5rQWNjb3VudFJlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSGwoTcHJvdmlkZXJfYWNjb3VudF9pZBgCIAEoCSIXChVVbmxpbmtBY2NvdW50UmVzcG9uc2UiSwoUQ3JlYXRlU2Vzc2lvblJlcXVlc3QSMwoHc2Vzc2lvbhgBIAEoCzIiLnRlc3NlcmEuYWRhcHRlci52MS5BZGFwdGVyU2Vzc2lvbiJMChVDcmVhdGVTZXNzaW9uUmVzcG9uc2USMwoHc2Vzc2lvbhgBIAEoCzIiLnRlc3NlcmEuYWRhcHRlci52MS5BZGFwdGVyU2Vzc2lvbiIxChhHZXRTZXNzaW9uQW5kVXNlclJlcXVlc3QSFQoNc2Vzc2lvbl90b2tlbhgBIAEoCSJ/ChlHZXRTZXNzaW9uQW5kVXNlclJlc3BvbnNlEjMKB3Nlc3Npb24YASABKAsyIi50ZXNzZXJhLmFkYXB0ZXIudjEuQWRhcHRlclNlc3Npb24SLQoEdXNlchgCIAEoCzIfLnRlc3NlcmEuYWRhcHRlci52MS5BZGFwdGVyVXNlciJaChRVcGRhdGVTZXNzaW9uUmVxdWVzdBIVCg1zZXNzaW9uX3Rva2VuGAEgASgJEisKB2V4cGlyZXMYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkwKFVVwZGF0ZVNlc3Npb25SZXNwb25zZRIzCgdzZXNzaW9uGAEgASgLMiIudGVzc2VyYS5hZGFwdGVyLnYxLkFkYXB0ZXJTZXNzaW9uIi0KFERlbGV0ZVNlc3Npb25SZXF1ZXN0EhUKDXNlc3Npb25fdG9rZW4YASABKAkiFwoVRGVsZXRlU2Vzc2lvblJlc3BvbnNlImMKHkNyZWF0ZVZlcmlmaWNhdGlvblRva2VuUmVxdWVzdBJBChJ2ZXJpZmljYXRpb25fdG9rZW4YASABKAsyJS50ZXNzZXJhLmFkYXB0ZXIudjEuVmVyaWZpY2F0aW9uVG9rZW4iZAofQ3JlYXRlVmVyaWZpY2F0aW9uVG9rZW5SZXNwb25zZRJBChJ2ZXJpZmljYXRpb25fdG9rZW4YASABKAsyJS50ZXNzZXJhLmFkYXB0ZXIudjEuVmVyaWZpY2F0aW9uVG9rZW4iQAobVXNlVmVyaWZpY2F0aW9uVG9rZW5SZXF1ZXN0EhIKCmlkZW50aWZpZXIYASABKAkSDQoFdG9rZW4YAiABKAkiYQocVXNlVmVyaWZpY2F0aW9uVG9rZW5SZXNwb25zZRJBChJ2ZXJpZmljYXRpb25fdG9rZW4YASABKAsyJS50ZXNzZXJhLmFkYXB0ZXIudjEuVmVyaWZpY2F0aW9uVG9rZW4iWwoSSXNzdWVUb2tlbnNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSGQoRY2xpZW50X3VzZXJfYWdlbnQYAiABKAkSGQoRY2xpZW50X2lwX2FkZHJlc3MYAyABKAkiPgoTSXNzdWVUb2tlbnNSZXNwb25zZRInCgZ0b2tlbnMYASABKAsyFy50ZXNzZXJhLmF1dGgudjEuVG9rZW5zMvETCg5BZGFwdGVyU2VydmljZRKuAQoKQ3JlYXRlVXNlchIlLnRlc3NlcmEuYWRhcHRlci52MS5DcmVhdGVVc2VyUmVxdWVzdBomLnRlc3NlcmEuYWRhcHRlci52MS5DcmVhdGVVc2VyUmVzcG9uc2UiUYq1GBpzZXJ2aWNlLmludmFsaWRfY3JlZGVudGlhbIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgTdXNlci5hbHJlYWR5X2V4aXN0cxJyCgdHZXRVc2VyEiIudGVzc2VyYS5hZGFwdGVyLnYxLkdldFVzZXJSZXF1ZXN0GiMudGVzc2VyYS5hZGFwdGVyLnYxLkdldFVzZXJSZXNwb25zZSIeirUYGnNlcnZpY2UuaW52YWxpZF9jcmVkZW50aWFsEocBCg5HZXRVc2VyQnlFbWFpbBIpLnRlc3NlcmEuYWRhcHRlci52MS5HZXRVc2VyQnlFbWFpbFJlcXVlc3QaKi50ZXNzZXJhLmFkYXB0ZXIudjEuR2V0VXNlckJ5RW1haWxSZXNwb25zZSIeirUYGnNlcnZpY2UuaW52YWxpZF9jcmVkZW50aWFsEo0BChBHZXRVc2VyQnlBY2NvdW50EisudGVzc2VyYS5hZGFwdGVyLnYxLkdldFVzZXJCeUFjY291bnRSZXF1ZXN0GiwudGVzc2VyYS5hZGFwdGVyLnYxLkdldFVzZXJCeUFjY291bnRSZXNwb25zZSIeirUYGnNlcnZpY2UuaW52YWxpZF9jcmVkZW50aWFsEsABCgpVcGRhdGVVc2VyEiUudGVzc2VyYS5hZGFwdGVyLnYxLlVwZGF0ZVVzZXJSZXF1ZXN0GiYudGVzc2VyYS5hZGFwdGVyLnYxLlVwZGF0ZVVzZXJSZXNwb25zZSJjirUYGnNlcnZpY2UuaW52YWxpZF9jcmVkZW50aWFsirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA51c2VyLm5vdF9mb3VuZIq1GBN1c2VyLmFscmVhZHlfZXhpc3RzEpcBCgpEZWxldGVVc2VyEiUudGVzc2VyYS5hZGFwdGVyLnYxLkRlbGV0ZVVzZXJSZXF1ZXN0GiYudGVzc2VyYS5hZGFwdGVyLnYxLkRlbGV0ZVVzZXJSZXNwb25zZSI6irUYGnNlcnZpY2UuaW52YWxpZF9jcmVkZW50aWFsirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudBLGAQoLTGlua0FjY291bnQSJi50ZXNzZXJhLmFkYXB0ZXIudjEuTGlua0FjY291bnRSZXF1ZXN0GicudGVzc2VyYS5hZGFwdGVyLnYxLkxpbmtBY2NvdW50UmVzcG9uc2UiZoq1GBpzZXJ2aWNlLmludmFsaWRfY3JlZGVudGlhbIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYWNjb3VudC5hbHJlYWR5X2xpbmtlZIq1GA51c2VyLm5vdF9mb3VuZBKgAQoNVW5saW5rQWNjb3VudBIoLnRlc3NlcmEuYWRhcHRlci52MS5VbmxpbmtBY2NvdW50UmVxdWVzdBopLnRlc3NlcmEuYWRhcHRlci52MS5VbmxpbmtBY2NvdW50UmVzcG9uc2UiOoq1GBpzZXJ2aWNlLmludmFsaWRfY3JlZGVudGlhbIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnQSzAEKDUNyZWF0ZVNlc3Npb24SKC50ZXNzZXJhLmFkYXB0ZXIudjEuQ3JlYXRlU2Vzc2lvblJlcXVlc3QaKS50ZXNzZXJhLmFkYXB0ZXIudjEuQ3JlYXRlU2Vzc2lvblJlc3BvbnNlImaKtRgac2VydmljZS5pbnZhbGlkX2NyZWRlbnRpYWyKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYDnVzZXIubm90X2ZvdW5kirUYFnNlc3Npb24uYWxyZWFkeV9leGlzdHMSkAEKEUdldFNlc3Npb25BbmRVc2VyEiwudGVzc2VyYS5hZGFwdGVyLnYxLkdldFNlc3Npb25BbmRVc2VyUmVxdWVzdBotLnRlc3NlcmEuYWRhcHRlci52MS5HZXRTZXNzaW9uQW5kVXNlclJlc3BvbnNlIh6KtRgac2VydmljZS5pbnZhbGlkX2NyZWRlbnRpYWwSoAEKDVVwZGF0ZVNlc3Npb24SKC50ZXNzZXJhLmFkYXB0ZXIudjEuVXBkYXRlU2Vzc2lvblJlcXVlc3QaKS50ZXNzZXJhLmFkYXB0ZXIudjEuVXBkYXRlU2Vzc2lvblJlc3BvbnNlIjqKtRgac2VydmljZS5pbnZhbGlkX2NyZWRlbnRpYWyKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50EqABCg1EZWxldGVTZXNzaW9uEigudGVzc2VyYS5hZGFwdGVyLnYxLkRlbGV0ZVNlc3Npb25SZXF1ZXN0GikudGVzc2VyYS5hZGFwdGVyLnYxLkRlbGV0ZVNlc3Npb25SZXNwb25zZSI6irUYGnNlcnZpY2UuaW52YWxpZF9jcmVkZW50aWFsirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudBLjAQoXQ3JlYXRlVmVyaWZpY2F0aW9uVG9rZW4SMi50ZXNzZXJhLmFkYXB0ZXIudjEuQ3JlYXRlVmVyaWZpY2F0aW9uVG9rZW5SZXF1ZXN0GjMudGVzc2VyYS5hZGFwdGVyLnYxLkNyZWF0ZVZlcmlmaWNhdGlvblRva2VuUmVzcG9uc2UiX4q1GBpzZXJ2aWNlLmludmFsaWRfY3JlZGVudGlhbIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRghdmVyaWZpY2F0aW9uX3Rva2VuLmFscmVhZHlfZXhpc3RzEpkBChRVc2VWZXJpZmljYXRpb25Ub2tlbhIvLnRlc3NlcmEuYWRhcHRlci52MS5Vc2VWZXJpZmljYXRpb25Ub2tlblJlcXVlc3QaMC50ZXNzZXJhLmFkYXB0ZXIudjEuVXNlVmVyaWZpY2F0aW9uVG9rZW5SZXNwb25zZSIeirUYGnNlcnZpY2UuaW52YWxpZF9jcmVkZW50aWFsEqwBCgtJc3N1ZVRva2VucxImLnRlc3NlcmEuYWRhcHRlci52MS5Jc3N1ZVRva2Vuc1JlcXVlc3QaJy50ZXNzZXJhLmFkYXB0ZXIudjEuSXNzdWVUb2tlbnNSZXNwb25zZSJMirUYGnNlcnZpY2UuaW52YWxpZF9jcmVkZW50aWFsirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA51c2VyLm5vdF9mb3VuZGIGcHJvdG8z", [file_google_protobuf_timestamp, file_tessera_adapter_v1_adapter_account, file_tessera_adapter_v1_adapter_session, file_tessera_adapter_v1_adapter_user, file_tessera_adapter_v1_verification_token, file_tessera_auth_v1_tokens, file_tessera_errors_v1_reasons]);
 
 /**
  * CreateUserRequest carries the new user.
@@ -740,16 +741,18 @@ export const IssueTokensResponseSchema: GenMessage<IssueTokensResponse> = /*@__P
  * AdapterService is next-auth v4's Adapter interface over RPC, for the Next.js server only.
  * Every call requires the service credential in the header
  * `tessera-service-credential: <secret>` (configured on the server as
- * TESSERA_SERVICE_CREDENTIAL). Lookups of missing records return an empty response (null in
- * next-auth), not an error. The lookups GetUser, GetUserByEmail, GetUserByAccount,
- * GetSessionAndUser and UseVerificationToken also answer empty for a key that no record can
- * have (empty, over-long, or holding NUL or an unpaired surrogate): next-auth's contract says
- * a miss is null, never an error.
+ * TESSERA_SERVICE_CREDENTIAL); without it nothing is read or changed. Lookups of missing
+ * records return an empty response (null in next-auth), not an error. The lookups GetUser,
+ * GetUserByEmail, GetUserByAccount, GetSessionAndUser and UseVerificationToken also answer
+ * empty for a key that no record can have (empty, over-long, or holding NUL or an unpaired
+ * surrogate): next-auth's contract says a miss is null, never an error.
  *
- * Codes common to every RPC:
- * - UNAUTHENTICATED: the service credential is missing or wrong. Nothing was read or changed.
- * - INVALID_ARGUMENT: a field is malformed or too long; ErrorDetail.field names it.
- * - UNAVAILABLE: the database is unreachable; nothing changed; safe to retry.
+ * Every error carries a tessera.errors.v1.ErrorDetail with a stable reason, except errors of
+ * the protocol itself (an undecodable or oversized request). Each RPC lists the reasons it can
+ * answer with under "Errors:", one line each: `- CODE reason: when`. Besides those, any RPC
+ * can answer UNAVAILABLE "server.database_unavailable" (the database is unreachable; nothing
+ * changed; safe to retry) and INTERNAL "server.internal". For INVALID_ARGUMENT,
+ * ErrorDetail.field names the field at fault.
  *
  * @generated from service tessera.adapter.v1.AdapterService
  */
@@ -758,8 +761,11 @@ export const AdapterService: GenService<{
    * CreateUser creates a user without a password. email_verified is stored only when set,
    * i.e. when the provider vouched for the address.
    *
-   * Error codes:
-   * - ALREADY_EXISTS: an account already uses this email.
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   * - INVALID_ARGUMENT request.invalid_argument: email missing or not an address, name or
+   *   image malformed or too long, email_verified out of range.
+   * - ALREADY_EXISTS user.already_exists: an account already uses this email.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.CreateUser
    */
@@ -771,6 +777,9 @@ export const AdapterService: GenService<{
   /**
    * GetUser finds a user by id; user is unset if none.
    *
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   *
    * @generated from rpc tessera.adapter.v1.AdapterService.GetUser
    */
   getUser: {
@@ -781,6 +790,9 @@ export const AdapterService: GenService<{
   /**
    * GetUserByEmail finds a user by normalised email; user is unset if none.
    *
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   *
    * @generated from rpc tessera.adapter.v1.AdapterService.GetUserByEmail
    */
   getUserByEmail: {
@@ -790,6 +802,9 @@ export const AdapterService: GenService<{
   },
   /**
    * GetUserByAccount finds the user a provider account is linked to; user is unset if none.
+   *
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.GetUserByAccount
    */
@@ -802,9 +817,12 @@ export const AdapterService: GenService<{
    * UpdateUser changes the fields that are set and returns the user. A new email (after
    * normalisation) without email_verified clears email_verified; an empty name or image clears it.
    *
-   * Error codes:
-   * - NOT_FOUND: no user with this id.
-   * - ALREADY_EXISTS: another account already uses the new email.
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   * - INVALID_ARGUMENT request.invalid_argument: id missing or too long, or a field that is set
+   *   malformed or too long.
+   * - NOT_FOUND user.not_found: no user with this id.
+   * - ALREADY_EXISTS user.already_exists: another account already uses the new email.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.UpdateUser
    */
@@ -815,6 +833,10 @@ export const AdapterService: GenService<{
   },
   /**
    * DeleteUser removes the user with their accounts and sessions; a missing user is not an error.
+   *
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   * - INVALID_ARGUMENT request.invalid_argument: id missing or too long.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.DeleteUser
    */
@@ -828,9 +850,12 @@ export const AdapterService: GenService<{
    * email was verified at that moment; proving the mailbox later (AuthService.VerifyEmail,
    * ResetPassword) removes every link made while it was not.
    *
-   * Error codes:
-   * - ALREADY_EXISTS: this provider account is already linked.
-   * - NOT_FOUND: no user with account.user_id.
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   * - INVALID_ARGUMENT request.invalid_argument: account missing, or one of its fields missing,
+   *   malformed or too long.
+   * - ALREADY_EXISTS account.already_linked: this provider account is already linked.
+   * - NOT_FOUND user.not_found: no user with account.user_id.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.LinkAccount
    */
@@ -842,6 +867,11 @@ export const AdapterService: GenService<{
   /**
    * UnlinkAccount removes a provider account link; a missing link is not an error.
    *
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   * - INVALID_ARGUMENT request.invalid_argument: provider or provider_account_id missing or too
+   *   long.
+   *
    * @generated from rpc tessera.adapter.v1.AdapterService.UnlinkAccount
    */
   unlinkAccount: {
@@ -852,9 +882,12 @@ export const AdapterService: GenService<{
   /**
    * CreateSession stores a NextAuth database session.
    *
-   * Error codes:
-   * - NOT_FOUND: no user with session.user_id.
-   * - ALREADY_EXISTS: a session with this session_token already exists.
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   * - INVALID_ARGUMENT request.invalid_argument: session missing, or one of its fields
+   *   missing, malformed or too long.
+   * - NOT_FOUND user.not_found: no user with session.user_id.
+   * - ALREADY_EXISTS session.already_exists: a session with this session_token already exists.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.CreateSession
    */
@@ -867,6 +900,9 @@ export const AdapterService: GenService<{
    * GetSessionAndUser finds a live session and its user; both unset if none, expired or revoked.
    * An expired session is deleted.
    *
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   *
    * @generated from rpc tessera.adapter.v1.AdapterService.GetSessionAndUser
    */
   getSessionAndUser: {
@@ -876,6 +912,11 @@ export const AdapterService: GenService<{
   },
   /**
    * UpdateSession changes a live session's expiry; session is unset if none, expired or revoked.
+   *
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   * - INVALID_ARGUMENT request.invalid_argument: session_token missing or too long, or expires
+   *   out of range.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.UpdateSession
    */
@@ -887,6 +928,10 @@ export const AdapterService: GenService<{
   /**
    * DeleteSession removes a session; a missing session is not an error.
    *
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   * - INVALID_ARGUMENT request.invalid_argument: session_token missing or too long.
+   *
    * @generated from rpc tessera.adapter.v1.AdapterService.DeleteSession
    */
   deleteSession: {
@@ -897,8 +942,11 @@ export const AdapterService: GenService<{
   /**
    * CreateVerificationToken stores an email sign-in token.
    *
-   * Error codes:
-   * - ALREADY_EXISTS: this token is already stored.
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   * - INVALID_ARGUMENT request.invalid_argument: verification_token missing, or one of its
+   *   fields missing, malformed or too long.
+   * - ALREADY_EXISTS verification_token.already_exists: this token is already stored.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.CreateVerificationToken
    */
@@ -912,6 +960,9 @@ export const AdapterService: GenService<{
    * returns it; verification_token is unset if none matched (or it was already used). An expired
    * token that matches is consumed and returned too: next-auth checks expires itself.
    *
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   *
    * @generated from rpc tessera.adapter.v1.AdapterService.UseVerificationToken
    */
   useVerificationToken: {
@@ -923,8 +974,11 @@ export const AdapterService: GenService<{
    * IssueTokens starts a Tessera session for a user NextAuth has just signed in through an
    * OAuth provider, and returns its access and refresh tokens.
    *
-   * Error codes:
-   * - NOT_FOUND: no user with this id.
+   * Errors:
+   * - UNAUTHENTICATED service.invalid_credential: the service credential is missing or wrong.
+   * - INVALID_ARGUMENT request.invalid_argument: user_id missing or too long,
+   *   client_user_agent too long, or client_ip_address not an IP address.
+   * - NOT_FOUND user.not_found: no user with this id.
    *
    * @generated from rpc tessera.adapter.v1.AdapterService.IssueTokens
    */

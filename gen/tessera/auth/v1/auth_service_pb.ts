@@ -8,6 +8,7 @@ import type { Jwk } from "./jwk_pb.js";
 import { file_tessera_auth_v1_jwk } from "./jwk_pb.js";
 import type { Tokens } from "./tokens_pb.js";
 import { file_tessera_auth_v1_tokens } from "./tokens_pb.js";
+import { file_tessera_errors_v1_reasons } from "../../errors/v1/reasons_pb.js";
 import type { User } from "../../user/v1/user_pb.js";
 import { file_tessera_user_v1_user } from "../../user/v1/user_pb.js";
 import type { Message } from "@bufbuild/protobuf";
@@ -16,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/auth/v1/auth_service.proto.
  */
 export const file_tessera_auth_v1_auth_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJ0ZXNzZXJhL2F1dGgvdjEvYXV0aF9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLmF1dGgudjEiQAoPUmVnaXN0ZXJSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEgwKBG5hbWUYAyABKAkiYAoQUmVnaXN0ZXJSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXISJwoGdG9rZW5zGAIgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucyIvCgxMb2dpblJlcXVlc3QSDQoFZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkiXQoNTG9naW5SZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXISJwoGdG9rZW5zGAIgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucyInCg5SZWZyZXNoUmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIjoKD1JlZnJlc2hSZXNwb25zZRInCgZ0b2tlbnMYASABKAsyFy50ZXNzZXJhLmF1dGgudjEuVG9rZW5zIiYKDUxvZ291dFJlcXVlc3QSFQoNcmVmcmVzaF90b2tlbhgBIAEoCSIQCg5Mb2dvdXRSZXNwb25zZSIsChtSZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QSDQoFZW1haWwYASABKAkiHgocUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXNwb25zZSI7ChRSZXNldFBhc3N3b3JkUmVxdWVzdBINCgV0b2tlbhgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkiFwoVUmVzZXRQYXNzd29yZFJlc3BvbnNlIiEKH1JlcXVlc3RFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3QiIgogUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uUmVzcG9uc2UiIwoSVmVyaWZ5RW1haWxSZXF1ZXN0Eg0KBXRva2VuGAEgASgJIjoKE1ZlcmlmeUVtYWlsUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIhAKDkdldEp3a3NSZXF1ZXN0IjUKD0dldEp3a3NSZXNwb25zZRIiCgRrZXlzGAEgAygLMhQudGVzc2VyYS5hdXRoLnYxLkp3azK9BgoLQXV0aFNlcnZpY2USTwoIUmVnaXN0ZXISIC50ZXNzZXJhLmF1dGgudjEuUmVnaXN0ZXJSZXF1ZXN0GiEudGVzc2VyYS5hdXRoLnYxLlJlZ2lzdGVyUmVzcG9uc2USRgoFTG9naW4SHS50ZXNzZXJhLmF1dGgudjEuTG9naW5SZXF1ZXN0Gh4udGVzc2VyYS5hdXRoLnYxLkxvZ2luUmVzcG9uc2USTAoHUmVmcmVzaBIfLnRlc3NlcmEuYXV0aC52MS5SZWZyZXNoUmVxdWVzdBogLnRlc3NlcmEuYXV0aC52MS5SZWZyZXNoUmVzcG9uc2USSQoGTG9nb3V0Eh4udGVzc2VyYS5hdXRoLnYxLkxvZ291dFJlcXVlc3QaHy50ZXNzZXJhLmF1dGgudjEuTG9nb3V0UmVzcG9uc2UScwoUUmVxdWVzdFBhc3N3b3JkUmVzZXQSLC50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXF1ZXN0Gi0udGVzc2VyYS5hdXRoLnYxLlJlcXVlc3RQYXNzd29yZFJlc2V0UmVzcG9uc2USXgoNUmVzZXRQYXNzd29yZBIlLnRlc3NlcmEuYXV0aC52MS5SZXNldFBhc3N3b3JkUmVxdWVzdBomLnRlc3NlcmEuYXV0aC52MS5SZXNldFBhc3N3b3JkUmVzcG9uc2USfwoYUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uEjAudGVzc2VyYS5hdXRoLnYxLlJlcXVlc3RFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3QaMS50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uUmVzcG9uc2USWAoLVmVyaWZ5RW1haWwSIy50ZXNzZXJhLmF1dGgudjEuVmVyaWZ5RW1haWxSZXF1ZXN0GiQudGVzc2VyYS5hdXRoLnYxLlZlcmlmeUVtYWlsUmVzcG9uc2USTAoHR2V0SndrcxIfLnRlc3NlcmEuYXV0aC52MS5HZXRKd2tzUmVxdWVzdBogLnRlc3NlcmEuYXV0aC52MS5HZXRKd2tzUmVzcG9uc2ViBnByb3RvMw", [file_tessera_auth_v1_jwk, file_tessera_auth_v1_tokens, file_tessera_user_v1_user]);
+  fileDesc("CiJ0ZXNzZXJhL2F1dGgvdjEvYXV0aF9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLmF1dGgudjEiQAoPUmVnaXN0ZXJSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEgwKBG5hbWUYAyABKAkiYAoQUmVnaXN0ZXJSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXISJwoGdG9rZW5zGAIgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucyIvCgxMb2dpblJlcXVlc3QSDQoFZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkiXQoNTG9naW5SZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXISJwoGdG9rZW5zGAIgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucyInCg5SZWZyZXNoUmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIjoKD1JlZnJlc2hSZXNwb25zZRInCgZ0b2tlbnMYASABKAsyFy50ZXNzZXJhLmF1dGgudjEuVG9rZW5zIiYKDUxvZ291dFJlcXVlc3QSFQoNcmVmcmVzaF90b2tlbhgBIAEoCSIQCg5Mb2dvdXRSZXNwb25zZSIsChtSZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QSDQoFZW1haWwYASABKAkiHgocUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXNwb25zZSI7ChRSZXNldFBhc3N3b3JkUmVxdWVzdBINCgV0b2tlbhgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkiFwoVUmVzZXRQYXNzd29yZFJlc3BvbnNlIiEKH1JlcXVlc3RFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3QiIgogUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uUmVzcG9uc2UiIwoSVmVyaWZ5RW1haWxSZXF1ZXN0Eg0KBXRva2VuGAEgASgJIjoKE1ZlcmlmeUVtYWlsUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIhAKDkdldEp3a3NSZXF1ZXN0IjUKD0dldEp3a3NSZXNwb25zZRIiCgRrZXlzGAEgAygLMhQudGVzc2VyYS5hdXRoLnYxLkp3azKoCwoLQXV0aFNlcnZpY2USowEKCFJlZ2lzdGVyEiAudGVzc2VyYS5hdXRoLnYxLlJlZ2lzdGVyUmVxdWVzdBohLnRlc3NlcmEuYXV0aC52MS5SZWdpc3RlclJlc3BvbnNlIlKKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYE3VzZXIuYWxyZWFkeV9leGlzdHOKtRgbYXV0aC50b29fbWFueV9yZWdpc3RyYXRpb25zEpoBCgVMb2dpbhIdLnRlc3NlcmEuYXV0aC52MS5Mb2dpblJlcXVlc3QaHi50ZXNzZXJhLmF1dGgudjEuTG9naW5SZXNwb25zZSJSirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBhhdXRoLmludmFsaWRfY3JlZGVudGlhbHOKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0cxLLAQoHUmVmcmVzaBIfLnRlc3NlcmEuYXV0aC52MS5SZWZyZXNoUmVxdWVzdBogLnRlc3NlcmEuYXV0aC52MS5SZWZyZXNoUmVzcG9uc2UifYq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgaYXV0aC5pbnZhbGlkX3JlZnJlc2hfdG9rZW6KtRgZYXV0aC5yZWZyZXNoX3Rva2VuX3JldXNlZIq1GA9zZXNzaW9uLnJldm9rZWSKtRgPc2Vzc2lvbi5leHBpcmVkEmcKBkxvZ291dBIeLnRlc3NlcmEuYXV0aC52MS5Mb2dvdXRSZXF1ZXN0Gh8udGVzc2VyYS5hdXRoLnYxLkxvZ291dFJlc3BvbnNlIhyKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50ErEBChRSZXF1ZXN0UGFzc3dvcmRSZXNldBIsLnRlc3NlcmEuYXV0aC52MS5SZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QaLS50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXNwb25zZSI8irUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBxhdXRoLnRvb19tYW55X3Jlc2V0X3JlcXVlc3RzEo0BCg1SZXNldFBhc3N3b3JkEiUudGVzc2VyYS5hdXRoLnYxLlJlc2V0UGFzc3dvcmRSZXF1ZXN0GiYudGVzc2VyYS5hdXRoLnYxLlJlc2V0UGFzc3dvcmRSZXNwb25zZSItirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA10b2tlbi5pbnZhbGlkEoICChhSZXF1ZXN0RW1haWxWZXJpZmljYXRpb24SMC50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uUmVxdWVzdBoxLnRlc3NlcmEuYXV0aC52MS5SZXF1ZXN0RW1haWxWZXJpZmljYXRpb25SZXNwb25zZSKAAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBZlbWFpbC5hbHJlYWR5X3ZlcmlmaWVkirUYI2F1dGgudG9vX21hbnlfdmVyaWZpY2F0aW9uX3JlcXVlc3RzEocBCgtWZXJpZnlFbWFpbBIjLnRlc3NlcmEuYXV0aC52MS5WZXJpZnlFbWFpbFJlcXVlc3QaJC50ZXNzZXJhLmF1dGgudjEuVmVyaWZ5RW1haWxSZXNwb25zZSItirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA10b2tlbi5pbnZhbGlkEkwKB0dldEp3a3MSHy50ZXNzZXJhLmF1dGgudjEuR2V0Sndrc1JlcXVlc3QaIC50ZXNzZXJhLmF1dGgudjEuR2V0Sndrc1Jlc3BvbnNlYgZwcm90bzM", [file_tessera_auth_v1_jwk, file_tessera_auth_v1_tokens, file_tessera_errors_v1_reasons, file_tessera_user_v1_user]);
 
 /**
  * RegisterRequest creates an account.
@@ -407,17 +408,19 @@ export const GetJwksResponseSchema: GenMessage<GetJwksResponse> = /*@__PURE__*/
 
 /**
  * AuthService signs people in and out. It is public: no credential is needed except where an
- * RPC says so. Every error carries a tessera.errors.v1.ErrorDetail with a stable reason.
+ * RPC says so.
  *
- * Codes common to every RPC:
- * - INVALID_ARGUMENT: a field is missing, malformed or too long; ErrorDetail.field names it.
- *   Nothing was changed. Requests larger than 64 KiB are refused with RESOURCE_EXHAUSTED.
- * - RESOURCE_EXHAUSTED: too many attempts (throttled); retry after the delay in the
- *   `retry-after` response metadata, whole seconds (a header in the Connect protocol, a trailer
- *   in gRPC and gRPC-Web); the message names it too. Nothing was changed and no mail was sent.
- *   Limits are counted per fixed window and shared by every replica; the RPCs below say which
- *   apply and give the ErrorDetail reason. Per-IP limits count an IPv6 client by its /64.
- * - UNAVAILABLE: the database is unreachable. Nothing was changed; safe to retry with backoff.
+ * Every error carries a tessera.errors.v1.ErrorDetail with a stable reason, except errors of
+ * the protocol itself (an undecodable request is INVALID_ARGUMENT, one larger than 64 KiB
+ * RESOURCE_EXHAUSTED). Each RPC lists the reasons it can answer with under "Errors:", one line
+ * each: `- CODE reason: when`. Besides those, any RPC can answer UNAVAILABLE
+ * "server.database_unavailable" (the database is unreachable; nothing was changed; safe to
+ * retry with backoff) and INTERNAL "server.internal".
+ * - INVALID_ARGUMENT: ErrorDetail.field names the field at fault. Nothing was changed.
+ * - RESOURCE_EXHAUSTED: throttled; retry after the delay in the `retry-after` response
+ *   metadata, whole seconds (a header in the Connect protocol, a trailer in gRPC and gRPC-Web);
+ *   the message names it too. Nothing was changed and no mail was sent. Limits are counted per
+ *   fixed window and shared by every replica. Per-IP limits count an IPv6 client by its /64.
  *
  * The client's User-Agent and IP address are recorded on sessions (device list). The IP is the
  * connection's peer; a caller presenting the service credential (header
@@ -431,12 +434,14 @@ export const AuthService: GenService<{
    * Register creates an account with a password and signs it in (a new session). A link to
    * verify the address is mailed to it (see VerifyEmail); the account works before that.
    *
-   * Error codes:
-   * - INVALID_ARGUMENT: email is not an address (field "email"); password shorter than 8 or
-   *   longer than 1024 characters, or a commonly used password (field "password"); name too long.
-   * - ALREADY_EXISTS: an account already uses this email (compared after normalisation).
-   * - RESOURCE_EXHAUSTED (reason "auth.too_many_registrations"): too many Register calls from
-   *   this client IP (default 20 per hour); every well-formed call counts, successful or not.
+   * Errors:
+   * - INVALID_ARGUMENT request.invalid_argument: email is not an address (field "email");
+   *   password shorter than 8 or longer than 1024 characters, or a commonly used password
+   *   (field "password"); name too long or holding NUL (field "name").
+   * - ALREADY_EXISTS user.already_exists: an account already uses this email (compared after
+   *   normalisation).
+   * - RESOURCE_EXHAUSTED auth.too_many_registrations: too many Register calls from this client
+   *   IP (default 20 per hour); every well-formed call counts, successful or not.
    *
    * @generated from rpc tessera.auth.v1.AuthService.Register
    */
@@ -448,15 +453,16 @@ export const AuthService: GenService<{
   /**
    * Login exchanges an email and password for tokens, creating a new session.
    *
-   * Error codes:
-   * - INVALID_ARGUMENT: email or password empty or too long.
-   * - UNAUTHENTICATED (reason "auth.invalid_credentials"): the email is unknown or the
-   *   password is wrong. Both cases answer the same, with the same work and delay.
-   * - RESOURCE_EXHAUSTED (reason "auth.too_many_attempts"): too many failed sign-ins for this
-   *   email (default 10 per 15 minutes, counted whether or not an account uses the email, and
-   *   answered the same either way), or too many sign-in attempts from this client IP (default
-   *   50 per 15 minutes). While throttled even the right password is refused; the password is
-   *   not checked.
+   * Errors:
+   * - INVALID_ARGUMENT request.invalid_argument: email or password empty or too long, or email
+   *   not an address.
+   * - UNAUTHENTICATED auth.invalid_credentials: the email is unknown or the password is wrong.
+   *   Both cases answer the same, with the same work and delay.
+   * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many failed sign-ins for this email from
+   *   this client (default 10 per 15 minutes) or from anywhere (default 100 per hour), counted
+   *   whether or not an account uses the email and answered the same either way; or too many
+   *   sign-in attempts from this client IP (default 50 per 15 minutes). While throttled even
+   *   the right password is refused; the password is not checked.
    *
    * @generated from rpc tessera.auth.v1.AuthService.Login
    */
@@ -469,13 +475,17 @@ export const AuthService: GenService<{
    * Refresh exchanges a refresh token for a new access token and a new refresh token. The
    * presented token is spent. A spent token presented again within a few seconds (grace
    * window for concurrent tabs) returns fresh tokens for the same session; presented later,
-   * it revokes the whole session and fails.
+   * it revokes the whole session and fails. Every UNAUTHENTICATED answer means: sign in again.
    *
-   * Error codes:
-   * - INVALID_ARGUMENT: refresh_token empty or not 43 base64url characters.
-   * - UNAUTHENTICATED: the token is unknown, spent, expired, or its session was revoked
-   *   (reasons "auth.invalid_refresh_token", "auth.refresh_token_reused", "session.revoked",
-   *   "session.expired"). Sign in again.
+   * Errors:
+   * - INVALID_ARGUMENT request.invalid_argument: refresh_token empty or not 43 base64url
+   *   characters.
+   * - UNAUTHENTICATED auth.invalid_refresh_token: the token is unknown.
+   * - UNAUTHENTICATED auth.refresh_token_reused: the token was spent and is presented again after
+   *   the grace window; its session has been ended.
+   * - UNAUTHENTICATED session.revoked: the token's session was ended (logout, revocation,
+   *   password change or reset, account deleted).
+   * - UNAUTHENTICATED session.expired: the token's session reached its absolute lifetime.
    *
    * @generated from rpc tessera.auth.v1.AuthService.Refresh
    */
@@ -489,8 +499,8 @@ export const AuthService: GenService<{
    * once and the auth service rejects its access tokens. Logging out an unknown, spent or
    * already revoked token succeeds (idempotent).
    *
-   * Error codes:
-   * - INVALID_ARGUMENT: refresh_token empty or malformed.
+   * Errors:
+   * - INVALID_ARGUMENT request.invalid_argument: refresh_token empty or malformed.
    *
    * @generated from rpc tessera.auth.v1.AuthService.Logout
    */
@@ -504,11 +514,11 @@ export const AuthService: GenService<{
    * It answers the same, with the same work, whether or not the account exists. A newer
    * request voids the links of earlier ones.
    *
-   * Error codes:
-   * - INVALID_ARGUMENT: email is not an address.
-   * - RESOURCE_EXHAUSTED (reason "auth.too_many_reset_requests"): too many requests for this
-   *   email (default 3 per hour, counted and answered the same whether or not an account uses
-   *   it) or from this client IP (default 20 per hour). No mail is sent.
+   * Errors:
+   * - INVALID_ARGUMENT request.invalid_argument: email is empty, too long or not an address.
+   * - RESOURCE_EXHAUSTED auth.too_many_reset_requests: too many requests for this email
+   *   (default 3 per hour, counted and answered the same whether or not an account uses it) or
+   *   from this client IP (default 20 per hour). No mail is sent.
    *
    * @generated from rpc tessera.auth.v1.AuthService.RequestPasswordReset
    */
@@ -521,11 +531,11 @@ export const AuthService: GenService<{
    * ResetPassword sets a new password with the token from the reset mail, consumes the
    * token and ends every session of the user.
    *
-   * Error codes:
-   * - INVALID_ARGUMENT: new_password breaks the password policy (see Register; field
-   *   "new_password"); token malformed (field "token"). The token is not spent.
-   * - UNAUTHENTICATED (reason "token.invalid"): the token is unknown, used, expired, voided by
-   *   a newer request, for another purpose, or the account's email changed since it was sent.
+   * Errors:
+   * - INVALID_ARGUMENT request.invalid_argument: new_password breaks the password policy (see
+   *   Register; field "new_password"); token malformed (field "token"). The token is not spent.
+   * - UNAUTHENTICATED token.invalid: the token is unknown, used, expired, voided by a newer
+   *   request, for another purpose, or the account's email changed since it was sent.
    *
    * @generated from rpc tessera.auth.v1.AuthService.ResetPassword
    */
@@ -535,16 +545,17 @@ export const AuthService: GenService<{
     output: typeof ResetPasswordResponseSchema;
   },
   /**
-   * RequestEmailVerification mails a new verification link to the caller's address.
-   * Requires `Authorization: Bearer <access_token>`.
+   * RequestEmailVerification mails a new verification link to the caller's address; it voids
+   * the links mailed before it. Requires `Authorization: Bearer <access_token>`.
    *
-   * Error codes:
-   * - UNAUTHENTICATED: missing, invalid or expired access token, or revoked session.
-   * - FAILED_PRECONDITION (reason "email.already_verified"): the email is already verified.
-   * - RESOURCE_EXHAUSTED (reason "auth.too_many_verification_requests"): too many requests by
-   *   this user (default 5 per hour). No mail is sent.
-   *
-   * A new link voids the links mailed before it.
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - FAILED_PRECONDITION email.already_verified: the email is already verified.
+   * - RESOURCE_EXHAUSTED auth.too_many_verification_requests: too many requests by this user
+   *   (default 5 per hour). No mail is sent.
    *
    * @generated from rpc tessera.auth.v1.AuthService.RequestEmailVerification
    */
@@ -556,10 +567,10 @@ export const AuthService: GenService<{
   /**
    * VerifyEmail marks the address verified with the token from the verification mail.
    *
-   * Error codes:
-   * - INVALID_ARGUMENT: token malformed (field "token").
-   * - UNAUTHENTICATED (reason "token.invalid"): the token is unknown, used, expired, voided by
-   *   a newer request, for another purpose, or the account's email changed since it was sent.
+   * Errors:
+   * - INVALID_ARGUMENT request.invalid_argument: token malformed (field "token").
+   * - UNAUTHENTICATED token.invalid: the token is unknown, used, expired, voided by a newer
+   *   request, for another purpose, or the account's email changed since it was sent.
    *
    * @generated from rpc tessera.auth.v1.AuthService.VerifyEmail
    */
@@ -570,7 +581,8 @@ export const AuthService: GenService<{
   },
   /**
    * GetJwks returns the public keys that verify access tokens: the active key and any
-   * retired key whose tokens may still be valid. Cache it; refetch on an unknown kid.
+   * retired key whose tokens may still be valid. Cache it; refetch on an unknown kid. It
+   * answers no error but those any RPC can.
    *
    * @generated from rpc tessera.auth.v1.AuthService.GetJwks
    */

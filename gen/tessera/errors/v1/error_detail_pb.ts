@@ -15,15 +15,67 @@ export const file_tessera_errors_v1_error_detail: GenFile = /*@__PURE__*/
 /**
  * ErrorDetail is attached to every Tessera error as a Connect/gRPC error detail
  * (google.protobuf.Any with type tessera.errors.v1.ErrorDetail). Clients branch on
- * `reason`, never on the human-readable message, which may change.
+ * `reason`, never on the human-readable message, which may change. Errors of the protocol
+ * itself (an undecodable or oversized request, an unknown method) carry no ErrorDetail.
+ *
+ * Every reason, with the status code it is answered with and what it means:
+ * - INVALID_ARGUMENT request.invalid_argument: a request field is missing, malformed or out of
+ *   range; `field` names it (empty when the database refused a value and cannot say which)
+ * - UNAUTHENTICATED auth.missing_token: no access token: send `Authorization: Bearer
+ *   <access_token>`
+ * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, forged, expired or for
+ *   another audience; refresh it or sign in
+ * - UNAUTHENTICATED session.revoked: the session was ended (logout, revocation, password change or
+ *   reset, account deleted); sign in again
+ * - UNAUTHENTICATED session.expired: the session reached its absolute lifetime; sign in again
+ * - UNAUTHENTICATED auth.invalid_credentials: the password is wrong, or for Login the email is
+ *   unknown (Login never tells the two apart)
+ * - UNAUTHENTICATED auth.invalid_refresh_token: the refresh token is unknown; sign in again
+ * - UNAUTHENTICATED auth.refresh_token_reused: a spent refresh token was presented after its grace
+ *   window; the whole session has been ended
+ * - UNAUTHENTICATED auth.recent_sign_in_required: the action needs a sign-in less than 5 minutes
+ *   old (accounts without a password); sign in again and retry
+ * - UNAUTHENTICATED token.invalid: the emailed link's token is unknown, used, expired or for
+ *   another address; request a new link
+ * - UNAUTHENTICATED service.invalid_credential: the `tessera-service-credential` header is missing
+ *   or wrong (AdapterService is for the web server only)
+ * - PERMISSION_DENIED auth.permission_denied: the caller is signed in but lacks the role the call
+ *   needs (admin), or asked for another user's data
+ * - NOT_FOUND user.not_found: no user has this id
+ * - NOT_FOUND session.not_found: the caller has no live session with this id (whether it belongs to
+ *   someone else is not said)
+ * - NOT_FOUND account.link_not_found: the caller has no linked sign-in method with this id
+ * - ALREADY_EXISTS user.already_exists: an account already uses this email address
+ * - ALREADY_EXISTS session.already_exists: a session with this session token already exists
+ * - ALREADY_EXISTS verification_token.already_exists: this verification token is already stored
+ * - ALREADY_EXISTS account.already_linked: this provider account is already linked to a user
+ * - FAILED_PRECONDITION email.already_verified: the email address is already verified; nothing was
+ *   sent
+ * - FAILED_PRECONDITION account.last_sign_in_method: removing this would leave the account with no
+ *   way to sign in; set a password or link another provider first
+ * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many sign-in or password attempts; retry after
+ *   the `retry-after` delay (seconds)
+ * - RESOURCE_EXHAUSTED auth.too_many_registrations: too many sign-ups from this address; retry
+ *   after the `retry-after` delay (seconds)
+ * - RESOURCE_EXHAUSTED auth.too_many_reset_requests: too many password reset requests; retry after
+ *   the `retry-after` delay (seconds)
+ * - RESOURCE_EXHAUSTED auth.too_many_verification_requests: too many verification emails requested;
+ *   retry after the `retry-after` delay (seconds)
+ * - UNAVAILABLE server.database_unavailable: the database cannot be reached right now; nothing was
+ *   changed, retry with backoff
+ * - INTERNAL server.internal: an unexpected error; its details are logged under the request id,
+ *   never sent
+ *
+ * Any RPC can answer server.database_unavailable and server.internal. The others an RPC can
+ * answer are in its (tessera.errors.v1.reasons) option and, saying when, in its comment under
+ * "Errors:". New reasons may be added; existing ones keep their code and meaning.
  *
  * @generated from message tessera.errors.v1.ErrorDetail
  */
 export type ErrorDetail = Message<"tessera.errors.v1.ErrorDetail"> & {
   /**
-   * reason is a stable, machine-readable slug such as "auth.invalid_credentials",
-   * "user.already_exists", "request.invalid_argument", "session.revoked" or
-   * "server.database_unavailable". New reasons may be added; existing ones keep their meaning.
+   * reason is a stable, machine-readable slug from the list above, such as
+   * "auth.invalid_credentials" or "user.already_exists".
    *
    * @generated from field: string reason = 1;
    */

@@ -6,6 +6,7 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_field_mask } from "@bufbuild/protobuf/wkt";
+import { file_tessera_errors_v1_reasons } from "../../errors/v1/reasons_pb.js";
 import type { AuditEvent, AuditEventType } from "./audit_event_pb.js";
 import { file_tessera_user_v1_audit_event } from "./audit_event_pb.js";
 import type { Session } from "./session_pb.js";
@@ -20,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/user/v1/user_service.proto.
  */
 export const file_tessera_user_v1_user_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJ0ZXNzZXJhL3VzZXIvdjEvdXNlcl9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLnVzZXIudjEiDgoMR2V0TWVSZXF1ZXN0IjQKDUdldE1lUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIiEKDkdldFVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiNgoPR2V0VXNlclJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciKPAQoUVXBkYXRlUHJvZmlsZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVpbWFnZRgCIAEoCRIpCgdwcm9maWxlGAMgASgLMhgudGVzc2VyYS51c2VyLnYxLlByb2ZpbGUSLwoLdXBkYXRlX21hc2sYBCABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIjwKFVVwZGF0ZVByb2ZpbGVSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXIiJAoTVXBsb2FkQXZhdGFyUmVxdWVzdBINCgVpbWFnZRgBIAEoDCI7ChRVcGxvYWRBdmF0YXJSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXIiRwoVQ2hhbmdlUGFzc3dvcmRSZXF1ZXN0EhgKEGN1cnJlbnRfcGFzc3dvcmQYASABKAkSFAoMbmV3X3Bhc3N3b3JkGAIgASgJIhgKFkNoYW5nZVBhc3N3b3JkUmVzcG9uc2UiFQoTTGlzdFNlc3Npb25zUmVxdWVzdCJCChRMaXN0U2Vzc2lvbnNSZXNwb25zZRIqCghzZXNzaW9ucxgBIAMoCzIYLnRlc3NlcmEudXNlci52MS5TZXNzaW9uIioKFFJldm9rZVNlc3Npb25SZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkiFwoVUmV2b2tlU2Vzc2lvblJlc3BvbnNlIjAKGFJldm9rZUFsbFNlc3Npb25zUmVxdWVzdBIUCgxrZWVwX2N1cnJlbnQYASABKAgiMgoZUmV2b2tlQWxsU2Vzc2lvbnNSZXNwb25zZRIVCg1yZXZva2VkX2NvdW50GAEgASgFIigKFERlbGV0ZUFjY291bnRSZXF1ZXN0EhAKCHBhc3N3b3JkGAEgASgJIhcKFURlbGV0ZUFjY291bnRSZXNwb25zZSJPChBMaXN0VXNlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhQKDGVtYWlsX3ByZWZpeBgDIAEoCSJSChFMaXN0VXNlcnNSZXNwb25zZRIkCgV1c2VycxgBIAMoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ/ChZMaXN0QXVkaXRFdmVudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLnRlc3NlcmEudXNlci52MS5BdWRpdEV2ZW50VHlwZSJfChdMaXN0QXVkaXRFdmVudHNSZXNwb25zZRIrCgZldmVudHMYASADKAsyGy50ZXNzZXJhLnVzZXIudjEuQXVkaXRFdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiGgoYTGlzdFNpZ25Jbk1ldGhvZHNSZXF1ZXN0ImoKGUxpc3RTaWduSW5NZXRob2RzUmVzcG9uc2USFAoMaGFzX3Bhc3N3b3JkGAEgASgIEjcKD2xpbmtlZF9hY2NvdW50cxgCIAMoCzIeLnRlc3NlcmEudXNlci52MS5MaW5rZWRBY2NvdW50IjYKGVVubGlua1NpZ25Jbk1ldGhvZFJlcXVlc3QSGQoRbGlua2VkX2FjY291bnRfaWQYASABKAkiHAoaVW5saW5rU2lnbkluTWV0aG9kUmVzcG9uc2Uy4QkKC1VzZXJTZXJ2aWNlEkYKBUdldE1lEh0udGVzc2VyYS51c2VyLnYxLkdldE1lUmVxdWVzdBoeLnRlc3NlcmEudXNlci52MS5HZXRNZVJlc3BvbnNlEkwKB0dldFVzZXISHy50ZXNzZXJhLnVzZXIudjEuR2V0VXNlclJlcXVlc3QaIC50ZXNzZXJhLnVzZXIudjEuR2V0VXNlclJlc3BvbnNlEl4KDVVwZGF0ZVByb2ZpbGUSJS50ZXNzZXJhLnVzZXIudjEuVXBkYXRlUHJvZmlsZVJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuVXBkYXRlUHJvZmlsZVJlc3BvbnNlElsKDFVwbG9hZEF2YXRhchIkLnRlc3NlcmEudXNlci52MS5VcGxvYWRBdmF0YXJSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLlVwbG9hZEF2YXRhclJlc3BvbnNlEmEKDkNoYW5nZVBhc3N3b3JkEiYudGVzc2VyYS51c2VyLnYxLkNoYW5nZVBhc3N3b3JkUmVxdWVzdBonLnRlc3NlcmEudXNlci52MS5DaGFuZ2VQYXNzd29yZFJlc3BvbnNlElsKDExpc3RTZXNzaW9ucxIkLnRlc3NlcmEudXNlci52MS5MaXN0U2Vzc2lvbnNSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLkxpc3RTZXNzaW9uc1Jlc3BvbnNlEl4KDVJldm9rZVNlc3Npb24SJS50ZXNzZXJhLnVzZXIudjEuUmV2b2tlU2Vzc2lvblJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuUmV2b2tlU2Vzc2lvblJlc3BvbnNlEmoKEVJldm9rZUFsbFNlc3Npb25zEikudGVzc2VyYS51c2VyLnYxLlJldm9rZUFsbFNlc3Npb25zUmVxdWVzdBoqLnRlc3NlcmEudXNlci52MS5SZXZva2VBbGxTZXNzaW9uc1Jlc3BvbnNlEl4KDURlbGV0ZUFjY291bnQSJS50ZXNzZXJhLnVzZXIudjEuRGVsZXRlQWNjb3VudFJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuRGVsZXRlQWNjb3VudFJlc3BvbnNlElIKCUxpc3RVc2VycxIhLnRlc3NlcmEudXNlci52MS5MaXN0VXNlcnNSZXF1ZXN0GiIudGVzc2VyYS51c2VyLnYxLkxpc3RVc2Vyc1Jlc3BvbnNlEmQKD0xpc3RBdWRpdEV2ZW50cxInLnRlc3NlcmEudXNlci52MS5MaXN0QXVkaXRFdmVudHNSZXF1ZXN0GigudGVzc2VyYS51c2VyLnYxLkxpc3RBdWRpdEV2ZW50c1Jlc3BvbnNlEmoKEUxpc3RTaWduSW5NZXRob2RzEikudGVzc2VyYS51c2VyLnYxLkxpc3RTaWduSW5NZXRob2RzUmVxdWVzdBoqLnRlc3NlcmEudXNlci52MS5MaXN0U2lnbkluTWV0aG9kc1Jlc3BvbnNlEm0KElVubGlua1NpZ25Jbk1ldGhvZBIqLnRlc3NlcmEudXNlci52MS5VbmxpbmtTaWduSW5NZXRob2RSZXF1ZXN0GisudGVzc2VyYS51c2VyLnYxLlVubGlua1NpZ25Jbk1ldGhvZFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_field_mask, file_tessera_user_v1_audit_event, file_tessera_user_v1_session, file_tessera_user_v1_sign_in_method, file_tessera_user_v1_user]);
+  fileDesc("CiJ0ZXNzZXJhL3VzZXIvdjEvdXNlcl9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLnVzZXIudjEiDgoMR2V0TWVSZXF1ZXN0IjQKDUdldE1lUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIiEKDkdldFVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiNgoPR2V0VXNlclJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciKPAQoUVXBkYXRlUHJvZmlsZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVpbWFnZRgCIAEoCRIpCgdwcm9maWxlGAMgASgLMhgudGVzc2VyYS51c2VyLnYxLlByb2ZpbGUSLwoLdXBkYXRlX21hc2sYBCABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIjwKFVVwZGF0ZVByb2ZpbGVSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXIiJAoTVXBsb2FkQXZhdGFyUmVxdWVzdBINCgVpbWFnZRgBIAEoDCI7ChRVcGxvYWRBdmF0YXJSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXIiRwoVQ2hhbmdlUGFzc3dvcmRSZXF1ZXN0EhgKEGN1cnJlbnRfcGFzc3dvcmQYASABKAkSFAoMbmV3X3Bhc3N3b3JkGAIgASgJIhgKFkNoYW5nZVBhc3N3b3JkUmVzcG9uc2UiFQoTTGlzdFNlc3Npb25zUmVxdWVzdCJCChRMaXN0U2Vzc2lvbnNSZXNwb25zZRIqCghzZXNzaW9ucxgBIAMoCzIYLnRlc3NlcmEudXNlci52MS5TZXNzaW9uIioKFFJldm9rZVNlc3Npb25SZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkiFwoVUmV2b2tlU2Vzc2lvblJlc3BvbnNlIjAKGFJldm9rZUFsbFNlc3Npb25zUmVxdWVzdBIUCgxrZWVwX2N1cnJlbnQYASABKAgiMgoZUmV2b2tlQWxsU2Vzc2lvbnNSZXNwb25zZRIVCg1yZXZva2VkX2NvdW50GAEgASgFIigKFERlbGV0ZUFjY291bnRSZXF1ZXN0EhAKCHBhc3N3b3JkGAEgASgJIhcKFURlbGV0ZUFjY291bnRSZXNwb25zZSJPChBMaXN0VXNlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhQKDGVtYWlsX3ByZWZpeBgDIAEoCSJSChFMaXN0VXNlcnNSZXNwb25zZRIkCgV1c2VycxgBIAMoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ/ChZMaXN0QXVkaXRFdmVudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLnRlc3NlcmEudXNlci52MS5BdWRpdEV2ZW50VHlwZSJfChdMaXN0QXVkaXRFdmVudHNSZXNwb25zZRIrCgZldmVudHMYASADKAsyGy50ZXNzZXJhLnVzZXIudjEuQXVkaXRFdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiGgoYTGlzdFNpZ25Jbk1ldGhvZHNSZXF1ZXN0ImoKGUxpc3RTaWduSW5NZXRob2RzUmVzcG9uc2USFAoMaGFzX3Bhc3N3b3JkGAEgASgIEjcKD2xpbmtlZF9hY2NvdW50cxgCIAMoCzIeLnRlc3NlcmEudXNlci52MS5MaW5rZWRBY2NvdW50IjYKGVVubGlua1NpZ25Jbk1ldGhvZFJlcXVlc3QSGQoRbGlua2VkX2FjY291bnRfaWQYASABKAkiHAoaVW5saW5rU2lnbkluTWV0aG9kUmVzcG9uc2Uy9RQKC1VzZXJTZXJ2aWNlEocBCgVHZXRNZRIdLnRlc3NlcmEudXNlci52MS5HZXRNZVJlcXVlc3QaHi50ZXNzZXJhLnVzZXIudjEuR2V0TWVSZXNwb25zZSI/irUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkEtYBCgdHZXRVc2VyEh8udGVzc2VyYS51c2VyLnYxLkdldFVzZXJSZXF1ZXN0GiAudGVzc2VyYS51c2VyLnYxLkdldFVzZXJSZXNwb25zZSKHAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYXV0aC5wZXJtaXNzaW9uX2RlbmllZIq1GA51c2VyLm5vdF9mb3VuZBK7AQoNVXBkYXRlUHJvZmlsZRIlLnRlc3NlcmEudXNlci52MS5VcGRhdGVQcm9maWxlUmVxdWVzdBomLnRlc3NlcmEudXNlci52MS5VcGRhdGVQcm9maWxlUmVzcG9uc2UiW4q1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnQSuAEKDFVwbG9hZEF2YXRhchIkLnRlc3NlcmEudXNlci52MS5VcGxvYWRBdmF0YXJSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLlVwbG9hZEF2YXRhclJlc3BvbnNlIluKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50EvUBCg5DaGFuZ2VQYXNzd29yZBImLnRlc3NlcmEudXNlci52MS5DaGFuZ2VQYXNzd29yZFJlcXVlc3QaJy50ZXNzZXJhLnVzZXIudjEuQ2hhbmdlUGFzc3dvcmRSZXNwb25zZSKRAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYFmF1dGgudG9vX21hbnlfYXR0ZW1wdHMSnAEKDExpc3RTZXNzaW9ucxIkLnRlc3NlcmEudXNlci52MS5MaXN0U2Vzc2lvbnNSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLkxpc3RTZXNzaW9uc1Jlc3BvbnNlIj+KtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWQS0AEKDVJldm9rZVNlc3Npb24SJS50ZXNzZXJhLnVzZXIudjEuUmV2b2tlU2Vzc2lvblJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuUmV2b2tlU2Vzc2lvblJlc3BvbnNlInCKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYEXNlc3Npb24ubm90X2ZvdW5kEqsBChFSZXZva2VBbGxTZXNzaW9ucxIpLnRlc3NlcmEudXNlci52MS5SZXZva2VBbGxTZXNzaW9uc1JlcXVlc3QaKi50ZXNzZXJhLnVzZXIudjEuUmV2b2tlQWxsU2Vzc2lvbnNSZXNwb25zZSI/irUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkEpICCg1EZWxldGVBY2NvdW50EiUudGVzc2VyYS51c2VyLnYxLkRlbGV0ZUFjY291bnRSZXF1ZXN0GiYudGVzc2VyYS51c2VyLnYxLkRlbGV0ZUFjY291bnRSZXNwb25zZSKxAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYHGF1dGgucmVjZW50X3NpZ25faW5fcmVxdWlyZWSKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0cxLJAQoJTGlzdFVzZXJzEiEudGVzc2VyYS51c2VyLnYxLkxpc3RVc2Vyc1JlcXVlc3QaIi50ZXNzZXJhLnVzZXIudjEuTGlzdFVzZXJzUmVzcG9uc2UidYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYXV0aC5wZXJtaXNzaW9uX2RlbmllZBLbAQoPTGlzdEF1ZGl0RXZlbnRzEicudGVzc2VyYS51c2VyLnYxLkxpc3RBdWRpdEV2ZW50c1JlcXVlc3QaKC50ZXNzZXJhLnVzZXIudjEuTGlzdEF1ZGl0RXZlbnRzUmVzcG9uc2UidYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYXV0aC5wZXJtaXNzaW9uX2RlbmllZBKrAQoRTGlzdFNpZ25Jbk1ldGhvZHMSKS50ZXNzZXJhLnVzZXIudjEuTGlzdFNpZ25Jbk1ldGhvZHNSZXF1ZXN0GioudGVzc2VyYS51c2VyLnYxLkxpc3RTaWduSW5NZXRob2RzUmVzcG9uc2UiP4q1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZBKEAgoSVW5saW5rU2lnbkluTWV0aG9kEioudGVzc2VyYS51c2VyLnYxLlVubGlua1NpZ25Jbk1ldGhvZFJlcXVlc3QaKy50ZXNzZXJhLnVzZXIudjEuVW5saW5rU2lnbkluTWV0aG9kUmVzcG9uc2UilAGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYFmFjY291bnQubGlua19ub3RfZm91bmSKtRgbYWNjb3VudC5sYXN0X3NpZ25faW5fbWV0aG9kYgZwcm90bzM", [file_google_protobuf_field_mask, file_tessera_errors_v1_reasons, file_tessera_user_v1_audit_event, file_tessera_user_v1_session, file_tessera_user_v1_sign_in_method, file_tessera_user_v1_user]);
 
 /**
  * GetMeRequest is empty: the user comes from the access token.
@@ -617,17 +618,25 @@ export const UnlinkSignInMethodResponseSchema: GenMessage<UnlinkSignInMethodResp
  * be live: tokens of a logged-out or revoked session are refused at once here, although
  * stateless verifiers elsewhere accept them until exp.
  *
- * Codes common to every RPC:
- * - UNAUTHENTICATED: missing, malformed, expired or wrongly signed token, or revoked session.
- * - PERMISSION_DENIED: the caller tries to read or change another user without ROLE_ADMIN.
- * - INVALID_ARGUMENT: a field is malformed or too long; ErrorDetail.field names it.
- * - UNAVAILABLE: the database is unreachable; nothing changed; safe to retry.
+ * Every error carries a tessera.errors.v1.ErrorDetail with a stable reason, except errors of
+ * the protocol itself (an undecodable or oversized request). Each RPC lists the reasons it can
+ * answer with under "Errors:", one line each: `- CODE reason: when`; every RPC can answer the
+ * three UNAUTHENTICATED ones of a missing, bad or ended access token. Besides those, any RPC
+ * can answer UNAVAILABLE "server.database_unavailable" (the database is unreachable; nothing
+ * changed; safe to retry) and INTERNAL "server.internal". For INVALID_ARGUMENT,
+ * ErrorDetail.field names the field at fault.
  *
  * @generated from service tessera.user.v1.UserService
  */
 export const UserService: GenService<{
   /**
    * GetMe returns the caller's account.
+   *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
    *
    * @generated from rpc tessera.user.v1.UserService.GetMe
    */
@@ -639,8 +648,15 @@ export const UserService: GenService<{
   /**
    * GetUser returns one account: the caller's own, or any for an admin.
    *
-   * Error codes:
-   * - NOT_FOUND: no such user (admins only; others get PERMISSION_DENIED for any other id).
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: user_id empty or longer than 64 characters.
+   * - PERMISSION_DENIED auth.permission_denied: the caller is not an admin and user_id is not
+   *   their own, whether or not such a user exists.
+   * - NOT_FOUND user.not_found: no such user (admins only).
    *
    * @generated from rpc tessera.user.v1.UserService.GetUser
    */
@@ -651,6 +667,14 @@ export const UserService: GenService<{
   },
   /**
    * UpdateProfile changes the caller's name, image and profile fields named in update_mask.
+   *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: update_mask empty or naming an unknown field
+   *   (field "update_mask"), or a named field malformed or too long (the field named).
    *
    * @generated from rpc tessera.user.v1.UserService.UpdateProfile
    */
@@ -663,8 +687,13 @@ export const UserService: GenService<{
    * UploadAvatar stores a PNG, JPEG or WebP image (at most 2 MiB, type read from the bytes)
    * and sets the caller's image URL to it.
    *
-   * Error codes:
-   * - INVALID_ARGUMENT (field "image"): not a PNG, JPEG or WebP, or larger than 2 MiB.
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: image empty, not a PNG, JPEG or WebP, or
+   *   larger than 2 MiB (field "image").
    *
    * @generated from rpc tessera.user.v1.UserService.UploadAvatar
    */
@@ -677,9 +706,18 @@ export const UserService: GenService<{
    * ChangePassword sets a new password after checking the current one, and ends every other
    * session of the caller.
    *
-   * Error codes:
-   * - UNAUTHENTICATED (reason "auth.invalid_credentials"): current_password is wrong.
-   * - INVALID_ARGUMENT (field "new_password"): breaks the password policy.
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: current_password empty or too long (field
+   *   "current_password"); new_password breaks the password policy (field "new_password").
+   * - UNAUTHENTICATED auth.invalid_credentials: current_password is wrong (or the account has
+   *   no password).
+   * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many wrong current passwords for this
+   *   account from this client, or from anywhere (the limits of AuthService.Login); retry after
+   *   the `retry-after` delay. The password is not checked.
    *
    * @generated from rpc tessera.user.v1.UserService.ChangePassword
    */
@@ -691,6 +729,12 @@ export const UserService: GenService<{
   /**
    * ListSessions lists the caller's live sessions, newest first.
    *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   *
    * @generated from rpc tessera.user.v1.UserService.ListSessions
    */
   listSessions: {
@@ -701,8 +745,13 @@ export const UserService: GenService<{
   /**
    * RevokeSession ends one of the caller's sessions.
    *
-   * Error codes:
-   * - NOT_FOUND: the caller has no live session with this id.
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: session_id empty or longer than 64 characters.
+   * - NOT_FOUND session.not_found: the caller has no live session with this id.
    *
    * @generated from rpc tessera.user.v1.UserService.RevokeSession
    */
@@ -713,6 +762,12 @@ export const UserService: GenService<{
   },
   /**
    * RevokeAllSessions ends every session of the caller, optionally keeping the current one.
+   *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
    *
    * @generated from rpc tessera.user.v1.UserService.RevokeAllSessions
    */
@@ -725,8 +780,17 @@ export const UserService: GenService<{
    * DeleteAccount removes the caller's account and ends every session. It needs the current
    * password, or for accounts without one a sign-in less than 5 minutes old.
    *
-   * Error codes:
-   * - UNAUTHENTICATED: wrong password, or the sign-in is too old.
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: password too long.
+   * - UNAUTHENTICATED auth.invalid_credentials: the password is wrong.
+   * - UNAUTHENTICATED auth.recent_sign_in_required: the account has no password and the
+   *   session signed in 5 minutes ago or more; sign in again and retry.
+   * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many wrong passwords for this account, as
+   *   for ChangePassword. The password is not checked.
    *
    * @generated from rpc tessera.user.v1.UserService.DeleteAccount
    */
@@ -738,6 +802,15 @@ export const UserService: GenService<{
   /**
    * ListUsers pages through every account. Requires ROLE_ADMIN.
    *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: page_size out of range, page_token not from a
+   *   previous page, or email_prefix too long.
+   * - PERMISSION_DENIED auth.permission_denied: the caller is not an admin.
+   *
    * @generated from rpc tessera.user.v1.UserService.ListUsers
    */
   listUsers: {
@@ -747,6 +820,15 @@ export const UserService: GenService<{
   },
   /**
    * ListAuditEvents pages through security events, newest first. Requires ROLE_ADMIN.
+   *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: page_size out of range, page_token not from a
+   *   previous page, user_id too long, or type not a known AuditEventType.
+   * - PERMISSION_DENIED auth.permission_denied: the caller is not an admin.
    *
    * @generated from rpc tessera.user.v1.UserService.ListAuditEvents
    */
@@ -758,6 +840,12 @@ export const UserService: GenService<{
   /**
    * ListSignInMethods lists the caller's ways in: whether a password is set, and the linked
    * provider accounts, oldest first.
+   *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
    *
    * @generated from rpc tessera.user.v1.UserService.ListSignInMethods
    */
@@ -771,11 +859,16 @@ export const UserService: GenService<{
    * AUDIT_EVENT_TYPE_ACCOUNT_UNLINKED event. The provider's sessions already open stay open
    * (end them with RevokeSession); the provider can no longer sign in to this account.
    *
-   * Error codes:
-   * - INVALID_ARGUMENT (field "linked_account_id"): empty or longer than 64 characters.
-   * - NOT_FOUND (reason "account.link_not_found"): the caller has no link with this id.
-   * - FAILED_PRECONDITION (reason "account.last_sign_in_method"): the link is the account's
-   *   last way in (no password and no other link); nothing changed.
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: linked_account_id empty or longer than 64
+   *   characters.
+   * - NOT_FOUND account.link_not_found: the caller has no link with this id.
+   * - FAILED_PRECONDITION account.last_sign_in_method: the link is the account's last way in
+   *   (no password and no other link); nothing changed.
    *
    * @generated from rpc tessera.user.v1.UserService.UnlinkSignInMethod
    */

@@ -69,8 +69,10 @@ describe("ServerReflectionInfo handler", () => {
       "tessera/auth/v1/auth_service.proto",
       "tessera/auth/v1/jwk.proto",
       "tessera/auth/v1/tokens.proto",
+      "tessera/errors/v1/reasons.proto",
       "tessera/user/v1/user.proto",
       "google/protobuf/timestamp.proto",
+      "google/protobuf/descriptor.proto",
     ]);
     // Asked-for files are always returned; already-sent imports are not.
     expect(fileNames(second)).toEqual(["tessera/user/v1/user.proto"]);

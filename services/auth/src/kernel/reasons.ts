@@ -54,7 +54,7 @@ export const REASONS = {
   },
   "auth.invalid_credentials": {
     kind: "unauthenticated",
-    meaning: "the email or password is wrong (the two are never told apart)",
+    meaning: "the password is wrong, or for Login the email is unknown (Login never tells the two apart)",
     message: "email or password is incorrect",
   },
   "auth.invalid_refresh_token": {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Code, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "../config/logger.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
-import { publicError } from "./error-boundary.js";
+import { publicError, undeclaredReason, undeclaredReasonError } from "./error-boundary.js";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -13,8 +13,13 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * UNAVAILABLE, values PostgreSQL refused into INVALID_ARGUMENT, and any other unexpected error
  * into a bare INTERNAL, and logs one line per call
  * without request bodies.
+ *
+ * An ErrorDetail reason the RPC's contract does not declare (its `(tessera.errors.v1.reasons)`
+ * option, besides the reasons any RPC can give) is logged as an error. With
+ * `failUndeclaredReasons` (test mode) the call answers INTERNAL instead, so every test that
+ * reaches such a path fails; otherwise the error goes to the client unchanged.
  */
-export function observe(logger: Logger): Interceptor {
+export function observe(logger: Logger, opts: { failUndeclaredReasons?: boolean } = {}): Interceptor {
   return (next) => async (req) => {
     const requestId = requestIdFor(req.header.get("x-request-id"));
     const log = logger.child({ requestId, rpc: `${req.service.typeName}/${req.method.name}` });
@@ -24,7 +29,12 @@ export function observe(logger: Logger): Interceptor {
       log.info({ code: "ok", ms: Math.round(performance.now() - started) }, "rpc");
       return res;
     } catch (err) {
-      const error = publicError(err);
+      let error = publicError(err);
+      const undeclared = undeclaredReason(req.method, error);
+      if (undeclared !== undefined) {
+        log.error({ reason: undeclared, err: describe(err) }, "rpc answered a reason its contract does not declare");
+        if (opts.failUndeclaredReasons) error = undeclaredReasonError(req.method, undeclared, err);
+      }
       const [detail] = error.findDetails(ErrorDetailSchema);
       const line = { code: Code[error.code], reason: detail?.reason, ms: Math.round(performance.now() - started) };
       if (error.code === Code.Internal) log.error({ ...line, err: error.cause ?? err }, "rpc failed");
