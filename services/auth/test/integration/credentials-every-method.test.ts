@@ -58,6 +58,18 @@ async function snapshot(url: string): Promise<string> {
   }
 }
 
+/** Mail still waiting in the outbox. */
+async function queuedMail(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "OutboxMail" WHERE status = 'QUEUED'`);
+    return rows[0]!.n;
+  } finally {
+    await client.end();
+  }
+}
+
 const guarded = SERVICES.flatMap((service) =>
   service.methods.filter((m) => !PUBLIC[service.typeName]?.has(m.name)).map((method) => ({ service, method })),
 );
@@ -86,6 +98,9 @@ describe("every method that acts for someone refuses a call without that someone
   });
 
   it("answers UNAUTHENTICATED with the credential's reason, and changes no row", async () => {
+    // Register queues a verification mail; the outbox worker sends it on its own time. Wait for
+    // that, so the only writes left are the ones a refused call could make.
+    await expect.poll(() => queuedMail(scratch.url), { timeout: 10_000, interval: 50 }).toBe(0);
     const before = await snapshot(scratch.url);
     const answers: string[] = [];
     const expected: string[] = [];
