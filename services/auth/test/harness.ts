@@ -1,6 +1,5 @@
 import { Writable } from "node:stream";
-import { Code, ConnectError, createClient, createRouterTransport, type Client, type Transport } from "@connectrpc/connect";
-import { ErrorDetailSchema } from "../../../gen/tessera/errors/v1/error_detail_pb.js";
+import { createClient, createRouterTransport, type Client, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import type { DescService } from "@bufbuild/protobuf";
 import { pino } from "pino";
@@ -107,16 +106,6 @@ export async function deliveredMail(components: Components, to: string): Promise
     .poll(() => components.db.outboxMail.count({ where: { to, status: "QUEUED" } }), { timeout: 10_000, interval: 50 })
     .toBe(0);
   return components.db.devMail.findMany({ where: { to }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-}
-
-/** What a client sees of a failed call: code, ErrorDetail reason and field, and message. Fails if the call succeeds. */
-export async function failure(call: Promise<unknown>): Promise<{ code: Code; reason?: string; field?: string; message: string }> {
-  const err = await call.then(
-    () => expect.unreachable("the call succeeded"),
-    (e: unknown) => ConnectError.from(e),
-  );
-  const [detail] = err.findDetails(ErrorDetailSchema);
-  return { code: err.code, reason: detail?.reason, field: detail?.field, message: err.rawMessage };
 }
 
 /** The token in the newest link to `${webUrl}/<page>?token=…` delivered to `to`. */

@@ -14,7 +14,8 @@ import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_servi
 import type { AdapterUser } from "../../../../gen/tessera/adapter/v1/adapter_user_pb.js";
 import { AdapterStore } from "../../src/adapter/adapter-store.js";
 import { SessionStore } from "../../src/session/session-store.js";
-import { failure, startTestServer, serviceCredentialHeader, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { startTestServer, serviceCredentialHeader, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { failure } from "../rpc-failure.js";
 
 let server: TestServer;
 let adapter: Client<typeof AdapterService>;

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { serviceCredentialCheck } from "../../src/adapter/service-credential.js";
 import { requireServiceCredential } from "../../src/rpc/guard.js";
-import { failure, startTestServer, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { startTestServer, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { failure } from "../rpc-failure.js";
 
 const CREDENTIAL = testConfig().serviceCredential;
 const HEADER = "tessera-service-credential";

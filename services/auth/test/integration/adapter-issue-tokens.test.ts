@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
-import { GOOD_PASSWORD, failure, startTestServer, serviceCredentialHeader, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { GOOD_PASSWORD, startTestServer, serviceCredentialHeader, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { failure } from "../rpc-failure.js";
 
 let server: TestServer;
 let adapter: Client<typeof AdapterService>;

@@ -8,7 +8,8 @@ import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js"
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createScratchDatabase, type ScratchDatabase } from "../global-setup.js";
-import { failure, GOOD_PASSWORD, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { GOOD_PASSWORD, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { failure } from "../rpc-failure.js";
 
 // Every method of every Tessera service, taken from the service descriptors: a method added to
 // the contract is covered without touching this file. A method is public only when listed here.

@@ -4,7 +4,7 @@
  * every response.
  */
 import http2 from "node:http2";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -15,6 +15,7 @@ import { migrate } from "../../src/db/migrate.js";
 import { startApp } from "../../src/server/app.js";
 import { createScratchDatabase } from "../global-setup.js";
 import { GOOD_PASSWORD, memoryLogger, startTestServer, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { connectErrorOf } from "../rpc-failure.js";
 
 const RPC = "/tessera.auth.v1.AuthService";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -30,13 +31,6 @@ afterAll(async () => {
   await db?.end();
   await server?.stop();
 });
-
-async function connectErrorOf(call: Promise<unknown>): Promise<ConnectError> {
-  return call.then(
-    () => expect.fail("expected the call to fail"),
-    (e: unknown) => ConnectError.from(e),
-  );
-}
 
 /** Users whose (normalised) email starts with `prefix`; other test files share the database. */
 async function usersLike(prefix: string): Promise<number> {

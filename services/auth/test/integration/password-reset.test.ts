@@ -7,9 +7,9 @@ import { createHash } from "node:crypto";
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
-import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, uniqueEmail, deliveredMail, failure, mailedLinkToken } from "../harness.js";
+import { GOOD_PASSWORD, inProcess, uniqueEmail, deliveredMail, mailedLinkToken } from "../harness.js";
+import { failure } from "../rpc-failure.js";
 
 const WEB_URL = "https://web.tessera.test";
 const NEW_PASSWORD = "a brand new passphrase for tessera";

@@ -1,13 +1,11 @@
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { Code, createClient, type Client } from "@connectrpc/connect";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import type { Tokens } from "../../../../gen/tessera/auth/v1/tokens_pb.js";
-import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, testConfig, uniqueEmail, failure } from "../harness.js";
-
-/** The code and ErrorDetail of a call that must fail. */
+import { GOOD_PASSWORD, inProcess, testConfig, uniqueEmail } from "../harness.js";
+import { failure } from "../rpc-failure.js";
 
 interface Service {
   components: Components;
