@@ -4,24 +4,22 @@
  * development mailbox (after the outbox worker drained) or, without a worker, the outbox.
  */
 import { createHash } from "node:crypto";
-import { Code, createClient, type Client } from "@connectrpc/connect";
+import { Code, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, uniqueEmail, deliveredMail, mailedLinkToken } from "../harness.js";
+import { GOOD_PASSWORD, inProcessAuth, uniqueEmail } from "../harness.js";
 import { failure } from "../rpc-failure.js";
+import { deliveredMail, INVALID_TOKEN, mailedLinkToken } from "./mailed-links.js";
 
 const WEB_URL = "https://web.tessera.test/app";
 
 let components: Components;
 let auth: Client<typeof AuthService>;
 beforeAll(async () => {
-  const app = await inProcess({ TESSERA_WEB_URL: WEB_URL });
-  components = app.components;
-  auth = createClient(AuthService, app.transport);
+  ({ components, auth } = await inProcessAuth({ TESSERA_WEB_URL: WEB_URL }));
 });
 afterAll(() => components?.close());
-
 
 /** Mail delivered to `to`, oldest first. */
 function mailbox(to: string) {
@@ -32,8 +30,6 @@ function mailbox(to: string) {
 function verificationToken(to: string): Promise<string> {
   return mailedLinkToken(components, to, "verify-email");
 }
-
-const INVALID = { code: Code.Unauthenticated, reason: "token.invalid", field: "" };
 
 async function signUp(tag = "verify") {
   const email = uniqueEmail(tag);
@@ -98,13 +94,13 @@ describe("VerifyEmail", () => {
     const { email } = await signUp();
     const token = await verificationToken(email);
     await auth.verifyEmail({ token });
-    expect(await failure(auth.verifyEmail({ token }))).toMatchObject(INVALID);
+    expect(await failure(auth.verifyEmail({ token }))).toMatchObject(INVALID_TOKEN);
   });
 
   it("refuses a tampered token, and the real one still works", async () => {
     const { email } = await signUp();
     const token = await verificationToken(email);
-    expect(await failure(auth.verifyEmail({ token: tamper(token) }))).toMatchObject(INVALID);
+    expect(await failure(auth.verifyEmail({ token: tamper(token) }))).toMatchObject(INVALID_TOKEN);
     await expect(auth.verifyEmail({ token })).resolves.toBeDefined();
   });
 
@@ -112,7 +108,7 @@ describe("VerifyEmail", () => {
     const { email, userId } = await signUp();
     const token = await verificationToken(email);
     await components.db.oneTimeToken.updateMany({ where: { userId }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await failure(auth.verifyEmail({ token }))).toMatchObject(INVALID);
+    expect(await failure(auth.verifyEmail({ token }))).toMatchObject(INVALID_TOKEN);
     expect((await components.db.user.findUniqueOrThrow({ where: { id: userId } })).emailVerified).toBeNull();
   });
 
@@ -121,7 +117,7 @@ describe("VerifyEmail", () => {
     await auth.requestPasswordReset({ email });
     const mail = (await mailbox(email)).at(-1)!;
     const resetToken = /\/reset-password\?token=([A-Za-z0-9_-]{43})/.exec(mail.text)![1]!;
-    expect(await failure(auth.verifyEmail({ token: resetToken }))).toMatchObject(INVALID);
+    expect(await failure(auth.verifyEmail({ token: resetToken }))).toMatchObject(INVALID_TOKEN);
     expect((await components.db.user.findUniqueOrThrow({ where: { id: userId } })).emailVerified).toBeNull();
     await expect(auth.resetPassword({ token: resetToken, newPassword: `${GOOD_PASSWORD} 2` })).resolves.toBeDefined();
   });
@@ -130,7 +126,7 @@ describe("VerifyEmail", () => {
     const { email, userId } = await signUp();
     const token = await verificationToken(email);
     await components.db.user.update({ where: { id: userId }, data: { email: uniqueEmail("changed") } });
-    expect(await failure(auth.verifyEmail({ token }))).toMatchObject(INVALID);
+    expect(await failure(auth.verifyEmail({ token }))).toMatchObject(INVALID_TOKEN);
     expect((await components.db.user.findUniqueOrThrow({ where: { id: userId } })).emailVerified).toBeNull();
   });
 
@@ -143,7 +139,7 @@ describe("VerifyEmail", () => {
   });
 
   it("refuses an unknown well-formed token", async () => {
-    expect(await failure(auth.verifyEmail({ token: "A".repeat(43) }))).toMatchObject(INVALID);
+    expect(await failure(auth.verifyEmail({ token: "A".repeat(43) }))).toMatchObject(INVALID_TOKEN);
   });
 });
 
@@ -156,7 +152,7 @@ describe("RequestEmailVerification", () => {
     const second = await verificationToken(email);
     expect(second).not.toBe(first);
 
-    expect(await failure(auth.verifyEmail({ token: first }))).toMatchObject(INVALID);
+    expect(await failure(auth.verifyEmail({ token: first }))).toMatchObject(INVALID_TOKEN);
     await expect(auth.verifyEmail({ token: second })).resolves.toBeDefined();
   });
 

@@ -4,12 +4,13 @@
  * Mail is read from the development mailbox (after the outbox worker drained) or the outbox.
  */
 import { createHash } from "node:crypto";
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, uniqueEmail, deliveredMail, mailedLinkToken } from "../harness.js";
+import { GOOD_PASSWORD, inProcessAuth, uniqueEmail } from "../harness.js";
 import { failure } from "../rpc-failure.js";
+import { deliveredMail, INVALID_TOKEN, mailedLinkToken } from "./mailed-links.js";
 
 const WEB_URL = "https://web.tessera.test";
 const NEW_PASSWORD = "a brand new passphrase for tessera";
@@ -17,12 +18,9 @@ const NEW_PASSWORD = "a brand new passphrase for tessera";
 let components: Components;
 let auth: Client<typeof AuthService>;
 beforeAll(async () => {
-  const app = await inProcess({ TESSERA_WEB_URL: WEB_URL });
-  components = app.components;
-  auth = createClient(AuthService, app.transport);
+  ({ components, auth } = await inProcessAuth({ TESSERA_WEB_URL: WEB_URL }));
 });
 afterAll(() => components?.close());
-
 
 /** Mail delivered to `to`, oldest first. */
 function mailbox(to: string) {
@@ -33,8 +31,6 @@ function mailbox(to: string) {
 function resetToken(to: string): Promise<string> {
   return mailedLinkToken(components, to, "reset-password");
 }
-
-const INVALID = { code: Code.Unauthenticated, reason: "token.invalid", field: "" };
 
 async function signUp() {
   const email = uniqueEmail("reset");
@@ -98,7 +94,7 @@ describe("RequestPasswordReset", () => {
     await auth.requestPasswordReset({ email });
     const second = await resetToken(email);
     expect(second).not.toBe(first);
-    expect(await failure(auth.resetPassword({ token: first, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID);
+    expect(await failure(auth.resetPassword({ token: first, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID_TOKEN);
     await expect(auth.resetPassword({ token: second, newPassword: NEW_PASSWORD })).resolves.toBeDefined();
   });
 });
@@ -124,7 +120,7 @@ describe("ResetPassword", () => {
     }
     expect(await components.db.auditEvent.count({ where: { userId, type: "PASSWORD_RESET" } })).toBe(1);
 
-    expect(await failure(auth.resetPassword({ token, newPassword: `${NEW_PASSWORD}!` }))).toMatchObject(INVALID);
+    expect(await failure(auth.resetPassword({ token, newPassword: `${NEW_PASSWORD}!` }))).toMatchObject(INVALID_TOKEN);
     expect(await canLogin(email, NEW_PASSWORD)).toBe(true);
   });
 
@@ -138,7 +134,7 @@ describe("ResetPassword", () => {
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected");
-    expect(await failure(Promise.reject(rejected?.reason))).toMatchObject(INVALID);
+    expect(await failure(Promise.reject(rejected?.reason))).toMatchObject(INVALID_TOKEN);
     const winner = results[0]!.status === "fulfilled" ? `${NEW_PASSWORD} one` : `${NEW_PASSWORD} two`;
     expect(await canLogin(email, winner)).toBe(true);
   });
@@ -164,15 +160,15 @@ describe("ResetPassword", () => {
   it("refuses a verification token, a tampered token and an expired token alike", async () => {
     const { email, userId } = await signUp();
     const verification = /\/verify-email\?token=([A-Za-z0-9_-]{43})/.exec((await mailbox(email))[0]!.text)![1]!;
-    expect(await failure(auth.resetPassword({ token: verification, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID);
+    expect(await failure(auth.resetPassword({ token: verification, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID_TOKEN);
 
     await auth.requestPasswordReset({ email });
     const token = await resetToken(email);
     const tampered = token.slice(0, 42) + (token[42] === "A" ? "B" : "A");
-    expect(await failure(auth.resetPassword({ token: tampered, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID);
+    expect(await failure(auth.resetPassword({ token: tampered, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID_TOKEN);
 
     await components.db.oneTimeToken.updateMany({ where: { userId, purpose: "PASSWORD_RESET" }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await failure(auth.resetPassword({ token, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID);
+    expect(await failure(auth.resetPassword({ token, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID_TOKEN);
     expect(await canLogin(email, GOOD_PASSWORD)).toBe(true);
     // The verification token was not spent by the wrong-purpose attempt.
     await expect(auth.verifyEmail({ token: verification })).resolves.toBeDefined();
@@ -183,7 +179,7 @@ describe("ResetPassword", () => {
     await auth.requestPasswordReset({ email });
     const token = await resetToken(email);
     await components.db.user.update({ where: { id: userId }, data: { email: uniqueEmail("moved") } });
-    expect(await failure(auth.resetPassword({ token, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID);
+    expect(await failure(auth.resetPassword({ token, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID_TOKEN);
   });
 
   it.each([

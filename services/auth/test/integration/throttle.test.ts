@@ -9,14 +9,14 @@
  * "from" its own documentation address (a /64 of 2001:db8::/32), relayed in x-forwarded-for with the
  * service credential, as the REST gateway and the web server do.
  */
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { randomBytes } from "node:crypto";
 import type { DescService } from "@bufbuild/protobuf";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
-import { GOOD_PASSWORD, inProcess, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { GOOD_PASSWORD, inProcessAuth, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
 import { connectErrorOf } from "../rpc-failure.js";
 
 const LIMITS = {
@@ -136,9 +136,8 @@ describe("Login, per account", () => {
 
   it("stops a throttled call before any lookup or argon2 work, and counts only failures", async () => {
     // In process: no peer address, so only the per-account rule applies.
-    const { components, transport } = await inProcess(LIMITS);
+    const { components, auth } = await inProcessAuth(LIMITS);
     try {
-      const auth = createClient(AuthService, transport);
       const verify = vi.spyOn(components.hasher, "verify");
       const lookup = vi.spyOn(components.users, "findCredentials");
       const email = uniqueEmail("argon");

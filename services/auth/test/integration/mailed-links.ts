@@ -1,0 +1,32 @@
+/**
+ * Shared helpers of the suites on mailed one-time links (email-verification, password-reset):
+ * mail read the way a person would read it, and the answer to a token that cannot be spent.
+ */
+import { Code } from "@connectrpc/connect";
+import { expect } from "vitest";
+import type { Components } from "../../src/server/app.js";
+
+/** What VerifyEmail and ResetPassword answer for a token that is unknown, spent, expired or for another purpose. */
+export const INVALID_TOKEN = { code: Code.Unauthenticated, reason: "token.invalid", field: "" };
+
+/**
+ * Mail delivered to `to` in the development mailbox, oldest first, once every message queued
+ * for `to` has left the outbox. Any test process's worker may deliver it (they share the test
+ * database), so this waits on the outbox rather than on one worker.
+ */
+export async function deliveredMail(components: Components, to: string): Promise<{ subject: string; text: string; html: string }[]> {
+  await components.mail.drain();
+  await expect
+    .poll(() => components.db.outboxMail.count({ where: { to, status: "QUEUED" } }), { timeout: 10_000, interval: 50 })
+    .toBe(0);
+  return components.db.devMail.findMany({ where: { to }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+}
+
+/** The token in the newest link to `${webUrl}/<page>?token=…` delivered to `to`. */
+export async function mailedLinkToken(components: Components, to: string, page: "verify-email" | "reset-password"): Promise<string> {
+  const mail = (await deliveredMail(components, to)).filter((m) => m.text.includes(`/${page}?`)).at(-1);
+  expect(mail, `a ${page} mail to ${to}`).toBeDefined();
+  const match = new RegExp(`/${page}\\?token=([A-Za-z0-9_-]{43})\\b`).exec(mail!.text);
+  expect(match).not.toBeNull();
+  return match![1]!;
+}
