@@ -5,24 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setRole } from "../../auth/src/admin/roles.js";
-import { startTestServer, type TestServer } from "../../auth/test/harness.js";
+import type { TestServer } from "../../auth/test/harness.js";
 import type { Gateway } from "../src/server.js";
-import { bearer, call, register, startTestGateway } from "./helpers.js";
+import { bearer, call, register, startAuthAndGateway, stopAuthAndGateway } from "./helpers.js";
 
 let auth: TestServer;
 let gw: Gateway;
 let admin: Awaited<ReturnType<typeof register>>;
 
 beforeAll(async () => {
-  auth = await startTestServer();
-  gw = await startTestGateway(auth);
+  ({ auth, gw } = await startAuthAndGateway());
   admin = await register(gw);
   await setRole(auth.app.db, admin.email, "ADMIN", { client: { ipAddress: "", userAgent: "test" }, via: "test" });
 });
-afterAll(async () => {
-  await gw?.stop();
-  await auth?.stop();
-});
+afterAll(() => stopAuthAndGateway({ auth, gw }));
 
 /** A raw JSON body, so it can hold what JSON.stringify would never write. */
 const rawJson = (body: string) => ({ body, headers: { "content-type": "application/json" } });
