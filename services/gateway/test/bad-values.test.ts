@@ -40,7 +40,7 @@ describe("NUL and unpaired surrogates", () => {
       const res = await call(gw, method, path, { headers: bearer(token) });
       expect({ method, path, status: res.status, code: res.body?.code }).toEqual({ method, path, status: 400, code: "invalid_argument" });
     }
-    // The ones the issue names are refused as bad input, naming the field.
+    // NUL in a session id or an email prefix is refused as bad input, naming the field.
     const revoke = await call(gw, "DELETE", "/users/me/sessions/%00", { headers: bearer(user.accessToken) });
     expect(revoke).toMatchObject({ status: 400, body: { code: "invalid_argument", field: "sessionId" } });
     const list = await call(gw, "GET", "/users?emailPrefix=%00", { headers: bearer(admin.accessToken) });

@@ -1,4 +1,4 @@
-// End to end in headless Chromium against a real (local) OpenID provider (issue 9, item 1):
+// End to end in headless Chromium against a real (local) OpenID provider, against account takeover:
 // an unverified provider email cannot create an account; a squatter's provider link made while
 // the owner's email was unverified stops working once the owner proves the mailbox with a
 // password reset; and the account page lists sign-in methods and unlinks them, never the

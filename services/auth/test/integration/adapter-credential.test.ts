@@ -1,5 +1,5 @@
 /**
- * AdapterService's service credential (the seed's hole 3): every RPC without the
+ * AdapterService's service credential: every RPC without the
  * `tessera-service-credential` header, or with a wrong one, is UNAUTHENTICATED and neither
  * reads nor writes anything.
  */

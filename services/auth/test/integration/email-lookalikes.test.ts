@@ -1,5 +1,5 @@
 /**
- * Look-alike addresses (issue 9, item 7): an address that looks like one already registered —
+ * Look-alike addresses: an address that looks like one already registered —
  * with an invisible code point, in full-width letters, or with its IDN domain in the other
  * form — never becomes a second account. Through the real server, over Connect.
  */

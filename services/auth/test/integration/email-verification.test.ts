@@ -1,5 +1,5 @@
 /**
- * Email verification (issue #3): Register mails a link, VerifyEmail spends its one-time token,
+ * Email verification: Register mails a link, VerifyEmail spends its one-time token,
  * RequestEmailVerification mails a new one. Mail is read the way a person would: from the
  * development mailbox (after the outbox worker drained) or, without a worker, the outbox.
  */

@@ -1,5 +1,7 @@
 /**
- * Issue 9, item 11: mail that is never sent. Against a real PostgreSQL (a scratch database, so
+ * Mail that is not sent at once: retried through a long SMTP outage and then delivered once,
+ * EXPIRED (and erased) when its link lapses first, released for retry when SMTP hangs, and
+ * requeued from FAILED by `npm run mail`. Against a real PostgreSQL (a scratch database, so
  * no other file's worker claims this file's mail) and a real SMTP server that refuses, then
  * accepts. A worker clock moved by hand stands in for hours of outage.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 9, item 4: one-time tokens must not be readable from the database. A password-reset
+ * One-time tokens must not be readable from the database, not even in queued mail. A password-reset
  * mail is queued through the real server while a real SMTP server refuses it, so the row can
  * be read (with plain SQL, as an attacker with read access would) before and after delivery;
  * the delivered link must still work. Settled mail is purged after the retention period.

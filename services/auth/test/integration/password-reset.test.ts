@@ -1,5 +1,5 @@
 /**
- * Password reset (issue #3): RequestPasswordReset mails a one-time link (same answer for
+ * Password reset: RequestPasswordReset mails a one-time link (same answer for
  * unknown addresses), ResetPassword spends it, sets the password and ends every session.
  * Mail is read from the development mailbox (after the outbox worker drained) or the outbox.
  */

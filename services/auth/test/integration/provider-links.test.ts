@@ -1,5 +1,5 @@
 /**
- * Provider links (next-auth Accounts) against account takeover (issue 9, item 1), through a
+ * Provider links (next-auth Accounts) against account takeover, through a
  * real auth service over HTTP: a link made while the user's email was unverified (a
  * squatter's, possibly) is removed when the mailbox is proven (ResetPassword, VerifyEmail)
  * and each removal is audited; the owner's own sign-in methods can be listed and unlinked,

@@ -1,5 +1,5 @@
 /**
- * Throttling (DESIGN "Abuse"): Login per account and client, per account (failed attempts) and
+ * Throttling against password guessing and mail flooding: Login per account and client, per account (failed attempts) and
  * per IP, ChangePassword/DeleteAccount's password check per user and client and per user, Register per IP,
  * RequestPasswordReset per email and per IP, RequestEmailVerification per user. Counted in
  * PostgreSQL, so two service instances on one database share the counts; a throttled call gets

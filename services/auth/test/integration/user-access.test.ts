@@ -1,6 +1,6 @@
 /**
- * Who may see and touch whose account (DESIGN.md hole 4: no IDOR): users only their own,
- * admins may read any account and list users and audit events.
+ * Who may see and touch whose account: users only their own (no reading or changing another
+ * account by guessing its id), admins may read any account and list users and audit events.
  */
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
