@@ -1,5 +1,5 @@
 /**
- * `tsx services/auth/bench/h2-flood.ts` — the HTTP/2 stalled-stream attack of issue 9 item 8,
+ * `tsx services/auth/bench/h2-flood.ts` — the HTTP/2 stalled-stream attack,
  * against the real entry point: C connections each open S streams that announce a request body
  * and never send it. Prints the server's resident memory before, at its peak and at the end, and
  * what the server did to the streams and connections. Not a test: a measurement.

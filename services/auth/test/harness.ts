@@ -1,10 +1,10 @@
 import { Writable } from "node:stream";
-import { Code, ConnectError, createClient, createRouterTransport, type Client, type Transport } from "@connectrpc/connect";
-import { ErrorDetailSchema } from "../../../gen/tessera/errors/v1/error_detail_pb.js";
+import { createClient, createRouterTransport, type Client, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
+import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
 import type { DescService } from "@bufbuild/protobuf";
 import { pino } from "pino";
-import { expect, inject } from "vitest";
+import { inject } from "vitest";
 import { loadConfig, type Config } from "../src/config/config.js";
 import type { Logger } from "../src/config/logger.js";
 import { buildComponents, startApp, type App, type Components } from "../src/server/app.js";
@@ -87,6 +87,17 @@ export async function inProcess(env: Record<string, string> = {}): Promise<{ com
   return { components, transport, logs: lines };
 }
 
+/** The service's handlers in process (see inProcess) with an AuthService client on them. */
+export interface InProcessAuth {
+  components: Components;
+  auth: Client<typeof AuthService>;
+}
+
+export async function inProcessAuth(env: Record<string, string> = {}): Promise<InProcessAuth> {
+  const { components, transport } = await inProcess(env);
+  return { components, auth: createClient(AuthService, transport) };
+}
+
 let counter = 0;
 /** A unique, valid email for one test. */
 export function uniqueEmail(tag = "user"): string {
@@ -96,37 +107,6 @@ export function uniqueEmail(tag = "user"): string {
 /** A password that passes the policy. */
 export const GOOD_PASSWORD = "correct horse battery staple";
 
-/**
- * Mail delivered to `to` in the development mailbox, oldest first, once every message queued
- * for `to` has left the outbox. Any test process's worker may deliver it (they share the test
- * database), so this waits on the outbox rather than on one worker.
- */
-export async function deliveredMail(components: Components, to: string): Promise<{ subject: string; text: string; html: string }[]> {
-  await components.mail.drain();
-  await expect
-    .poll(() => components.db.outboxMail.count({ where: { to, status: "QUEUED" } }), { timeout: 10_000, interval: 50 })
-    .toBe(0);
-  return components.db.devMail.findMany({ where: { to }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-}
-
-/** What a client sees of a failed call: code, ErrorDetail reason and field, and message. Fails if the call succeeds. */
-export async function failure(call: Promise<unknown>): Promise<{ code: Code; reason?: string; field?: string; message: string }> {
-  const err = await call.then(
-    () => expect.unreachable("the call succeeded"),
-    (e: unknown) => ConnectError.from(e),
-  );
-  const [detail] = err.findDetails(ErrorDetailSchema);
-  return { code: err.code, reason: detail?.reason, field: detail?.field, message: err.rawMessage };
-}
-
-/** The token in the newest link to `${webUrl}/<page>?token=…` delivered to `to`. */
-export async function mailedLinkToken(components: Components, to: string, page: "verify-email" | "reset-password"): Promise<string> {
-  const mail = (await deliveredMail(components, to)).filter((m) => m.text.includes(`/${page}?`)).at(-1);
-  expect(mail, `a ${page} mail to ${to}`).toBeDefined();
-  const match = new RegExp(`/${page}\\?token=([A-Za-z0-9_-]{43})\\b`).exec(mail!.text);
-  expect(match).not.toBeNull();
-  return match![1]!;
-}
 
 /** The credential header the Next.js server presents to AdapterService (test config). */
 export function serviceCredentialHeader(): Record<string, string> {

@@ -17,7 +17,8 @@ import { Health } from "../../../gen/health/v1/health_pb.js";
 import { DomainError, invalidArgument } from "../src/kernel/errors.js";
 import { ANY_RPC_REASONS, REASONS, isReason, type Reason } from "../src/kernel/reasons.js";
 import { observe } from "../src/server/interceptors.js";
-import { failure, memoryLogger } from "./harness.js";
+import { memoryLogger } from "./harness.js";
+import { failure } from "./rpc-failure.js";
 import { sourceFiles } from "./import-graph.js";
 import { errorsParagraph, leadingComment, listedReasons, protoFiles, rpcComments, serviceNames } from "./proto-docs.js";
 

@@ -5,24 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setRole } from "../../auth/src/admin/roles.js";
-import { startTestServer, type TestServer } from "../../auth/test/harness.js";
+import type { TestServer } from "../../auth/test/harness.js";
 import type { Gateway } from "../src/server.js";
-import { bearer, call, register, startTestGateway } from "./helpers.js";
+import { bearer, call, register, startAuthAndGateway, stopAuthAndGateway } from "./helpers.js";
 
 let auth: TestServer;
 let gw: Gateway;
 let admin: Awaited<ReturnType<typeof register>>;
 
 beforeAll(async () => {
-  auth = await startTestServer();
-  gw = await startTestGateway(auth);
+  ({ auth, gw } = await startAuthAndGateway());
   admin = await register(gw);
   await setRole(auth.app.db, admin.email, "ADMIN", { client: { ipAddress: "", userAgent: "test" }, via: "test" });
 });
-afterAll(async () => {
-  await gw?.stop();
-  await auth?.stop();
-});
+afterAll(() => stopAuthAndGateway({ auth, gw }));
 
 /** A raw JSON body, so it can hold what JSON.stringify would never write. */
 const rawJson = (body: string) => ({ body, headers: { "content-type": "application/json" } });
@@ -44,7 +40,7 @@ describe("NUL and unpaired surrogates", () => {
       const res = await call(gw, method, path, { headers: bearer(token) });
       expect({ method, path, status: res.status, code: res.body?.code }).toEqual({ method, path, status: 400, code: "invalid_argument" });
     }
-    // The ones the issue names are refused as bad input, naming the field.
+    // NUL in a session id or an email prefix is refused as bad input, naming the field.
     const revoke = await call(gw, "DELETE", "/users/me/sessions/%00", { headers: bearer(user.accessToken) });
     expect(revoke).toMatchObject({ status: 400, body: { code: "invalid_argument", field: "sessionId" } });
     const list = await call(gw, "GET", "/users?emailPrefix=%00", { headers: bearer(admin.accessToken) });

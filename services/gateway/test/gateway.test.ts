@@ -5,11 +5,11 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setRole } from "../../auth/src/admin/roles.js";
-import { startTestServer, type TestServer } from "../../auth/test/harness.js";
+import type { TestServer } from "../../auth/test/harness.js";
 import { ROUTES } from "../src/routes.js";
 import * as s from "../src/schemas.js";
 import type { Gateway } from "../src/server.js";
-import { GOOD_PASSWORD, bearer, call, claims, mailedToken, register, startTestGateway, uniqueEmail } from "./helpers.js";
+import { GOOD_PASSWORD, bearer, call, claims, mailedToken, register, startTestGateway, uniqueEmail, startAuthAndGateway, stopAuthAndGateway } from "./helpers.js";
 
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 
@@ -17,13 +17,9 @@ let auth: TestServer;
 let gw: Gateway;
 
 beforeAll(async () => {
-  auth = await startTestServer();
-  gw = await startTestGateway(auth, { GATEWAY_CORS_ORIGINS: "https://app.example.com" });
+  ({ auth, gw } = await startAuthAndGateway({}, { GATEWAY_CORS_ORIGINS: "https://app.example.com" }));
 });
-afterAll(async () => {
-  await gw?.stop();
-  await auth?.stop();
-});
+afterAll(() => stopAuthAndGateway({ auth, gw }));
 
 describe("account flow through the gateway", () => {
   it("registers, signs in, reads and patches the profile, refreshes, lists and revokes sessions", async () => {

@@ -6,11 +6,11 @@ import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AccessTokens } from "../../auth/src/token/access-token.js";
-import { startTestServer, type TestServer } from "../../auth/test/harness.js";
+import type { TestServer } from "../../auth/test/harness.js";
 import { AccessTokenGuard } from "../src/guard.js";
 import { JwksCache } from "../src/jwks.js";
 import type { Gateway } from "../src/server.js";
-import { bearer, call, register, startTestGateway } from "./helpers.js";
+import { bearer, call, register, startTestGateway, startAuthAndGateway, stopAuthAndGateway } from "./helpers.js";
 
 const ISSUER = "http://localhost:50051";
 const AUDIENCE = "tessera";
@@ -19,13 +19,9 @@ let auth: TestServer;
 let gw: Gateway;
 
 beforeAll(async () => {
-  auth = await startTestServer();
-  gw = await startTestGateway(auth);
+  ({ auth, gw } = await startAuthAndGateway());
 });
-afterAll(async () => {
-  await gw?.stop();
-  await auth?.stop();
-});
+afterAll(() => stopAuthAndGateway({ auth, gw }));
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
 

@@ -3,13 +3,30 @@ import { pino } from "pino";
 import { expect } from "vitest";
 import { loadGatewayConfig } from "../src/config.js";
 import { startGateway, type Gateway, type GatewayOptions } from "../src/server.js";
-import { GOOD_PASSWORD, uniqueEmail, type TestServer } from "../../auth/test/harness.js";
+import { GOOD_PASSWORD, startTestServer, uniqueEmail, type TestServer } from "../../auth/test/harness.js";
 
 export { GOOD_PASSWORD, uniqueEmail };
 
 export async function startTestGateway(auth: TestServer, env: Record<string, string> = {}, opts: GatewayOptions = {}): Promise<Gateway> {
   const config = loadGatewayConfig({ TESSERA_ENV: "test", GATEWAY_DRAIN_SECONDS: "0", GATEWAY_PORT: "0", TESSERA_AUTH_URL: auth.baseUrl, LOG_LEVEL: "silent", ...env });
   return startGateway(config, pino({ level: "silent" }), opts);
+}
+
+/** A real auth service (with `authEnv`) and a gateway in front of it (with `gatewayEnv`); stop them with stopAuthAndGateway. */
+export async function startAuthAndGateway(authEnv: Record<string, string> = {}, gatewayEnv: Record<string, string> = {}): Promise<{ auth: TestServer; gw: Gateway }> {
+  const auth = await startTestServer(authEnv);
+  try {
+    return { auth, gw: await startTestGateway(auth, gatewayEnv) };
+  } catch (err) {
+    await auth.stop();
+    throw err;
+  }
+}
+
+/** Stops the gateway, then the auth service; either may be missing when setup failed. */
+export async function stopAuthAndGateway({ auth, gw }: { auth?: TestServer; gw?: Gateway }): Promise<void> {
+  await gw?.stop();
+  await auth?.stop();
 }
 
 /** fetch against the gateway, returning status, headers and the parsed JSON body (if any). */

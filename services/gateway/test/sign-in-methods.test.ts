@@ -5,21 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdapterService } from "../../../gen/tessera/adapter/v1/adapter_service_pb.js";
-import { serviceCredentialHeader, startTestServer, type TestServer } from "../../auth/test/harness.js";
+import { serviceCredentialHeader, type TestServer } from "../../auth/test/harness.js";
 import * as s from "../src/schemas.js";
 import type { Gateway } from "../src/server.js";
-import { bearer, call, register, startTestGateway, uniqueEmail } from "./helpers.js";
+import { bearer, call, register, uniqueEmail, startAuthAndGateway, stopAuthAndGateway } from "./helpers.js";
 
 let auth: TestServer;
 let gw: Gateway;
 beforeAll(async () => {
-  auth = await startTestServer();
-  gw = await startTestGateway(auth);
+  ({ auth, gw } = await startAuthAndGateway());
 });
-afterAll(async () => {
-  await gw?.stop();
-  await auth?.stop();
-});
+afterAll(() => stopAuthAndGateway({ auth, gw }));
 
 const adapter = () => auth.connect(AdapterService, serviceCredentialHeader());
 const link = (userId: string, provider: string) =>

@@ -3,21 +3,17 @@
  * `retry-after` trailer become HTTP 429 with a Retry-After header, end to end.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../../auth/test/harness.js";
+import type { TestServer } from "../../auth/test/harness.js";
 import type { Gateway } from "../src/server.js";
-import { GOOD_PASSWORD, call, register, startTestGateway } from "./helpers.js";
+import { GOOD_PASSWORD, call, register, startAuthAndGateway, stopAuthAndGateway } from "./helpers.js";
 
 let auth: TestServer;
 let gw: Gateway;
 beforeAll(async () => {
   // Only the per-account rule is low: the gateway relays 127.0.0.1, whose per-IP buckets every suite shares.
-  auth = await startTestServer({ TESSERA_LIMIT_LOGIN_ACCOUNT: "2" });
-  gw = await startTestGateway(auth);
+  ({ auth, gw } = await startAuthAndGateway({ TESSERA_LIMIT_LOGIN_ACCOUNT: "2" }));
 });
-afterAll(async () => {
-  await gw?.stop();
-  await auth?.stop();
-});
+afterAll(() => stopAuthAndGateway({ auth, gw }));
 
 describe("throttling through the gateway", () => {
   it("answers 429 with Retry-After once an account has too many failed sign-ins", async () => {

@@ -16,18 +16,18 @@ import { UserService } from "../../../gen/tessera/user/v1/user_service_pb.js";
 import { GOOD_PASSWORD, startTestServer, uniqueEmail, type TestServer } from "../../../services/auth/test/harness.js";
 import {
   browserSkipReason,
-  buildWeb,
   DIST_DIR,
   freePort,
-  launchChromium,
-  startOpenIdProvider,
+  startBrowserStack,
   startWeb,
   startWebExpectingRefusal,
+  stopBrowserStack,
   WEB_DIR,
   type OpenIdProvider,
   type WebServer,
 } from "./stack.js";
 import { httpSession, httpSignIn } from "./http-signin.js";
+import { signInWithIdp, signInWithPassword } from "./sign-in.js";
 
 if (browserSkipReason) console.warn(`[skipped] web browser tests: ${browserSkipReason}`);
 
@@ -45,36 +45,9 @@ const cspViolations: string[] = [];
 
 describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ""}`, () => {
   beforeAll(async () => {
-    const [authPort, webPort, idpPort] = [await freePort(), await freePort(), await freePort()];
-    const webUrl = `http://localhost:${webPort}`;
-    const secrets = { TESSERA_SERVICE_CREDENTIAL: SERVICE_CREDENTIAL, NEXTAUTH_SECRET };
-    const [server, provider] = await Promise.all([
-      startTestServer({ TESSERA_AUTH_PORT: String(authPort), TESSERA_PUBLIC_URL: `http://127.0.0.1:${authPort}`, TESSERA_WEB_URL: webUrl, ...secrets }),
-      startOpenIdProvider(idpPort, `${webUrl}/api/auth/callback/oidc`),
-      buildWeb(secrets),
-    ]);
-    auth = server;
-    idp = provider;
-    web = await startWeb(webPort, {
-      ...secrets,
-      TESSERA_ENV: "development",
-      NEXTAUTH_URL: webUrl,
-      TESSERA_AUTH_URL: auth.baseUrl,
-      TESSERA_OIDC_ISSUER: idp.issuer,
-      TESSERA_OIDC_CLIENT_ID: idp.clientId,
-      TESSERA_OIDC_CLIENT_SECRET: idp.clientSecret,
-      TESSERA_OIDC_NAME: "Test IdP",
-    });
-    browser = await launchChromium();
+    ({ auth, idp, web, browser } = await startBrowserStack({ TESSERA_SERVICE_CREDENTIAL: SERVICE_CREDENTIAL, NEXTAUTH_SECRET }));
   }, 300_000);
-
-  afterAll(async () => {
-    if (process.env.TESSERA_E2E_LOGS) console.log(web?.logs());
-    await browser?.close();
-    await web?.stop();
-    await idp?.stop();
-    await auth?.stop();
-  });
+  afterAll(() => stopBrowserStack({ auth, idp, web, browser }));
 
   async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ baseURL: web.url });
@@ -108,13 +81,6 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
     const mine = sessions.find((x) => x.id === sessionId);
     expect(mine).toBeDefined();
     return mine!.ipAddress;
-  }
-
-  async function signIn(page: Page, email: string, password: string) {
-    await page.goto("/signin");
-    await page.getByLabel("Email", { exact: true }).fill(email);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
   }
 
   /** Opens the newest mail to `to` with `subject` in the mailbox page and follows its link. */
@@ -171,9 +137,9 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       await page.waitForURL("**/signin");
       await page.goto("/account");
       await page.waitForURL("**/signin?callbackUrl=*");
-      await signIn(page, email, "not the password at all");
+      await signInWithPassword(page, email, "not the password at all");
       await expect.poll(() => page.locator("main").getByRole("alert").innerText()).toContain("Wrong email or password");
-      await signIn(page, email, GOOD_PASSWORD);
+      await signInWithPassword(page, email, GOOD_PASSWORD);
       await page.waitForURL("**/account");
     });
 
@@ -201,7 +167,7 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       expect(await rows.first().getAttribute("data-current")).toBe("true");
 
       const b = await newPage();
-      await signIn(b.page, email, GOOD_PASSWORD);
+      await signInWithPassword(b.page, email, GOOD_PASSWORD);
       await b.page.waitForURL("**/account");
       const other = b.page.locator('tr[data-current="false"]');
       await expect.poll(() => other.count()).toBe(1);
@@ -230,11 +196,11 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       await page.getByLabel("Confirm new password").fill(newPassword);
       await page.getByRole("button", { name: "Change password" }).click();
       await page.waitForURL("**/signin?reset=1");
-      await signIn(page, email, GOOD_PASSWORD);
+      await signInWithPassword(page, email, GOOD_PASSWORD);
       // The reset ended this browser's session too, so the page may also say so in an alert of
       // its own; the old password's refusal is the one this test is about.
       await page.locator("main").getByRole("alert").filter({ hasText: "Wrong email or password" }).waitFor();
-      await signIn(page, email, newPassword);
+      await signInWithPassword(page, email, newPassword);
       await page.waitForURL("**/account");
       await a.context.close();
     });
@@ -247,7 +213,7 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       await auth.connect(AuthService).logout({ refreshToken: tokens!.refreshToken });
       const [a, b] = [await newPage(), await newPage()];
       for (const { page } of [a, b]) {
-        await signIn(page, email, GOOD_PASSWORD);
+        await signInWithPassword(page, email, GOOD_PASSWORD);
         await page.waitForURL("**/account");
       }
       const form = a.page.getByRole("form", { name: "Change password" });
@@ -266,7 +232,7 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       await b.page.waitForURL("**/signin?error=SessionEnded");
       await a.page.goto("/account");
       expect(new URL(a.page.url()).pathname).toBe("/account");
-      await signIn(b.page, email, "another fine passphrase 7");
+      await signInWithPassword(b.page, email, "another fine passphrase 7");
       await b.page.waitForURL("**/account");
       await a.context.close();
       await b.context.close();
@@ -290,7 +256,7 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       const { tokens } = await auth.connect(AuthService).register({ email, password: GOOD_PASSWORD, name: "" });
       await auth.connect(AuthService).logout({ refreshToken: tokens!.refreshToken }); // only the browser's session stays
       const p = await newPage();
-      await signIn(p.page, email, GOOD_PASSWORD);
+      await signInWithPassword(p.page, email, GOOD_PASSWORD);
       await p.page.waitForURL("**/account");
       // The session list has fetched /api/auth/session, whose answer re-sets the cookie: only
       // then may the test rewrite the cookie without that answer overwriting it.
@@ -326,15 +292,6 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
   });
 
   describe("a person signing in with an OpenID provider", () => {
-    async function signInWithIdp(page: Page, login: string) {
-      await page.goto("/signin");
-      await page.getByRole("button", { name: "Continue with Test IdP" }).click();
-      await page.locator('input[name="login"]').fill(login);
-      await page.locator('input[name="password"]').fill("anything");
-      await page.getByRole("button", { name: "Sign-in" }).click();
-      await page.getByRole("button", { name: "Continue" }).click();
-    }
-
 
     /** A password account at Tessera, its email verified through the mailed link or not. */
     async function passwordUser(email: string, verified: boolean): Promise<string> {

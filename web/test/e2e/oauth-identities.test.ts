@@ -1,4 +1,4 @@
-// End to end in headless Chromium against a real (local) OpenID provider (issue 9, item 1):
+// End to end in headless Chromium against a real (local) OpenID provider, against account takeover:
 // an unverified provider email cannot create an account; a squatter's provider link made while
 // the owner's email was unverified stops working once the owner proves the mailbox with a
 // password reset; and the account page lists sign-in methods and unlinks them, never the
@@ -8,8 +8,9 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdapterService } from "../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
-import { GOOD_PASSWORD, startTestServer, uniqueEmail, type TestServer } from "../../../services/auth/test/harness.js";
-import { browserSkipReason, buildWeb, freePort, launchChromium, startOpenIdProvider, startWeb, type OpenIdProvider, type WebServer } from "./stack.js";
+import { GOOD_PASSWORD, uniqueEmail, type TestServer } from "../../../services/auth/test/harness.js";
+import { signInWithIdp, signInWithPassword } from "./sign-in.js";
+import { browserSkipReason, startBrowserStack, stopBrowserStack, type OpenIdProvider, type WebServer } from "./stack.js";
 
 if (browserSkipReason) console.warn(`[skipped] OAuth identity browser tests: ${browserSkipReason}`);
 
@@ -25,40 +26,9 @@ let browser: Browser;
 
 describe.skipIf(!!browserSkipReason)(`OAuth identities in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ""}`, () => {
   beforeAll(async () => {
-    const [authPort, webPort, idpPort] = [await freePort(), await freePort(), await freePort()];
-    const webUrl = `http://localhost:${webPort}`;
-    const secrets = { TESSERA_SERVICE_CREDENTIAL: SERVICE_CREDENTIAL, NEXTAUTH_SECRET };
-    const [server, provider] = await Promise.all([
-      startTestServer({ TESSERA_AUTH_PORT: String(authPort), TESSERA_PUBLIC_URL: `http://127.0.0.1:${authPort}`, TESSERA_WEB_URL: webUrl, ...secrets }),
-      startOpenIdProvider(idpPort, `${webUrl}/api/auth/callback/oidc`),
-      buildWeb(secrets, DIST_DIR),
-    ]);
-    auth = server;
-    idp = provider;
-    web = await startWeb(
-      webPort,
-      {
-        ...secrets,
-        TESSERA_ENV: "development",
-        NEXTAUTH_URL: webUrl,
-        TESSERA_AUTH_URL: auth.baseUrl,
-        TESSERA_OIDC_ISSUER: idp.issuer,
-        TESSERA_OIDC_CLIENT_ID: idp.clientId,
-        TESSERA_OIDC_CLIENT_SECRET: idp.clientSecret,
-        TESSERA_OIDC_NAME: "Test IdP",
-      },
-      DIST_DIR,
-    );
-    browser = await launchChromium();
+    ({ auth, idp, web, browser } = await startBrowserStack({ TESSERA_SERVICE_CREDENTIAL: SERVICE_CREDENTIAL, NEXTAUTH_SECRET }, DIST_DIR));
   }, 300_000);
-
-  afterAll(async () => {
-    if (process.env.TESSERA_E2E_LOGS) console.log(web?.logs());
-    await browser?.close();
-    await web?.stop();
-    await idp?.stop();
-    await auth?.stop();
-  });
+  afterAll(() => stopBrowserStack({ auth, idp, web, browser }));
 
   const adapter = () => auth.connect(AdapterService, { "tessera-service-credential": SERVICE_CREDENTIAL });
   const linkedUserId = async (login: string) => (await adapter().getUserByAccount({ provider: "oidc", providerAccountId: login })).user?.id;
@@ -68,22 +38,6 @@ describe.skipIf(!!browserSkipReason)(`OAuth identities in Chromium${browserSkipR
   async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ baseURL: web.url });
     return { context, page: await context.newPage() };
-  }
-
-  async function signInWithIdp(page: Page, login: string) {
-    await page.goto("/signin");
-    await page.getByRole("button", { name: "Continue with Test IdP" }).click();
-    await page.locator('input[name="login"]').fill(login);
-    await page.locator('input[name="password"]').fill("anything");
-    await page.getByRole("button", { name: "Sign-in" }).click();
-    await page.getByRole("button", { name: "Continue" }).click();
-  }
-
-  async function signInWithPassword(page: Page, email: string, password: string) {
-    await page.goto("/signin");
-    await page.getByLabel("Email", { exact: true }).fill(email);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
   }
 
   it("refuses to create an account from a provider identity whose email the provider has not verified", async () => {

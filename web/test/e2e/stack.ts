@@ -10,6 +10,7 @@ import { createServer as createNetServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import Provider from "oidc-provider";
 import { chromium, type Browser } from "playwright-core";
+import { startTestServer, type TestServer } from "../../../services/auth/test/harness.js";
 
 export const WEB_DIR = fileURLToPath(new URL("../..", import.meta.url));
 export const DIST_DIR = ".next-test";
@@ -185,4 +186,60 @@ export function launchChromium(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+/** The secrets a deployment gives both the auth service and the web app (the build sees them too). */
+export type StackSecrets = { TESSERA_SERVICE_CREDENTIAL: string; NEXTAUTH_SECRET: string };
+
+/** Everything a browser test drives, wired to each other on free ports. */
+export interface BrowserStack {
+  auth: TestServer;
+  idp: OpenIdProvider;
+  web: WebServer;
+  browser: Browser;
+}
+
+/**
+ * The auth service, the OpenID provider (offered on the sign-in page as "Test IdP") and the web
+ * app built into `distDir`, all with `secrets`, in development mode; then Chromium. What started
+ * is stopped again if a later piece fails.
+ */
+export async function startBrowserStack(secrets: StackSecrets, distDir = DIST_DIR): Promise<BrowserStack> {
+  const [authPort, webPort, idpPort] = [await freePort(), await freePort(), await freePort()];
+  const webUrl = `http://localhost:${webPort}`;
+  const started: Partial<BrowserStack> = {};
+  try {
+    const [auth, idp] = await Promise.all([
+      startTestServer({ TESSERA_AUTH_PORT: String(authPort), TESSERA_PUBLIC_URL: `http://127.0.0.1:${authPort}`, TESSERA_WEB_URL: webUrl, ...secrets }).then((a) => (started.auth = a)),
+      startOpenIdProvider(idpPort, `${webUrl}/api/auth/callback/oidc`).then((p) => (started.idp = p)),
+      buildWeb(secrets, distDir),
+    ]);
+    const web = (started.web = await startWeb(
+      webPort,
+      {
+        ...secrets,
+        TESSERA_ENV: "development",
+        NEXTAUTH_URL: webUrl,
+        TESSERA_AUTH_URL: auth.baseUrl,
+        TESSERA_OIDC_ISSUER: idp.issuer,
+        TESSERA_OIDC_CLIENT_ID: idp.clientId,
+        TESSERA_OIDC_CLIENT_SECRET: idp.clientSecret,
+        TESSERA_OIDC_NAME: "Test IdP",
+      },
+      distDir,
+    ));
+    return { auth, idp, web, browser: await launchChromium() };
+  } catch (err) {
+    await stopBrowserStack(started);
+    throw err;
+  }
+}
+
+/** Stops what startBrowserStack started, the browser first; prints the web server's log when TESSERA_E2E_LOGS is set. */
+export async function stopBrowserStack({ auth, idp, web, browser }: Partial<BrowserStack>): Promise<void> {
+  if (process.env.TESSERA_E2E_LOGS) console.log(web?.logs());
+  await browser?.close();
+  await web?.stop();
+  await idp?.stop();
+  await auth?.stop();
 }

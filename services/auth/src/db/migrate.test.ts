@@ -3,20 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, expect, inject, it } from "vitest";
-import { createScratchDatabase } from "../../test/global-setup.js";
+import { scratchDb } from "../../test/scratch-db.js";
 import { DEFAULT_MIGRATIONS_DIR, migrate, MigrationError } from "./migrate.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Each test gets an empty database on the same server as the provided (already migrated) one. */
-async function scratchDb(): Promise<string> {
-  const db = await createScratchDatabase(inject("databaseUrl"), "tessera_scratch");
-  cleanups.push(db.drop);
-  return db.url;
-}
 
 /** A private copy of the real migrations, safe to edit. */
 async function migrationsCopy(): Promise<string> {
@@ -46,7 +39,7 @@ it("global setup provides a migrated database", async () => {
 });
 
 it("applies every migration once and records checksums", async () => {
-  const url = await scratchDb();
+  const url = await scratchDb({ migrated: false });
   expect(await migrate(url)).toEqual({ applied: names });
   expect(await migrate(url)).toEqual({ applied: [] });
 
@@ -57,7 +50,7 @@ it("applies every migration once and records checksums", async () => {
 });
 
 it("serialises concurrent runs: each migration is applied by exactly one of them", async () => {
-  const url = await scratchDb();
+  const url = await scratchDb({ migrated: false });
   const [a, b] = await Promise.all([migrate(url), migrate(url)]);
   expect([...a.applied, ...b.applied].sort()).toEqual(names);
   expect([a.applied.length, b.applied.length].sort()).toEqual([0, names.length]);
@@ -65,7 +58,7 @@ it("serialises concurrent runs: each migration is applied by exactly one of them
 });
 
 it("refuses to start when an applied migration was edited", async () => {
-  const url = await scratchDb();
+  const url = await scratchDb({ migrated: false });
   const dir = await migrationsCopy();
   await migrate(url, { migrationsDir: dir });
   await appendFile(path.join(dir, names[0]!, "migration.sql"), "\n-- edited after release\n");
@@ -76,7 +69,7 @@ it("refuses to start when an applied migration was edited", async () => {
 });
 
 it("refuses to start when the database knows a migration the folder does not", async () => {
-  const url = await scratchDb();
+  const url = await scratchDb({ migrated: false });
   const dir = await migrationsCopy();
   await mkdir(path.join(dir, "99990101000000_newer"));
   await writeFile(path.join(dir, "99990101000000_newer", "migration.sql"), "CREATE TABLE newer (id int);");
@@ -86,7 +79,7 @@ it("refuses to start when the database knows a migration the folder does not", a
 });
 
 it("rolls back a failing migration together with its bookkeeping row", async () => {
-  const url = await scratchDb();
+  const url = await scratchDb({ migrated: false });
   const dir = await migrationsCopy();
   await mkdir(path.join(dir, "99990101000000_broken"));
   await writeFile(path.join(dir, "99990101000000_broken", "migration.sql"), "CREATE TABLE half_done (id int);\nSELECT 1/0;");

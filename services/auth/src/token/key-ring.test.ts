@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { SignJWT, createLocalJWKSet, importPKCS8, jwtVerify } from "jose";
-import { afterEach, expect, inject, it } from "vitest";
-import { createScratchDatabase } from "../../test/global-setup.js";
+import { afterEach, expect, it } from "vitest";
+import { scratchDb } from "../../test/scratch-db.js";
 import { createPrisma, type PrismaClient } from "../db/client.js";
-import { migrate } from "../db/migrate.js";
 import { openPrivateKey } from "./key-encryption.js";
 import { KeyRing, type KeyRingOptions } from "./key-ring.js";
 import { PrismaSigningKeyStore } from "./signing-key-store.js";
@@ -18,14 +17,6 @@ const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** An empty, migrated database of our own: these tests count keys. */
-async function scratchDb(): Promise<string> {
-  const db = await createScratchDatabase(inject("databaseUrl"), "tessera_scratch");
-  cleanups.push(db.drop);
-  await migrate(db.url);
-  return db.url;
-}
 
 /** A test clock shared by the rings of one test. */
 function clock(start = T0) {

@@ -8,27 +8,23 @@ import { create } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { Code, type Client } from "@connectrpc/connect";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdapterAccountSchema, type AdapterAccount } from "../../../../gen/tessera/adapter/v1/adapter_account_pb.js";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import type { AdapterUser } from "../../../../gen/tessera/adapter/v1/adapter_user_pb.js";
 import { AdapterStore } from "../../src/adapter/adapter-store.js";
 import { SessionStore } from "../../src/session/session-store.js";
-import { failure, startTestServer, serviceCredentialHeader, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { failure } from "../rpc-failure.js";
+import { startAdapterSuite, stopAdapterSuite } from "./adapter-fixtures.js";
 
 let server: TestServer;
 let adapter: Client<typeof AdapterService>;
 let db: pg.Client;
 beforeAll(async () => {
-  server = await startTestServer();
-  adapter = server.connect(AdapterService, serviceCredentialHeader());
-  db = new pg.Client({ connectionString: inject("databaseUrl") });
-  await db.connect();
+  ({ server, adapter, db } = await startAdapterSuite());
 });
-afterAll(async () => {
-  await db?.end();
-  await server?.stop();
-});
+afterAll(() => stopAdapterSuite({ server, db }));
 
 const sha256hex = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 /** A NextAuth-style secret (next-auth uses random hex strings). */

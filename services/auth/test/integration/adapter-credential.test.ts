@@ -1,5 +1,5 @@
 /**
- * AdapterService's service credential (the seed's hole 3): every RPC without the
+ * AdapterService's service credential: every RPC without the
  * `tessera-service-credential` header, or with a wrong one, is UNAUTHENTICATED and neither
  * reads nor writes anything.
  */
@@ -7,11 +7,13 @@ import { randomBytes } from "node:crypto";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, type Client, type ServiceImpl } from "@connectrpc/connect";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { serviceCredentialCheck } from "../../src/adapter/service-credential.js";
 import { requireServiceCredential } from "../../src/rpc/guard.js";
-import { failure, startTestServer, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { failure } from "../rpc-failure.js";
+import { startAdapterSuite, stopAdapterSuite } from "./adapter-fixtures.js";
 
 const CREDENTIAL = testConfig().serviceCredential;
 const HEADER = "tessera-service-credential";
@@ -20,15 +22,9 @@ let server: TestServer;
 let adapter: Client<typeof AdapterService>;
 let db: pg.Client;
 beforeAll(async () => {
-  server = await startTestServer();
-  adapter = server.connect(AdapterService, { [HEADER]: CREDENTIAL });
-  db = new pg.Client({ connectionString: inject("databaseUrl") });
-  await db.connect();
+  ({ server, adapter, db } = await startAdapterSuite());
 });
-afterAll(async () => {
-  await db?.end();
-  await server?.stop();
-});
+afterAll(() => stopAdapterSuite({ server, db }));
 
 const secret = () => randomBytes(32).toString("hex");
 const inHours = (h: number) => timestampFromDate(new Date(Date.now() + h * 3600_000));

@@ -5,25 +5,21 @@
 import { Code, type Client } from "@connectrpc/connect";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
-import { GOOD_PASSWORD, failure, startTestServer, serviceCredentialHeader, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { GOOD_PASSWORD, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { failure } from "../rpc-failure.js";
+import { startAdapterSuite, stopAdapterSuite } from "./adapter-fixtures.js";
 
 let server: TestServer;
 let adapter: Client<typeof AdapterService>;
 let db: pg.Client;
 beforeAll(async () => {
-  server = await startTestServer();
-  adapter = server.connect(AdapterService, serviceCredentialHeader());
-  db = new pg.Client({ connectionString: inject("databaseUrl") });
-  await db.connect();
+  ({ server, adapter, db } = await startAdapterSuite());
 });
-afterAll(async () => {
-  await db?.end();
-  await server?.stop();
-});
+afterAll(() => stopAdapterSuite({ server, db }));
 
 async function oauthUser(): Promise<{ id: string; email: string }> {
   const email = uniqueEmail("oauth");

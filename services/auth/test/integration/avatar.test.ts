@@ -20,7 +20,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
-import { GOOD_PASSWORD, startTestServer, uniqueEmail, type TestServer, failure } from "../harness.js";
+import { GOOD_PASSWORD, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { failure } from "../rpc-failure.js";
 
 const PUBLIC_URL = "https://tessera.test.example";
 const MiB = 1024 * 1024;

@@ -2,13 +2,14 @@ import { Code } from "@connectrpc/connect";
 import type { DescService } from "@bufbuild/protobuf";
 import { create } from "@bufbuild/protobuf";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
-import { migrate } from "../../src/db/migrate.js";
-import { createScratchDatabase, type ScratchDatabase } from "../global-setup.js";
-import { failure, GOOD_PASSWORD, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import type { ScratchDatabase } from "../global-setup.js";
+import { GOOD_PASSWORD, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { failure } from "../rpc-failure.js";
+import { scratchDatabase } from "../scratch-db.js";
 
 // Every method of every Tessera service, taken from the service descriptors: a method added to
 // the contract is covered without touching this file. A method is public only when listed here.
@@ -79,8 +80,7 @@ describe("every method that acts for someone refuses a call without that someone
   let server: TestServer;
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase(inject("databaseUrl"), "tessera_creds");
-    await migrate(scratch.url);
+    scratch = await scratchDatabase();
     server = await startTestServer({}, scratch.url);
     // Rows to protect: an account with a live session.
     await server.connect(AuthService).register({ email: uniqueEmail("creds"), password: GOOD_PASSWORD, name: "Creds" });

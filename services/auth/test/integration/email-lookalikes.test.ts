@@ -1,5 +1,5 @@
 /**
- * Look-alike addresses (issue 9, item 7): an address that looks like one already registered —
+ * Look-alike addresses: an address that looks like one already registered —
  * with an invisible code point, in full-width letters, or with its IDN domain in the other
  * form — never becomes a second account. Through the real server, over Connect.
  */
@@ -7,7 +7,8 @@ import { randomBytes } from "node:crypto";
 import { Code, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
-import { GOOD_PASSWORD, failure, startTestServer, type TestServer } from "../harness.js";
+import { GOOD_PASSWORD, startTestServer, type TestServer } from "../harness.js";
+import { failure } from "../rpc-failure.js";
 
 let server: TestServer;
 let auth: Client<typeof AuthService>;

@@ -4,17 +4,17 @@
  * every response.
  */
 import http2 from "node:http2";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
-import { migrate } from "../../src/db/migrate.js";
 import { startApp } from "../../src/server/app.js";
-import { createScratchDatabase } from "../global-setup.js";
 import { GOOD_PASSWORD, memoryLogger, startTestServer, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { scratchDatabase } from "../scratch-db.js";
+import { connectErrorOf } from "../rpc-failure.js";
 
 const RPC = "/tessera.auth.v1.AuthService";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -30,13 +30,6 @@ afterAll(async () => {
   await db?.end();
   await server?.stop();
 });
-
-async function connectErrorOf(call: Promise<unknown>): Promise<ConnectError> {
-  return call.then(
-    () => expect.fail("expected the call to fail"),
-    (e: unknown) => ConnectError.from(e),
-  );
-}
 
 /** Users whose (normalised) email starts with `prefix`; other test files share the database. */
 async function usersLike(prefix: string): Promise<number> {
@@ -179,10 +172,9 @@ describe("internal RPCs called without the service credential", () => {
 describe("an unexpected server-side failure", () => {
   it("is a bare INTERNAL for the client, with the cause logged for the operator", async () => {
     // Schema drift: a table the service needs is gone. Done on a scratch database of our own.
-    const scratch = await createScratchDatabase(inject("databaseUrl"), "tessera_scratch");
+    const scratch = await scratchDatabase();
     const { logger, lines } = memoryLogger();
     try {
-      await migrate(scratch.url);
       const app = await startApp(testConfig(), scratch.url, logger);
       try {
         const admin = new pg.Client({ connectionString: scratch.url });

@@ -1,20 +1,16 @@
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { Code, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
-import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import { newOpaqueToken } from "../../src/session/refresh-token.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, uniqueEmail, failure } from "../harness.js";
-
-/** The code and ErrorDetail of a call that must fail. */
+import { GOOD_PASSWORD, inProcessAuth, uniqueEmail } from "../harness.js";
+import { failure } from "../rpc-failure.js";
 
 let components: Components;
 let auth: Client<typeof AuthService>;
 beforeAll(async () => {
   // A long grace window: a spent token's failure must then come from the logout, not from reuse detection.
-  const app = await inProcess({ TESSERA_REFRESH_GRACE: "120" });
-  components = app.components;
-  auth = createClient(AuthService, app.transport);
+  ({ components, auth } = await inProcessAuth({ TESSERA_REFRESH_GRACE: "120" }));
 });
 afterAll(() => components?.close());
 

@@ -4,13 +4,13 @@
  * neither exists in production.
  */
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { migrate } from "../../src/db/migrate.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_MAIL_CSP, DEV_MAIL_LIMIT } from "../../src/http/dev-mailbox-routes.js";
 import { enqueueMail } from "../../src/mail/outbox.js";
 import { startApp, type App } from "../../src/server/app.js";
-import { createScratchDatabase, type ScratchDatabase } from "../global-setup.js";
+import type { ScratchDatabase } from "../global-setup.js";
 import { memoryLogger, startTestServer, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { scratchDatabase } from "../scratch-db.js";
 
 interface Listed {
   id: string;
@@ -84,8 +84,7 @@ describe("development mailbox (production)", () => {
   let app: App;
   beforeAll(async () => {
     // A database of its own: this server's worker sends over SMTP and must not claim other tests' mail.
-    scratch = await createScratchDatabase(inject("databaseUrl"), "tessera_scratch");
-    await migrate(scratch.url);
+    scratch = await scratchDatabase();
     const config = testConfig({
       TESSERA_ENV: "production",
       DATABASE_URL: scratch.url,

@@ -2,16 +2,16 @@
  * Outbox mail delivery against a real PostgreSQL (a scratch database of its own, so the
  * workers of other test files never claim this file's mail) and a real SMTP server.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { createPrisma, type PrismaClient } from "../../src/db/client.js";
-import { migrate } from "../../src/db/migrate.js";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { PrismaClient } from "../../src/db/client.js";
 import { enqueueMail, type MailMessage } from "../../src/mail/outbox.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../../src/mail/outbox-worker.js";
 import { DevMailboxTransport, MAIL_ID_HEADER, SmtpTransport, type MailTransport, type OutgoingMail } from "../../src/mail/transport.js";
 import { createMail } from "../../src/server/mail-wiring.js";
 import { buildComponents } from "../../src/server/app.js";
-import { createScratchDatabase, type ScratchDatabase } from "../global-setup.js";
 import { memoryLogger, testConfig, uniqueEmail } from "../harness.js";
+import { manualClock } from "../manual-clock.js";
+import { scratchPrisma, type PrismaScratchDatabase } from "../scratch-db.js";
 import { startSmtp } from "../smtp.js";
 
 /** Counts sends per outbox id; yields between calls so concurrent workers interleave. */
@@ -31,31 +31,21 @@ class FailingTransport implements MailTransport {
   }
 }
 
-/** A clock the test moves by hand. */
-function manualClock(start = Date.now() + 1000) {
-  let t = start;
-  return { now: () => new Date(t), advance: (ms: number) => void (t += ms) };
-}
-
 function message(to: string, n = 0): MailMessage {
   return { to, subject: `Hello ${n}`, text: `Plain body ${n}`, html: `<p>HTML body ${n}</p>` };
 }
 
-let scratch: ScratchDatabase;
+let scratch: PrismaScratchDatabase;
 let db: PrismaClient;
 const { logger, lines } = memoryLogger();
 const kek = testConfig().keyEncryptionKey;
 const worker = (transport: MailTransport, opts: Partial<OutboxWorkerOptions> = {}) => new OutboxWorker(db, transport, kek, logger, opts);
 
 beforeAll(async () => {
-  scratch = await createScratchDatabase(inject("databaseUrl"), "tessera_scratch");
-  await migrate(scratch.url);
-  db = createPrisma(scratch.url);
+  scratch = await scratchPrisma();
+  db = scratch.db;
 });
-afterAll(async () => {
-  await db?.$disconnect();
-  await scratch?.drop();
-});
+afterAll(() => scratch?.drop());
 beforeEach(async () => {
   await db.outboxMail.deleteMany();
   await db.devMail.deleteMany();

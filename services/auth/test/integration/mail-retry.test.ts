@@ -1,5 +1,7 @@
 /**
- * Issue 9, item 11: mail that is never sent. Against a real PostgreSQL (a scratch database, so
+ * Mail that is not sent at once: retried through a long SMTP outage and then delivered once,
+ * EXPIRED (and erased) when its link lapses first, released for retry when SMTP hangs, and
+ * requeued from FAILED by `npm run mail`. Against a real PostgreSQL (a scratch database, so
  * no other file's worker claims this file's mail) and a real SMTP server that refuses, then
  * accepts. A worker clock moved by hand stands in for hours of outage.
  */
@@ -8,44 +10,34 @@ import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { createPrisma, type PrismaClient } from "../../src/db/client.js";
-import { migrate } from "../../src/db/migrate.js";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { PrismaClient } from "../../src/db/client.js";
 import { enqueueMail, type MailMessage } from "../../src/mail/outbox.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../../src/mail/outbox-worker.js";
 import { MAIL_ID_HEADER, SmtpTransport, type MailTransport } from "../../src/mail/transport.js";
 import { mailCli } from "../../src/mail/mail-cli.js";
 import { createMail } from "../../src/server/mail-wiring.js";
-import { createScratchDatabase, type ScratchDatabase } from "../global-setup.js";
 import { memoryLogger, testConfig, uniqueEmail } from "../harness.js";
+import { manualClock } from "../manual-clock.js";
+import { scratchPrisma, type PrismaScratchDatabase } from "../scratch-db.js";
 import { startSmtp, type TestSmtp } from "../smtp.js";
 
 const MINUTE = 60_000;
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
-let scratch: ScratchDatabase;
+let scratch: PrismaScratchDatabase;
 let db: PrismaClient;
 const { logger } = memoryLogger();
 const kek = testConfig().keyEncryptionKey;
 
 beforeAll(async () => {
-  scratch = await createScratchDatabase(inject("databaseUrl"), "tessera_scratch");
-  await migrate(scratch.url);
-  db = createPrisma(scratch.url);
+  scratch = await scratchPrisma();
+  db = scratch.db;
 });
-afterAll(async () => {
-  await db?.$disconnect();
-  await scratch?.drop();
-});
+afterAll(() => scratch?.drop());
 beforeEach(async () => {
   await db.outboxMail.deleteMany();
 });
-
-/** A clock the test moves by hand. */
-function manualClock(start = Date.now() + 1000) {
-  let t = start;
-  return { now: () => new Date(t), advance: (ms: number) => void (t += ms) };
-}
 
 async function queue(message: MailMessage): Promise<string> {
   return db.$transaction((tx) => enqueueMail(tx, kek, message));

@@ -1,38 +1,35 @@
 /**
- * Issue 9, item 4: one-time tokens must not be readable from the database. A password-reset
+ * One-time tokens must not be readable from the database, not even in queued mail. A password-reset
  * mail is queued through the real server while a real SMTP server refuses it, so the row can
  * be read (with plain SQL, as an attacker with read access would) before and after delivery;
  * the delivered link must still work. Settled mail is purged after the retention period.
  */
 import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
-import { createPrisma, type PrismaClient } from "../../src/db/client.js";
-import { migrate } from "../../src/db/migrate.js";
+import type { PrismaClient } from "../../src/db/client.js";
 import { purgeOldMail } from "../../src/mail/mail-retention.js";
 import { createMail } from "../../src/server/mail-wiring.js";
-import { createScratchDatabase, type ScratchDatabase } from "../global-setup.js";
 import { GOOD_PASSWORD, memoryLogger, startTestServer, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { scratchPrisma, type PrismaScratchDatabase } from "../scratch-db.js";
 import { decodeQuotedPrintable, startSmtp, type TestSmtp } from "../smtp.js";
 
 const DAY = 86_400_000;
 const NEW_PASSWORD = "a sealed mail still carries a working link";
 
-let scratch: ScratchDatabase;
+let scratch: PrismaScratchDatabase;
 let db: PrismaClient;
 let sql: pg.Client;
 beforeAll(async () => {
   // A database of its own: this file's server sends over SMTP, and other files' workers (dev
   // mailbox) must not deliver its mail, nor its purge delete theirs.
-  scratch = await createScratchDatabase(inject("databaseUrl"), "tessera_scratch");
-  await migrate(scratch.url);
-  db = createPrisma(scratch.url);
+  scratch = await scratchPrisma();
+  db = scratch.db;
   sql = new pg.Client({ connectionString: scratch.url });
   await sql.connect();
 });
 afterAll(async () => {
   await sql?.end();
-  await db?.$disconnect();
   await scratch?.drop();
 });
 

@@ -135,7 +135,7 @@ describe("malformed text in every string field of every RPC", () => {
         // next-auth's lookups answer a miss (null) rather than an error; the rest name the field.
         if (!adapterLookupExempt(service.typeName, method.name)) expect({ rpc, code: got.code, field: got.field }).toEqual({ rpc, code: Code.InvalidArgument, field: path });
       }
-      // The reflection really reached the fields named in the issue, nested ones included.
+      // The reflection really reached the id, prefix and free-text fields, nested ones included.
       for (const expected of [
         "tessera.user.v1.UserService/RevokeSession session_id",
         "tessera.user.v1.UserService/GetUser user_id",

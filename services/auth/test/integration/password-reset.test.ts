@@ -1,49 +1,31 @@
 /**
- * Password reset (issue #3): RequestPasswordReset mails a one-time link (same answer for
+ * Password reset: RequestPasswordReset mails a one-time link (same answer for
  * unknown addresses), ResetPassword spends it, sets the password and ends every session.
  * Mail is read from the development mailbox (after the outbox worker drained) or the outbox.
  */
 import { createHash } from "node:crypto";
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
-import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
-import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, uniqueEmail, deliveredMail, failure, mailedLinkToken } from "../harness.js";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { describe, expect, it } from "vitest";
+import { GOOD_PASSWORD, uniqueEmail } from "../harness.js";
+import { failure } from "../rpc-failure.js";
+import { INVALID_TOKEN, mailingService } from "./mailed-links.js";
 
 const WEB_URL = "https://web.tessera.test";
 const NEW_PASSWORD = "a brand new passphrase for tessera";
 
-let components: Components;
-let auth: Client<typeof AuthService>;
-beforeAll(async () => {
-  const app = await inProcess({ TESSERA_WEB_URL: WEB_URL });
-  components = app.components;
-  auth = createClient(AuthService, app.transport);
-});
-afterAll(() => components?.close());
-
-
-/** Mail delivered to `to`, oldest first. */
-function mailbox(to: string) {
-  return deliveredMail(components, to);
-}
-
+const app = mailingService(WEB_URL);
+const { mailbox } = app;
 /** The token in the newest reset link mailed to `to`. */
-function resetToken(to: string): Promise<string> {
-  return mailedLinkToken(components, to, "reset-password");
-}
-
-const INVALID = { code: Code.Unauthenticated, reason: "token.invalid", field: "" };
+const resetToken = (to: string) => app.linkToken(to, "reset-password");
 
 async function signUp() {
   const email = uniqueEmail("reset");
-  const res = await auth.register({ email, password: GOOD_PASSWORD });
+  const res = await app.auth.register({ email, password: GOOD_PASSWORD });
   return { email, userId: res.user!.id, tokens: res.tokens! };
 }
 
 async function canLogin(email: string, password: string): Promise<boolean> {
-  return auth.login({ email, password }).then(
+  return app.auth.login({ email, password }).then(
     () => true,
     (e: unknown) => {
       expect(ConnectError.from(e).code).toBe(Code.Unauthenticated);
@@ -55,7 +37,7 @@ async function canLogin(email: string, password: string): Promise<boolean> {
 describe("RequestPasswordReset", () => {
   it("mails a link to the web app, built from configuration and not from request headers", async () => {
     const { email, userId } = await signUp();
-    const res = await auth.requestPasswordReset(
+    const res = await app.auth.requestPasswordReset(
       { email: `  ${email.toUpperCase()} ` },
       { headers: { "x-forwarded-host": "evil.example", origin: "https://evil.example", forwarded: "host=evil.example" } },
     );
@@ -69,76 +51,76 @@ describe("RequestPasswordReset", () => {
     expect(mails[0]!.text.split(token)).toHaveLength(2);
     expect(JSON.stringify(mails[0])).not.toContain("evil.example");
 
-    const row = await components.db.oneTimeToken.findFirstOrThrow({ where: { userId, purpose: "PASSWORD_RESET" } });
+    const row = await app.db.oneTimeToken.findFirstOrThrow({ where: { userId, purpose: "PASSWORD_RESET" } });
     expect(Buffer.from(row.tokenHash).equals(createHash("sha256").update(token).digest())).toBe(true);
     const ttl = row.expiresAt.getTime() - row.createdAt.getTime();
     expect(ttl).toBeGreaterThan(3600_000 - 60_000);
     expect(ttl).toBeLessThanOrEqual(3600_000 + 60_000);
-    expect(await components.db.auditEvent.count({ where: { userId, type: "PASSWORD_RESET_REQUESTED" } })).toBe(1);
+    expect(await app.db.auditEvent.count({ where: { userId, type: "PASSWORD_RESET_REQUESTED" } })).toBe(1);
   });
 
   it("answers an unknown address exactly like a known one, and sends nothing", async () => {
     const { email } = await signUp();
     const unknown = uniqueEmail("nobody");
-    const known = await auth.requestPasswordReset({ email });
-    const none = await auth.requestPasswordReset({ email: unknown });
+    const known = await app.auth.requestPasswordReset({ email });
+    const none = await app.auth.requestPasswordReset({ email: unknown });
     expect(none).toEqual(known);
     expect(await mailbox(unknown)).toHaveLength(0);
-    expect(await components.db.outboxMail.count({ where: { to: unknown } })).toBe(0);
+    expect(await app.db.outboxMail.count({ where: { to: unknown } })).toBe(0);
   });
 
   it.each([["not-an-address"], [""], ["a@b"]])("refuses the malformed address %j with INVALID_ARGUMENT on field email", async (email) => {
-    expect(await failure(auth.requestPasswordReset({ email }))).toMatchObject({ code: Code.InvalidArgument, reason: "request.invalid_argument", field: "email" });
+    expect(await failure(app.auth.requestPasswordReset({ email }))).toMatchObject({ code: Code.InvalidArgument, reason: "request.invalid_argument", field: "email" });
   });
 
   it("a newer request voids the older link", async () => {
     const { email } = await signUp();
-    await auth.requestPasswordReset({ email });
+    await app.auth.requestPasswordReset({ email });
     const first = await resetToken(email);
-    await auth.requestPasswordReset({ email });
+    await app.auth.requestPasswordReset({ email });
     const second = await resetToken(email);
     expect(second).not.toBe(first);
-    expect(await failure(auth.resetPassword({ token: first, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID);
-    await expect(auth.resetPassword({ token: second, newPassword: NEW_PASSWORD })).resolves.toBeDefined();
+    expect(await failure(app.auth.resetPassword({ token: first, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID_TOKEN);
+    await expect(app.auth.resetPassword({ token: second, newPassword: NEW_PASSWORD })).resolves.toBeDefined();
   });
 });
 
 describe("ResetPassword", () => {
   it("sets the password, ends every session, records the events, and the link then stops working", async () => {
     const { email, userId, tokens: first } = await signUp();
-    const second = (await auth.login({ email, password: GOOD_PASSWORD })).tokens!;
-    await auth.requestPasswordReset({ email });
+    const second = (await app.auth.login({ email, password: GOOD_PASSWORD })).tokens!;
+    await app.auth.requestPasswordReset({ email });
     const token = await resetToken(email);
 
-    expect(await auth.resetPassword({ token, newPassword: NEW_PASSWORD })).toBeDefined();
+    expect(await app.auth.resetPassword({ token, newPassword: NEW_PASSWORD })).toBeDefined();
 
     expect(await canLogin(email, GOOD_PASSWORD)).toBe(false);
     expect(await canLogin(email, NEW_PASSWORD)).toBe(true);
     for (const session of [first, second]) {
-      expect(await failure(auth.refresh({ refreshToken: session.refreshToken }))).toMatchObject({
+      expect(await failure(app.auth.refresh({ refreshToken: session.refreshToken }))).toMatchObject({
         code: Code.Unauthenticated,
         reason: "session.revoked",
       });
-      const row = await components.db.session.findUniqueOrThrow({ where: { id: session.sessionId } });
+      const row = await app.db.session.findUniqueOrThrow({ where: { id: session.sessionId } });
       expect(row.revokeReason).toBe("password_reset");
     }
-    expect(await components.db.auditEvent.count({ where: { userId, type: "PASSWORD_RESET" } })).toBe(1);
+    expect(await app.db.auditEvent.count({ where: { userId, type: "PASSWORD_RESET" } })).toBe(1);
 
-    expect(await failure(auth.resetPassword({ token, newPassword: `${NEW_PASSWORD}!` }))).toMatchObject(INVALID);
+    expect(await failure(app.auth.resetPassword({ token, newPassword: `${NEW_PASSWORD}!` }))).toMatchObject(INVALID_TOKEN);
     expect(await canLogin(email, NEW_PASSWORD)).toBe(true);
   });
 
   it("lets exactly one of two concurrent resets with one token succeed", async () => {
     const { email } = await signUp();
-    await auth.requestPasswordReset({ email });
+    await app.auth.requestPasswordReset({ email });
     const token = await resetToken(email);
     const results = await Promise.allSettled([
-      auth.resetPassword({ token, newPassword: `${NEW_PASSWORD} one` }),
-      auth.resetPassword({ token, newPassword: `${NEW_PASSWORD} two` }),
+      app.auth.resetPassword({ token, newPassword: `${NEW_PASSWORD} one` }),
+      app.auth.resetPassword({ token, newPassword: `${NEW_PASSWORD} two` }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected");
-    expect(await failure(Promise.reject(rejected?.reason))).toMatchObject(INVALID);
+    expect(await failure(Promise.reject(rejected?.reason))).toMatchObject(INVALID_TOKEN);
     const winner = results[0]!.status === "fulfilled" ? `${NEW_PASSWORD} one` : `${NEW_PASSWORD} two`;
     expect(await canLogin(email, winner)).toBe(true);
   });
@@ -148,42 +130,42 @@ describe("ResetPassword", () => {
     ["too short", "short"],
   ])("refuses a %s new password with INVALID_ARGUMENT on new_password, changing nothing", async (_, newPassword) => {
     const { email, tokens } = await signUp();
-    await auth.requestPasswordReset({ email });
+    await app.auth.requestPasswordReset({ email });
     const token = await resetToken(email);
-    expect(await failure(auth.resetPassword({ token, newPassword }))).toMatchObject({
+    expect(await failure(app.auth.resetPassword({ token, newPassword }))).toMatchObject({
       code: Code.InvalidArgument,
       reason: "request.invalid_argument",
       field: "new_password",
     });
     expect(await canLogin(email, GOOD_PASSWORD)).toBe(true);
-    await expect(auth.refresh({ refreshToken: tokens.refreshToken })).resolves.toBeDefined();
+    await expect(app.auth.refresh({ refreshToken: tokens.refreshToken })).resolves.toBeDefined();
     // The token was not spent.
-    await expect(auth.resetPassword({ token, newPassword: NEW_PASSWORD })).resolves.toBeDefined();
+    await expect(app.auth.resetPassword({ token, newPassword: NEW_PASSWORD })).resolves.toBeDefined();
   });
 
   it("refuses a verification token, a tampered token and an expired token alike", async () => {
     const { email, userId } = await signUp();
     const verification = /\/verify-email\?token=([A-Za-z0-9_-]{43})/.exec((await mailbox(email))[0]!.text)![1]!;
-    expect(await failure(auth.resetPassword({ token: verification, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID);
+    expect(await failure(app.auth.resetPassword({ token: verification, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID_TOKEN);
 
-    await auth.requestPasswordReset({ email });
+    await app.auth.requestPasswordReset({ email });
     const token = await resetToken(email);
     const tampered = token.slice(0, 42) + (token[42] === "A" ? "B" : "A");
-    expect(await failure(auth.resetPassword({ token: tampered, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID);
+    expect(await failure(app.auth.resetPassword({ token: tampered, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID_TOKEN);
 
-    await components.db.oneTimeToken.updateMany({ where: { userId, purpose: "PASSWORD_RESET" }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await failure(auth.resetPassword({ token, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID);
+    await app.db.oneTimeToken.updateMany({ where: { userId, purpose: "PASSWORD_RESET" }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await failure(app.auth.resetPassword({ token, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID_TOKEN);
     expect(await canLogin(email, GOOD_PASSWORD)).toBe(true);
     // The verification token was not spent by the wrong-purpose attempt.
-    await expect(auth.verifyEmail({ token: verification })).resolves.toBeDefined();
+    await expect(app.auth.verifyEmail({ token: verification })).resolves.toBeDefined();
   });
 
   it("refuses the link once the account's address has changed", async () => {
     const { email, userId } = await signUp();
-    await auth.requestPasswordReset({ email });
+    await app.auth.requestPasswordReset({ email });
     const token = await resetToken(email);
-    await components.db.user.update({ where: { id: userId }, data: { email: uniqueEmail("moved") } });
-    expect(await failure(auth.resetPassword({ token, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID);
+    await app.db.user.update({ where: { id: userId }, data: { email: uniqueEmail("moved") } });
+    expect(await failure(app.auth.resetPassword({ token, newPassword: NEW_PASSWORD }))).toMatchObject(INVALID_TOKEN);
   });
 
   it.each([
@@ -191,7 +173,7 @@ describe("ResetPassword", () => {
     ["padded", `${"a".repeat(42)}=`],
     ["too long", "a".repeat(44)],
   ])("refuses a malformed (%s) token with INVALID_ARGUMENT on field token", async (_, token) => {
-    expect(await failure(auth.resetPassword({ token, newPassword: NEW_PASSWORD }))).toMatchObject({
+    expect(await failure(app.auth.resetPassword({ token, newPassword: NEW_PASSWORD }))).toMatchObject({
       code: Code.InvalidArgument,
       reason: "request.invalid_argument",
       field: "token",

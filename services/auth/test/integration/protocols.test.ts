@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { Code, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
@@ -15,17 +15,10 @@ import type { Jwk } from "../../../../gen/tessera/auth/v1/jwk_pb.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import { bufSandbox } from "../child.js";
 import { GOOD_PASSWORD, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { connectErrorOf } from "../rpc-failure.js";
 
 const PROTO_DIR = fileURLToPath(new URL("../../../../proto", import.meta.url));
 const HEALTH_PROTO = fileURLToPath(new URL("../../../../node_modules/grpc-health-check/proto/health/v1/health.proto", import.meta.url));
-
-/** The ConnectError a call fails with; fails the test if the call succeeds. */
-async function connectErrorOf(call: Promise<unknown>): Promise<ConnectError> {
-  return call.then(
-    () => expect.fail("expected the call to fail"),
-    (e: unknown) => ConnectError.from(e),
-  );
-}
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * Provider links (next-auth Accounts) against account takeover (issue 9, item 1), through a
+ * Provider links (next-auth Accounts) against account takeover, through a
  * real auth service over HTTP: a link made while the user's email was unverified (a
  * squatter's, possibly) is removed when the mailbox is proven (ResetPassword, VerifyEmail)
  * and each removal is audited; the owner's own sign-in methods can be listed and unlinked,
@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
-import { GOOD_PASSWORD, failure, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { GOOD_PASSWORD, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { failure } from "../rpc-failure.js";
 
 const NEW_PASSWORD = "the owner's brand new passphrase";
 

@@ -1,32 +1,18 @@
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import type { Tokens } from "../../../../gen/tessera/auth/v1/tokens_pb.js";
-import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
-import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, testConfig, uniqueEmail, failure } from "../harness.js";
-
-/** The code and ErrorDetail of a call that must fail. */
-
-interface Service {
-  components: Components;
-  auth: Client<typeof AuthService>;
-}
-
-async function service(env: Record<string, string>): Promise<Service> {
-  const { components, transport } = await inProcess(env);
-  return { components, auth: createClient(AuthService, transport) };
-}
+import { GOOD_PASSWORD, inProcessAuth, testConfig, uniqueEmail, type InProcessAuth } from "../harness.js";
+import { failure } from "../rpc-failure.js";
 
 /** A new account's first session. */
-async function signUp({ auth }: Service): Promise<{ userId: string; tokens: Tokens }> {
+async function signUp({ auth }: InProcessAuth): Promise<{ userId: string; tokens: Tokens }> {
   const res = await auth.register({ email: uniqueEmail("refresh"), password: GOOD_PASSWORD });
   return { userId: res.user!.id, tokens: res.tokens! };
 }
 
 /** Verifies an access token the way a client would: with the published JWKS, pinned. */
-async function accessClaims({ auth }: Service, accessToken: string) {
+async function accessClaims({ auth }: InProcessAuth, accessToken: string) {
   const { keys } = await auth.getJwks({});
   const { issuer, audience } = testConfig();
   const jwks = createLocalJWKSet({ keys: keys.map(({ kid, kty, crv, x, alg, use }) => ({ kid, kty, crv, x, alg, use })) });
@@ -39,10 +25,10 @@ async function accessClaims({ auth }: Service, accessToken: string) {
   return payload;
 }
 
-let noGrace: Service;
-let longGrace: Service;
+let noGrace: InProcessAuth;
+let longGrace: InProcessAuth;
 beforeAll(async () => {
-  [noGrace, longGrace] = await Promise.all([service({ TESSERA_REFRESH_GRACE: "0" }), service({ TESSERA_REFRESH_GRACE: "120" })]);
+  [noGrace, longGrace] = await Promise.all([inProcessAuth({ TESSERA_REFRESH_GRACE: "0" }), inProcessAuth({ TESSERA_REFRESH_GRACE: "120" })]);
 });
 afterAll(() => Promise.all([noGrace?.components.close(), longGrace?.components.close()]));
 

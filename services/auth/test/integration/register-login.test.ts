@@ -1,18 +1,14 @@
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { Code, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
-import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcess, startTestServer, uniqueEmail, type TestServer, failure } from "../harness.js";
-
-/** The code, message and ErrorDetail of a call that must fail. */
+import { GOOD_PASSWORD, inProcessAuth, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { failure } from "../rpc-failure.js";
 
 let components: Components;
 let auth: Client<typeof AuthService>;
 beforeAll(async () => {
-  const app = await inProcess();
-  components = app.components;
-  auth = createClient(AuthService, app.transport);
+  ({ components, auth } = await inProcessAuth());
 });
 afterAll(() => components?.close());
 

@@ -11,7 +11,9 @@ import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js"
 import type { Tokens } from "../../../../gen/tessera/auth/v1/tokens_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, failure, inProcess, mailedLinkToken, serviceCredentialHeader, uniqueEmail } from "../harness.js";
+import { GOOD_PASSWORD, inProcess, serviceCredentialHeader, uniqueEmail } from "../harness.js";
+import { failure } from "../rpc-failure.js";
+import { mailedLinkToken } from "./mailed-links.js";
 
 let components: Components;
 let auth: Client<typeof AuthService>;

@@ -1,5 +1,5 @@
 /**
- * Throttling (DESIGN "Abuse"): Login per account and client, per account (failed attempts) and
+ * Throttling against password guessing and mail flooding: Login per account and client, per account (failed attempts) and
  * per IP, ChangePassword/DeleteAccount's password check per user and client and per user, Register per IP,
  * RequestPasswordReset per email and per IP, RequestEmailVerification per user. Counted in
  * PostgreSQL, so two service instances on one database share the counts; a throttled call gets
@@ -9,14 +9,15 @@
  * "from" its own documentation address (a /64 of 2001:db8::/32), relayed in x-forwarded-for with the
  * service credential, as the REST gateway and the web server do.
  */
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { randomBytes } from "node:crypto";
 import type { DescService } from "@bufbuild/protobuf";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
-import { GOOD_PASSWORD, inProcess, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { GOOD_PASSWORD, inProcessAuth, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { connectErrorOf } from "../rpc-failure.js";
 
 const LIMITS = {
   TESSERA_LIMIT_LOGIN_ACCOUNT: "3",
@@ -56,14 +57,6 @@ function from(server: TestServer, ip: string, opts: { grpc?: boolean; headers?: 
   return opts.grpc ? server.grpc(AuthService, headers) : server.connect(AuthService, headers);
 }
 
-/** The error of a call that must fail. */
-async function refusal(call: Promise<unknown>): Promise<ConnectError> {
-  return call.then(
-    () => expect.unreachable("the call succeeded"),
-    (e: unknown) => ConnectError.from(e),
-  );
-}
-
 /** Checks a RESOURCE_EXHAUSTED answer and returns its retry delay in seconds. */
 function expectThrottled(err: ConnectError, reason: string, maxSeconds: number): number {
   expect(err.code, err.message).toBe(Code.ResourceExhausted);
@@ -90,7 +83,7 @@ async function signUp(server: TestServer, ip: string) {
 
 async function failLogins(client: Client<typeof AuthService>, email: string, n: number) {
   for (let i = 0; i < n; i++) {
-    expect((await refusal(client.login({ email, password: WRONG }))).code).toBe(Code.Unauthenticated);
+    expect((await connectErrorOf(client.login({ email, password: WRONG }))).code).toBe(Code.Unauthenticated);
   }
 }
 
@@ -101,14 +94,14 @@ describe("Login, per account", () => {
     const auth = from(a, ip);
     await failLogins(auth, email, 3);
 
-    const fourth = await refusal(auth.login({ email, password: WRONG }));
+    const fourth = await connectErrorOf(auth.login({ email, password: WRONG }));
     const seconds = expectThrottled(fourth, "auth.too_many_attempts", 900);
     expect(fourth.rawMessage).toBe(`too many sign-in attempts; retry in ${seconds} seconds`);
     expect(seconds).toBeGreaterThan(890);
 
-    expectThrottled(await refusal(auth.login({ email: ` ${email.toUpperCase()}`, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+    expectThrottled(await connectErrorOf(auth.login({ email: ` ${email.toUpperCase()}`, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
     // gRPC carries the delay in a trailer; the same answer.
-    expectThrottled(await refusal(from(a, ip, { grpc: true }).login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+    expectThrottled(await connectErrorOf(from(a, ip, { grpc: true }).login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
     // Another client is not locked out by this one's failures: the owner still signs in.
     expect((await from(a, freshIp()).login({ email, password: GOOD_PASSWORD })).user?.email).toBe(email);
   });
@@ -134,8 +127,8 @@ describe("Login, per account", () => {
     const [forKnownIp, forUnknownIp] = [from(a, freshIp()), from(a, freshIp())];
     await failLogins(forKnownIp, known, 3);
     await failLogins(forUnknownIp, unknown, 3);
-    const forKnown = await refusal(forKnownIp.login({ email: known, password: WRONG }));
-    const forUnknown = await refusal(forUnknownIp.login({ email: unknown, password: WRONG }));
+    const forKnown = await connectErrorOf(forKnownIp.login({ email: known, password: WRONG }));
+    const forUnknown = await connectErrorOf(forUnknownIp.login({ email: unknown, password: WRONG }));
     expectThrottled(forUnknown, "auth.too_many_attempts", 900);
     expect(shape(forUnknown)).toEqual(shape(forKnown));
     expect([...forUnknown.metadata.keys()].sort()).toEqual([...forKnown.metadata.keys()].sort());
@@ -143,9 +136,8 @@ describe("Login, per account", () => {
 
   it("stops a throttled call before any lookup or argon2 work, and counts only failures", async () => {
     // In process: no peer address, so only the per-account rule applies.
-    const { components, transport } = await inProcess(LIMITS);
+    const { components, auth } = await inProcessAuth(LIMITS);
     try {
-      const auth = createClient(AuthService, transport);
       const verify = vi.spyOn(components.hasher, "verify");
       const lookup = vi.spyOn(components.users, "findCredentials");
       const email = uniqueEmail("argon");
@@ -155,9 +147,9 @@ describe("Login, per account", () => {
       await failLogins(auth, email, 3);
       expect(verify).toHaveBeenCalledTimes(8);
       for (const password of [WRONG, GOOD_PASSWORD]) {
-        expect((await refusal(auth.login({ email, password }))).code).toBe(Code.ResourceExhausted);
+        expect((await connectErrorOf(auth.login({ email, password }))).code).toBe(Code.ResourceExhausted);
       }
-      expect((await refusal(auth.login({ email: uniqueEmail("nobody"), password: WRONG }))).code).toBe(Code.Unauthenticated);
+      expect((await connectErrorOf(auth.login({ email: uniqueEmail("nobody"), password: WRONG }))).code).toBe(Code.Unauthenticated);
       expect(verify).toHaveBeenCalledTimes(9);
       expect(lookup).toHaveBeenCalledTimes(9);
     } finally {
@@ -170,7 +162,7 @@ describe("Login, per account", () => {
     const { email } = await signUp(shortWindow, ip);
     const auth = from(shortWindow, ip);
     await failLogins(auth, email, 3);
-    const seconds = expectThrottled(await refusal(auth.login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 1);
+    const seconds = expectThrottled(await connectErrorOf(auth.login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 1);
     await new Promise((r) => setTimeout(r, seconds * 1000 + 100));
     const res = await auth.login({ email, password: GOOD_PASSWORD });
     expect(res.user?.email).toBe(email);
@@ -198,10 +190,10 @@ describe("Login, the owner stays in", () => {
     const { email } = await signUp(a, freshIp());
     const attacker = from(a, freshIp());
     await failLogins(attacker, email, 3);
-    expectThrottled(await refusal(attacker.login({ email, password: WRONG })), "auth.too_many_attempts", 900);
+    expectThrottled(await connectErrorOf(attacker.login({ email, password: WRONG })), "auth.too_many_attempts", 900);
     for (let i = 0; i < 3; i++) expect((await from(b, freshIp()).login({ email, password: GOOD_PASSWORD })).user?.email).toBe(email);
     // The owner's success cleared the owner's counts, not the guesser's.
-    expectThrottled(await refusal(attacker.login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+    expectThrottled(await connectErrorOf(attacker.login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
   });
 
   it("caps failures from many addresses account-wide, answers an unknown email alike, and a reset lifts the cap", async () => {
@@ -213,15 +205,15 @@ describe("Login, the owner stays in", () => {
       // Two addresses use up the account-wide cap of 6; the refused 4th try of each is not counted account-wide.
       for (const ip of [target === email ? firstIp : freshIp(), freshIp()]) {
         await failLogins(from(a, ip), target, 3);
-        expectThrottled(await refusal(from(a, ip).login({ email: target, password: WRONG })), "auth.too_many_attempts", 900);
+        expectThrottled(await connectErrorOf(from(a, ip).login({ email: target, password: WRONG })), "auth.too_many_attempts", 900);
       }
-      answers.push(await refusal(from(b, freshIp()).login({ email: target, password: WRONG })));
+      answers.push(await connectErrorOf(from(b, freshIp()).login({ email: target, password: WRONG })));
     }
     expectThrottled(answers[0]!, "auth.too_many_attempts", 3600);
     expect(shape(answers[1]!)).toEqual(shape(answers[0]!));
     // With more addresses than the cap allows, the attacker keeps the owner's password sign-in shut for the window...
     const owner = from(a, freshIp());
-    expectThrottled(await refusal(owner.login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 3600);
+    expectThrottled(await connectErrorOf(owner.login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 3600);
     // ...but not a password reset, and a completed reset clears every count of the account.
     await owner.requestPasswordReset({ email });
     const newPassword = "a fresh passphrase after the lockout";
@@ -243,27 +235,27 @@ describe("the current-password check of ChangePassword and DeleteAccount", () =>
     const ipA = freshIp();
     const fromA = signedIn(UserService, accessToken, ipA);
     for (let i = 0; i < 3; i++) {
-      expect((await refusal(fromA.changePassword({ currentPassword: WRONG, newPassword: NEW_PASSWORD }))).code).toBe(Code.Unauthenticated);
+      expect((await connectErrorOf(fromA.changePassword({ currentPassword: WRONG, newPassword: NEW_PASSWORD }))).code).toBe(Code.Unauthenticated);
     }
-    expectThrottled(await refusal(fromA.changePassword({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD })), "auth.too_many_attempts", 900);
+    expectThrottled(await connectErrorOf(fromA.changePassword({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD })), "auth.too_many_attempts", 900);
     // Another address has its own small allowance; together they reach the per-user cap of 6.
     const fromB = signedIn(UserService, accessToken, freshIp());
     for (let i = 0; i < 3; i++) {
-      expect((await refusal(fromB.changePassword({ currentPassword: WRONG, newPassword: NEW_PASSWORD }))).code).toBe(Code.Unauthenticated);
+      expect((await connectErrorOf(fromB.changePassword({ currentPassword: WRONG, newPassword: NEW_PASSWORD }))).code).toBe(Code.Unauthenticated);
     }
-    const capped = await refusal(signedIn(UserService, accessToken, freshIp()).changePassword({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD }));
+    const capped = await connectErrorOf(signedIn(UserService, accessToken, freshIp()).changePassword({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD }));
     expectThrottled(capped, "auth.too_many_attempts", 3600);
     expect(capped.rawMessage).toMatch(/^too many password attempts; retry in \d+ seconds$/);
     // Nothing changed: the old password still signs in, the new one does not.
     expect((await from(a, freshIp()).login({ email, password: GOOD_PASSWORD })).user?.email).toBe(email);
-    expect((await refusal(from(a, freshIp()).login({ email, password: NEW_PASSWORD }))).code).toBe(Code.Unauthenticated);
+    expect((await connectErrorOf(from(a, freshIp()).login({ email, password: NEW_PASSWORD }))).code).toBe(Code.Unauthenticated);
   });
 
   it("throttles DeleteAccount's wrong guesses the same way, and keeps the account", async () => {
     const { email, accessToken } = await signUp(a, freshIp());
     const fromA = signedIn(UserService, accessToken, freshIp());
-    for (let i = 0; i < 3; i++) expect((await refusal(fromA.deleteAccount({ password: WRONG }))).code).toBe(Code.Unauthenticated);
-    expectThrottled(await refusal(fromA.deleteAccount({ password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+    for (let i = 0; i < 3; i++) expect((await connectErrorOf(fromA.deleteAccount({ password: WRONG }))).code).toBe(Code.Unauthenticated);
+    expectThrottled(await connectErrorOf(fromA.deleteAccount({ password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
     expect(await a.app.db.user.count({ where: { email } })).toBe(1);
     // The owner, from another address, still can.
     await signedIn(UserService, accessToken, freshIp()).deleteAccount({ password: GOOD_PASSWORD });
@@ -278,10 +270,10 @@ describe("Login, per IP", () => {
     const { email: other } = await signUp(a, freshIp());
     const auth = from(a, ip);
     await failLogins(auth, victim, 3); // IP count 3
-    expect((await refusal(auth.login({ email: victim, password: GOOD_PASSWORD }))).code).toBe(Code.ResourceExhausted); // 4
+    expect((await connectErrorOf(auth.login({ email: victim, password: GOOD_PASSWORD }))).code).toBe(Code.ResourceExhausted); // 4
     for (let i = 0; i < 4; i++) await auth.login({ email: other, password: GOOD_PASSWORD }); // 5..8
-    expectThrottled(await refusal(auth.login({ email: other, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900); // 9
-    expectThrottled(await refusal(auth.login({ email: uniqueEmail("nobody"), password: WRONG })), "auth.too_many_attempts", 900);
+    expectThrottled(await connectErrorOf(auth.login({ email: other, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900); // 9
+    expectThrottled(await connectErrorOf(auth.login({ email: uniqueEmail("nobody"), password: WRONG })), "auth.too_many_attempts", 900);
     // The same account from elsewhere is fine: its own failures are not counted.
     expect((await from(a, freshIp()).login({ email: other, password: GOOD_PASSWORD })).user?.email).toBe(other);
   });
@@ -293,7 +285,7 @@ describe("Register, per IP", () => {
     const auth = from(a, ip);
     for (let i = 0; i < 4; i++) await auth.register({ email: uniqueEmail("reg"), password: GOOD_PASSWORD });
     const email = uniqueEmail("reg");
-    const err = await refusal(auth.register({ email, password: GOOD_PASSWORD }));
+    const err = await connectErrorOf(auth.register({ email, password: GOOD_PASSWORD }));
     expectThrottled(err, "auth.too_many_registrations", 3600);
     expect(err.rawMessage).toMatch(/^too many sign-ups; retry in \d+ seconds$/);
     expect(await a.app.db.user.count({ where: { email } })).toBe(0);
@@ -314,7 +306,7 @@ describe("RequestPasswordReset", () => {
       const auth = from(a, freshIp());
       await auth.requestPasswordReset({ email: target });
       await from(b, freshIp()).requestPasswordReset({ email: target.toUpperCase() });
-      const err = await refusal(auth.requestPasswordReset({ email: target }));
+      const err = await connectErrorOf(auth.requestPasswordReset({ email: target }));
       expectThrottled(err, "auth.too_many_reset_requests", 3600);
       expect(err.rawMessage).toMatch(/^too many password reset requests; retry in \d+ seconds$/);
       answers.push(err);
@@ -329,7 +321,7 @@ describe("RequestPasswordReset", () => {
     const auth = from(a, freshIp());
     for (let i = 0; i < 5; i++) await auth.requestPasswordReset({ email: uniqueEmail("reset-ip") });
     const { email } = await signUp(a, freshIp());
-    expectThrottled(await refusal(auth.requestPasswordReset({ email })), "auth.too_many_reset_requests", 3600);
+    expectThrottled(await connectErrorOf(auth.requestPasswordReset({ email })), "auth.too_many_reset_requests", 3600);
     expect(await resetMails(email)).toBe(0);
   });
 });
@@ -340,7 +332,7 @@ describe("RequestEmailVerification, per user", () => {
     const auth = from(a, freshIp(), { headers: { authorization: `Bearer ${accessToken}` } });
     await auth.requestEmailVerification({});
     await auth.requestEmailVerification({});
-    const err = await refusal(auth.requestEmailVerification({}));
+    const err = await connectErrorOf(auth.requestEmailVerification({}));
     expectThrottled(err, "auth.too_many_verification_requests", 3600);
     expect(err.rawMessage).toMatch(/^too many verification emails; retry in \d+ seconds$/);
     // The one Register sent, and two more.
@@ -355,14 +347,14 @@ describe("every replica", () => {
     const { email } = await signUp(a, ip);
     await failLogins(from(a, ip), email, 2);
     await failLogins(from(b, ip), email, 1);
-    expectThrottled(await refusal(from(b, ip).login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
-    expectThrottled(await refusal(from(a, ip).login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+    expectThrottled(await connectErrorOf(from(b, ip).login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+    expectThrottled(await connectErrorOf(from(a, ip).login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
 
     // The IP limit too: 5 attempts so far from `ip`; 3 more on either instance, then none.
     const { email: other } = await signUp(a, freshIp());
     await from(a, ip).login({ email: other, password: GOOD_PASSWORD });
     await from(b, ip).login({ email: other, password: GOOD_PASSWORD });
     await from(a, ip).login({ email: other, password: GOOD_PASSWORD });
-    expectThrottled(await refusal(from(b, ip).login({ email: other, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+    expectThrottled(await connectErrorOf(from(b, ip).login({ email: other, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
   });
 });

@@ -3,7 +3,7 @@
  * internals, nothing half-done), and the service recovers by itself when it comes back.
  */
 import net from "node:net";
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { Code, createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -11,6 +11,7 @@ import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js"
 import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import { startApp, type App } from "../../src/server/app.js";
 import { GOOD_PASSWORD, memoryLogger, testConfig, uniqueEmail } from "../harness.js";
+import { connectErrorOf } from "../rpc-failure.js";
 
 /** A TCP relay to the database that can be cut (every connection dropped) and restored. */
 class TcpProxy {
@@ -41,13 +42,6 @@ class TcpProxy {
     for (const s of this.sockets) s.destroy();
     await closed;
   }
-}
-
-async function connectErrorOf(call: Promise<unknown>): Promise<ConnectError> {
-  return call.then(
-    () => expect.fail("expected the call to fail"),
-    (e: unknown) => ConnectError.from(e),
-  );
 }
 
 describe("database outage", () => {

@@ -1,6 +1,6 @@
 /**
- * Who may see and touch whose account (DESIGN.md hole 4: no IDOR): users only their own,
- * admins may read any account and list users and audit events.
+ * Who may see and touch whose account: users only their own (no reading or changing another
+ * account by guessing its id), admins may read any account and list users and audit events.
  */
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,8 @@ import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js"
 import { AuditEventType } from "../../../../gen/tessera/user/v1/audit_event_pb.js";
 import { Role } from "../../../../gen/tessera/user/v1/user_pb.js";
 import { GOOD_PASSWORD, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
-import { failure, signIn, signUp, signUpAdmin, type SignedIn } from "./user-fixtures.js";
+import { failureDetail } from "../rpc-failure.js";
+import { signIn, signUp, signUpAdmin, type SignedIn } from "./user-fixtures.js";
 
 let server: TestServer;
 let admin: SignedIn;
@@ -24,15 +25,15 @@ describe("a user acting on another user", () => {
   it("cannot GetUser them: PERMISSION_DENIED, the same for an id that does not exist", async () => {
     const a = await signUp(server, { tag: "idor-a" });
     const b = await signUp(server, { tag: "idor-b" });
-    expect(await failure(a.users.getUser({ userId: b.userId }))).toEqual(DENIED);
-    expect(await failure(a.users.getUser({ userId: "0190f5a0-0000-7000-8000-000000000000" }))).toEqual(DENIED);
-    expect(await failure(a.users.getUser({ userId: admin.userId }))).toEqual(DENIED);
+    expect(await failureDetail(a.users.getUser({ userId: b.userId }))).toEqual(DENIED);
+    expect(await failureDetail(a.users.getUser({ userId: "0190f5a0-0000-7000-8000-000000000000" }))).toEqual(DENIED);
+    expect(await failureDetail(a.users.getUser({ userId: admin.userId }))).toEqual(DENIED);
   });
 
   it("cannot RevokeSession their session: NOT_FOUND, and that session keeps working", async () => {
     const a = await signUp(server, { tag: "idor-a" });
     const b = await signUp(server, { tag: "idor-b" });
-    expect(await failure(a.users.revokeSession({ sessionId: b.sessionId }))).toEqual({
+    expect(await failureDetail(a.users.revokeSession({ sessionId: b.sessionId }))).toEqual({
       code: Code.NotFound,
       reason: "session.not_found",
       field: "",
@@ -48,10 +49,10 @@ describe("a user acting on another user", () => {
 
   it("is refused ListUsers and ListAuditEvents with PERMISSION_DENIED", async () => {
     const a = await signUp(server, { tag: "idor-a" });
-    expect(await failure(a.users.listUsers({}))).toEqual(DENIED);
-    expect(await failure(a.users.listUsers({ emailPrefix: a.email }))).toEqual(DENIED);
-    expect(await failure(a.users.listAuditEvents({}))).toEqual(DENIED);
-    expect(await failure(a.users.listAuditEvents({ userId: a.userId }))).toEqual(DENIED);
+    expect(await failureDetail(a.users.listUsers({}))).toEqual(DENIED);
+    expect(await failureDetail(a.users.listUsers({ emailPrefix: a.email }))).toEqual(DENIED);
+    expect(await failureDetail(a.users.listAuditEvents({}))).toEqual(DENIED);
+    expect(await failureDetail(a.users.listAuditEvents({ userId: a.userId }))).toEqual(DENIED);
   });
 
   it("cannot reach another account through UpdateProfile: it has no user id and changes only the caller", async () => {
@@ -68,7 +69,7 @@ describe("an admin", () => {
     const { user } = await admin.users.getUser({ userId: b.userId });
     expect(user).toMatchObject({ id: b.userId, email: b.email, role: Role.USER });
     expect((await admin.users.getMe({})).user?.role).toBe(Role.ADMIN);
-    expect(await failure(admin.users.getUser({ userId: "0190f5a0-0000-7000-8000-000000000000" }))).toEqual({
+    expect(await failureDetail(admin.users.getUser({ userId: "0190f5a0-0000-7000-8000-000000000000" }))).toEqual({
       code: Code.NotFound,
       reason: "user.not_found",
       field: "",
@@ -79,7 +80,7 @@ describe("an admin", () => {
     const other = await signUpAdmin(server);
     await other.users.listUsers({ pageSize: 1 });
     await server.app.db.user.update({ where: { id: other.userId }, data: { role: "USER" } });
-    expect(await failure(other.users.listUsers({ pageSize: 1 }))).toEqual(DENIED);
+    expect(await failureDetail(other.users.listUsers({ pageSize: 1 }))).toEqual(DENIED);
   });
 
   it("pages through ListUsers, oldest first, with no overlap", async () => {
@@ -121,20 +122,20 @@ describe("an admin", () => {
     ["a negative page_size", { pageSize: -1 }, "page_size"],
   ])("refuses %s with INVALID_ARGUMENT in both lists", async (_, req, field) => {
     const invalid = { code: Code.InvalidArgument, reason: "request.invalid_argument", field };
-    expect(await failure(admin.users.listUsers(req))).toEqual(invalid);
-    expect(await failure(admin.users.listAuditEvents(req))).toEqual(invalid);
+    expect(await failureDetail(admin.users.listUsers(req))).toEqual(invalid);
+    expect(await failureDetail(admin.users.listAuditEvents(req))).toEqual(invalid);
   });
 
   it("refuses an email_prefix over 254 characters and a user_id over 64", async () => {
-    expect((await failure(admin.users.listUsers({ emailPrefix: "a".repeat(255) }))).field).toBe("email_prefix");
-    expect((await failure(admin.users.listAuditEvents({ userId: "u".repeat(65) }))).field).toBe("user_id");
+    expect((await failureDetail(admin.users.listUsers({ emailPrefix: "a".repeat(255) }))).field).toBe("email_prefix");
+    expect((await failureDetail(admin.users.listAuditEvents({ userId: "u".repeat(65) }))).field).toBe("user_id");
   });
 
   it("lists a user's audit events of one type, newest first, by pages", async () => {
     const b = await signUp(server, { tag: "audited" });
     await signIn(server, b.email, { userAgent: "second" });
     await signIn(server, b.email, { userAgent: "third" });
-    await failure(server.connect(AuthService).login({ email: b.email, password: `${GOOD_PASSWORD}!` }));
+    await failureDetail(server.connect(AuthService).login({ email: b.email, password: `${GOOD_PASSWORD}!` }));
 
     const all = await admin.users.listAuditEvents({ userId: b.userId, pageSize: 100 });
     expect(all.events.every((e) => e.userId === b.userId)).toBe(true);
@@ -161,7 +162,7 @@ describe("an admin", () => {
     const res = await admin.users.listAuditEvents({ type: AuditEventType.ROLE_CHANGED, pageSize: 100 });
     expect(res.events.some((e) => e.userId === admin.userId)).toBe(true);
     expect(res.events.every((e) => e.type === AuditEventType.ROLE_CHANGED)).toBe(true);
-    expect(await failure(admin.users.listAuditEvents({ type: 99 as AuditEventType }))).toMatchObject({ code: Code.InvalidArgument, field: "type" });
+    expect(await failureDetail(admin.users.listAuditEvents({ type: 99 as AuditEventType }))).toMatchObject({ code: Code.InvalidArgument, field: "type" });
   });
 
   it("never sees secrets or emails in ListUsers' users or in audit events", async () => {

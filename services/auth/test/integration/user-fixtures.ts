@@ -1,24 +1,13 @@
 /**
  * Shared helpers of the UserService suites (user-*.test.ts): accounts signed in through the
- * public API, clients carrying their access tokens, and failure inspection.
+ * public API and clients carrying their access tokens.
  */
-import { ConnectError, type Client } from "@connectrpc/connect";
+import type { Client } from "@connectrpc/connect";
 import { expect } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
-import { ErrorDetailSchema } from "../../../../gen/tessera/errors/v1/error_detail_pb.js";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import { setRole } from "../../src/admin/roles.js";
 import { GOOD_PASSWORD, uniqueEmail, type TestServer } from "../harness.js";
-
-/** The code and ErrorDetail of a call that must fail. */
-export async function failure(call: Promise<unknown>) {
-  const err = await call.then(
-    () => expect.unreachable("the call succeeded"),
-    (e: unknown) => ConnectError.from(e),
-  );
-  const [detail] = err.findDetails(ErrorDetailSchema);
-  return { code: err.code, reason: detail?.reason, field: detail?.field };
-}
 
 /** One signed-in session: its tokens and a UserService client using its access token. */
 export interface SignedIn {

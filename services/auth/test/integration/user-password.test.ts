@@ -5,7 +5,8 @@ import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { GOOD_PASSWORD, startTestServer, type TestServer } from "../harness.js";
-import { failure, signIn, signUp } from "./user-fixtures.js";
+import { failureDetail } from "../rpc-failure.js";
+import { signIn, signUp } from "./user-fixtures.js";
 
 const NEW_PASSWORD = "another perfectly fine passphrase";
 const INVALID_CREDENTIALS = { code: Code.Unauthenticated, reason: "auth.invalid_credentials", field: "" };
@@ -27,12 +28,12 @@ describe("ChangePassword", () => {
     await me.users.changePassword({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD });
 
     for (const o of others) {
-      expect(await failure(auth().refresh({ refreshToken: o.refreshToken }))).toEqual(REVOKED);
-      expect(await failure(o.users.getMe({}))).toEqual(REVOKED);
+      expect(await failureDetail(auth().refresh({ refreshToken: o.refreshToken }))).toEqual(REVOKED);
+      expect(await failureDetail(o.users.getMe({}))).toEqual(REVOKED);
     }
     expect((await me.users.getMe({})).user?.id).toBe(me.userId);
     await expect(auth().refresh({ refreshToken: me.refreshToken })).resolves.toBeDefined();
-    expect(await failure(auth().login({ email: me.email, password: GOOD_PASSWORD }))).toEqual(INVALID_CREDENTIALS);
+    expect(await failureDetail(auth().login({ email: me.email, password: GOOD_PASSWORD }))).toEqual(INVALID_CREDENTIALS);
     await expect(auth().login({ email: me.email, password: NEW_PASSWORD })).resolves.toBeDefined();
 
     const events = await server.app.db.auditEvent.findMany({ where: { userId: me.userId, type: "PASSWORD_CHANGED" } });
@@ -53,12 +54,12 @@ describe("ChangePassword", () => {
   it("refuses a wrong current password with auth.invalid_credentials and changes nothing", async () => {
     const me = await signUp(server, { tag: "chpw" });
     const other = await signIn(server, me.email);
-    expect(await failure(me.users.changePassword({ currentPassword: "not my password at all", newPassword: NEW_PASSWORD }))).toEqual(
+    expect(await failureDetail(me.users.changePassword({ currentPassword: "not my password at all", newPassword: NEW_PASSWORD }))).toEqual(
       INVALID_CREDENTIALS,
     );
     expect((await other.users.getMe({})).user?.id).toBe(me.userId);
     await expect(auth().login({ email: me.email, password: GOOD_PASSWORD })).resolves.toBeDefined();
-    expect(await failure(auth().login({ email: me.email, password: NEW_PASSWORD }))).toEqual(INVALID_CREDENTIALS);
+    expect(await failureDetail(auth().login({ email: me.email, password: NEW_PASSWORD }))).toEqual(INVALID_CREDENTIALS);
   });
 
   it.each([
@@ -67,7 +68,7 @@ describe("ChangePassword", () => {
   ])("refuses a new password that is %s with INVALID_ARGUMENT on new_password", async (_, newPassword) => {
     const me = await signUp(server, { tag: "chpw" });
     const other = await signIn(server, me.email);
-    expect(await failure(me.users.changePassword({ currentPassword: GOOD_PASSWORD, newPassword }))).toEqual({
+    expect(await failureDetail(me.users.changePassword({ currentPassword: GOOD_PASSWORD, newPassword }))).toEqual({
       code: Code.InvalidArgument,
       reason: "request.invalid_argument",
       field: "new_password",
@@ -80,8 +81,8 @@ describe("ChangePassword", () => {
 describe("DeleteAccount", () => {
   it("refuses a wrong or missing password and keeps the account", async () => {
     const me = await signUp(server, { tag: "delete" });
-    expect(await failure(me.users.deleteAccount({ password: "definitely wrong" }))).toEqual(INVALID_CREDENTIALS);
-    expect(await failure(me.users.deleteAccount({}))).toEqual(INVALID_CREDENTIALS);
+    expect(await failureDetail(me.users.deleteAccount({ password: "definitely wrong" }))).toEqual(INVALID_CREDENTIALS);
+    expect(await failureDetail(me.users.deleteAccount({}))).toEqual(INVALID_CREDENTIALS);
     expect((await me.users.getMe({})).user?.id).toBe(me.userId);
   });
 
@@ -91,10 +92,10 @@ describe("DeleteAccount", () => {
     await me.users.deleteAccount({ password: GOOD_PASSWORD });
 
     // Sign-in answers exactly as for an address that never existed.
-    expect(await failure(auth().login({ email: me.email, password: GOOD_PASSWORD }))).toEqual(INVALID_CREDENTIALS);
+    expect(await failureDetail(auth().login({ email: me.email, password: GOOD_PASSWORD }))).toEqual(INVALID_CREDENTIALS);
     for (const s of [me, other]) {
-      expect((await failure(s.users.getMe({}))).code).toBe(Code.Unauthenticated);
-      expect((await failure(auth().refresh({ refreshToken: s.refreshToken }))).code).toBe(Code.Unauthenticated);
+      expect((await failureDetail(s.users.getMe({}))).code).toBe(Code.Unauthenticated);
+      expect((await failureDetail(auth().refresh({ refreshToken: s.refreshToken }))).code).toBe(Code.Unauthenticated);
     }
     expect(await server.app.db.user.findUnique({ where: { id: me.userId } })).toBeNull();
     expect(await server.app.db.session.count({ where: { userId: me.userId } })).toBe(0);
@@ -111,7 +112,7 @@ describe("DeleteAccount", () => {
     // As an OAuth-only account: no password hash.
     await server.app.db.user.update({ where: { id: me.userId }, data: { passwordHash: null } });
     await server.app.db.session.update({ where: { id: me.sessionId }, data: { createdAt: new Date(Date.now() - 10 * 60_000) } });
-    expect(await failure(me.users.deleteAccount({}))).toEqual({ code: Code.Unauthenticated, reason: "auth.recent_sign_in_required", field: "" });
+    expect(await failureDetail(me.users.deleteAccount({}))).toEqual({ code: Code.Unauthenticated, reason: "auth.recent_sign_in_required", field: "" });
     expect((await me.users.getMe({})).user?.id).toBe(me.userId);
 
     await server.app.db.session.update({ where: { id: me.sessionId }, data: { createdAt: new Date() } });

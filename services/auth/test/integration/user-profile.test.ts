@@ -8,7 +8,8 @@ import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js"
 import { Role } from "../../../../gen/tessera/user/v1/user_pb.js";
 import { UserService, type UpdateProfileRequestSchema } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import { startTestServer, type TestServer } from "../harness.js";
-import { failure, signUp } from "./user-fixtures.js";
+import { failureDetail } from "../rpc-failure.js";
+import { signUp } from "./user-fixtures.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -33,17 +34,17 @@ describe("GetMe", () => {
   });
 
   it("refuses a missing or malformed token with UNAUTHENTICATED", async () => {
-    expect((await failure(server.connect(UserService).getMe({}))).code).toBe(Code.Unauthenticated);
-    expect((await failure(server.connect(UserService, { authorization: "Bearer not.a.jwt" }).getMe({}))).code).toBe(Code.Unauthenticated);
+    expect((await failureDetail(server.connect(UserService).getMe({}))).code).toBe(Code.Unauthenticated);
+    expect((await failureDetail(server.connect(UserService, { authorization: "Bearer not.a.jwt" }).getMe({}))).code).toBe(Code.Unauthenticated);
   });
 
   it("refuses the access token of a logged-out session at once, though it has not expired", async () => {
     const me = await signUp(server);
     await me.users.getMe({});
     await server.connect(AuthService).logout({ refreshToken: me.refreshToken });
-    expect(await failure(me.users.getMe({}))).toEqual({ code: Code.Unauthenticated, reason: "session.revoked", field: "" });
-    expect((await failure(me.users.listSessions({}))).code).toBe(Code.Unauthenticated);
-    expect((await failure(me.users.updateProfile({ name: "x", updateMask: { paths: ["name"] } }))).code).toBe(Code.Unauthenticated);
+    expect(await failureDetail(me.users.getMe({}))).toEqual({ code: Code.Unauthenticated, reason: "session.revoked", field: "" });
+    expect((await failureDetail(me.users.listSessions({}))).code).toBe(Code.Unauthenticated);
+    expect((await failureDetail(me.users.updateProfile({ name: "x", updateMask: { paths: ["name"] } }))).code).toBe(Code.Unauthenticated);
   });
 });
 
@@ -133,7 +134,7 @@ describe("UpdateProfile", () => {
     const me = await signUp(server);
     await me.users.updateProfile({ name: "Before", image: "https://cdn.example/b.png", profile: full, updateMask: { paths: ["name", "image", "profile"] } });
     const before = (await me.users.getMe({})).user;
-    expect(await failure(me.users.updateProfile(req))).toEqual({ code: Code.InvalidArgument, reason: "request.invalid_argument", field });
+    expect(await failureDetail(me.users.updateProfile(req))).toEqual({ code: Code.InvalidArgument, reason: "request.invalid_argument", field });
     expect((await me.users.getMe({})).user).toEqual(before);
   });
 

@@ -7,7 +7,8 @@ import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { startTestServer, type TestServer } from "../harness.js";
-import { failure, signIn, signUp, type SignedIn } from "./user-fixtures.js";
+import { failureDetail } from "../rpc-failure.js";
+import { signIn, signUp, type SignedIn } from "./user-fixtures.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -26,7 +27,7 @@ async function works(s: SignedIn): Promise<boolean> {
 }
 
 async function refreshFails(s: SignedIn) {
-  return failure(server.connect(AuthService).refresh({ refreshToken: s.refreshToken }));
+  return failureDetail(server.connect(AuthService).refresh({ refreshToken: s.refreshToken }));
 }
 
 describe("ListSessions", () => {
@@ -70,7 +71,7 @@ describe("RevokeSession", () => {
     const other = await signIn(server, me.email);
     await me.users.revokeSession({ sessionId: other.sessionId });
 
-    expect(await failure(other.users.getMe({}))).toEqual(REVOKED);
+    expect(await failureDetail(other.users.getMe({}))).toEqual(REVOKED);
     expect(await refreshFails(other)).toEqual(REVOKED);
     expect(await works(me)).toBe(true);
     expect((await me.users.listSessions({})).sessions.map((s) => s.id)).toEqual([me.sessionId]);
@@ -84,15 +85,15 @@ describe("RevokeSession", () => {
     const other = await signIn(server, me.email);
     await me.users.revokeSession({ sessionId: other.sessionId });
     const notFound = { code: Code.NotFound, reason: "session.not_found", field: "" };
-    expect(await failure(me.users.revokeSession({ sessionId: other.sessionId }))).toEqual(notFound);
-    expect(await failure(me.users.revokeSession({ sessionId: "0190f5a0-0000-7000-8000-000000000000" }))).toEqual(notFound);
-    expect(await failure(me.users.revokeSession({ sessionId: "" }))).toMatchObject({ code: Code.InvalidArgument, field: "session_id" });
+    expect(await failureDetail(me.users.revokeSession({ sessionId: other.sessionId }))).toEqual(notFound);
+    expect(await failureDetail(me.users.revokeSession({ sessionId: "0190f5a0-0000-7000-8000-000000000000" }))).toEqual(notFound);
+    expect(await failureDetail(me.users.revokeSession({ sessionId: "" }))).toMatchObject({ code: Code.InvalidArgument, field: "session_id" });
   });
 
   it("can end the caller's own current session", async () => {
     const me = await signUp(server, { tag: "revoke" });
     await me.users.revokeSession({ sessionId: me.sessionId });
-    expect(await failure(me.users.getMe({}))).toEqual(REVOKED);
+    expect(await failureDetail(me.users.getMe({}))).toEqual(REVOKED);
   });
 });
 
@@ -105,7 +106,7 @@ describe("RevokeAllSessions", () => {
     expect(await works(me)).toBe(true);
     await expect(server.connect(AuthService).refresh({ refreshToken: me.refreshToken })).resolves.toBeDefined();
     for (const o of others) {
-      expect(await failure(o.users.getMe({}))).toEqual(REVOKED);
+      expect(await failureDetail(o.users.getMe({}))).toEqual(REVOKED);
       expect(await refreshFails(o)).toEqual(REVOKED);
     }
     expect((await me.users.revokeAllSessions({ keepCurrent: true })).revokedCount).toBe(0);
@@ -116,7 +117,7 @@ describe("RevokeAllSessions", () => {
     const other = await signIn(server, me.email);
     const res = await me.users.revokeAllSessions({ keepCurrent: false });
     expect(res.revokedCount).toBe(2);
-    expect(await failure(me.users.getMe({}))).toEqual(REVOKED);
+    expect(await failureDetail(me.users.getMe({}))).toEqual(REVOKED);
     expect(await refreshFails(me)).toEqual(REVOKED);
     expect(await refreshFails(other)).toEqual(REVOKED);
   });

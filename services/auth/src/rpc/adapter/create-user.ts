@@ -11,7 +11,7 @@ export function createUser({ adapterStore }: Deps) {
   return async (req: CreateUserRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof CreateUserResponseSchema>> => {
     const data = {
       email: emailToStore(req.email, "email"),
-      // Never defaulted (the seed's hole 6): unset stays unverified.
+      // Never defaulted to "verified": an address is verified only when the provider says so; unset stays unverified.
       emailVerified: optionalTime(req.emailVerified, "email_verified") ?? null,
       name: optionalText(req.name, "name", NAME_MAX) ?? null,
       image: imageUrl(req.image, "image") ?? null,
