@@ -3,11 +3,12 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { EMAIL_MAX_LENGTH, normalizeEmail } from "../../identity/email.js";
 import { invalidArgument } from "../../kernel/errors.js";
 import { requireString } from "../../kernel/text.js";
+import { NAME_MAX as USER_NAME_MAX, URL_MAX } from "../../../../shared/contract-limits.js";
 
-/** Limits from proto/tessera/adapter/v1, in Unicode code points. */
+/** Limits from proto/tessera/adapter/v1, in Unicode code points (name and image are the User's). */
 export const ID_MAX = 64;
-export const NAME_MAX = 100;
-export const IMAGE_MAX = 2048;
+export const NAME_MAX = USER_NAME_MAX;
+export const IMAGE_MAX = URL_MAX;
 export const PROVIDER_MAX = 64;
 export const PROVIDER_ACCOUNT_ID_MAX = 255;
 export const SECRET_MAX = 255;
