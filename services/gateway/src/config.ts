@@ -18,6 +18,8 @@ const schema = z.object({
   TESSERA_ENV: z.enum(MODES).default(DEFAULT_MODE),
   GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** The URL clients reach the gateway at, listed as the OpenAPI document's server. */
+  GATEWAY_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:8080"),
   TESSERA_AUTH_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:50051"),
   TESSERA_ISSUER: z.url().default("http://localhost:50051"),
   TESSERA_AUDIENCE: z.string().min(1).default("tessera"),
@@ -40,6 +42,8 @@ export interface GatewayConfig {
   env: Mode;
   host: string;
   port: number;
+  /** Where clients reach the gateway (behind a proxy, not host:port); the OpenAPI `servers` entry. */
+  publicUrl: string;
   /** Base URL of the auth service (Connect/gRPC and JWKS on one port). */
   authUrl: string;
   issuer: string;
@@ -77,6 +81,7 @@ export function loadGatewayConfig(rawEnv: Readonly<Record<string, string | undef
     env: e.TESSERA_ENV,
     host: e.GATEWAY_HOST,
     port: e.GATEWAY_PORT,
+    publicUrl: e.GATEWAY_PUBLIC_URL.replace(/\/+$/, ""),
     authUrl: e.TESSERA_AUTH_URL.replace(/\/+$/, ""),
     issuer: e.TESSERA_ISSUER,
     audience: e.TESSERA_AUDIENCE,

@@ -21,8 +21,8 @@ export interface AccessTokenGuardOptions {
 
 export const VERIFIED_CACHE_SIZE = 10_000;
 
-function unauthenticated(message: string): HttpError {
-  return new HttpError(401, "unauthenticated", message, undefined, { "www-authenticate": 'Bearer realm="tessera"' });
+function unauthenticated(message: string, reason = "auth.invalid_token"): HttpError {
+  return new HttpError(401, "unauthenticated", reason, message, undefined, { "www-authenticate": 'Bearer realm="tessera"' });
 }
 
 /**
@@ -44,7 +44,7 @@ export class AccessTokenGuard {
   /** Extracts and verifies `Authorization: Bearer <token>`; throws a 401 HttpError otherwise. */
   async check(authorization: string | undefined): Promise<{ caller: Caller; token: string }> {
     const m = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i.exec(authorization?.trim() ?? "");
-    if (!m) throw unauthenticated("an access token is required: Authorization: Bearer <accessToken>");
+    if (!m) throw unauthenticated("an access token is required: Authorization: Bearer <accessToken>", "auth.missing_token");
     const token = m[1]!;
     return { caller: await this.verify(token), token };
   }
@@ -69,7 +69,7 @@ export class AccessTokenGuard {
     try {
       snap = await this.opts.jwks.current();
     } catch {
-      throw new HttpError(503, "unavailable", "cannot verify access tokens right now, retry later");
+      throw new HttpError(503, "unavailable", "server.unavailable", "cannot verify access tokens right now, retry later");
     }
     try {
       return await this.#verifyWith(token, snap.getKey);

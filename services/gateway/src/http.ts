@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { HttpError, type ErrorBody } from "./errors.js";
+import { HttpError, PROBLEM_JSON } from "./errors.js";
 
 /** Headers on every response. The gateway serves JSON only, never pages to frame or sniff. */
 export const SECURITY_HEADERS: Record<string, string> = {
@@ -10,19 +10,18 @@ export const SECURITY_HEADERS: Record<string, string> = {
   "cross-origin-resource-policy": "same-origin",
 };
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, type = "application/json; charset=utf-8"): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,
-    "content-type": "application/json; charset=utf-8",
+    "content-type": type,
     "content-length": Buffer.byteLength(text),
   });
   res.end(text);
 }
 
 export function sendError(res: ServerResponse, err: HttpError): void {
-  const body: ErrorBody = err.body();
-  sendJson(res, err.status, body, { "cache-control": "no-store", ...err.headers });
+  sendJson(res, err.status, err.body(), { "cache-control": "no-store", ...err.headers }, PROBLEM_JSON);
 }
 
 /** Sets CORS headers for an allowed Origin; returns whether the origin is allowed. */
@@ -61,7 +60,7 @@ export async function readBody(req: IncomingMessage, max: number): Promise<Buffe
 }
 
 export function tooLarge(max: number): HttpError {
-  return new HttpError(413, "resource_exhausted", `request body larger than ${max} bytes`);
+  return new HttpError(413, "resource_exhausted", "request.too_large", `request body larger than ${max} bytes`);
 }
 
 /** Reads a JSON object body (an empty body counts as {}). */
@@ -70,10 +69,10 @@ export async function readJson(req: IncomingMessage, max: number): Promise<unkno
   const raw = await readBody(req, max);
   if (raw.length === 0) return {};
   if (typeof type !== "string" || !/^application\/json\s*(;|$)/i.test(type))
-    throw new HttpError(415, "invalid_argument", "Content-Type must be application/json");
+    throw new HttpError(415, "invalid_argument", "request.unsupported_media_type", "Content-Type must be application/json");
   try {
     return JSON.parse(raw.toString("utf8")) as unknown;
   } catch {
-    throw new HttpError(400, "invalid_argument", "body is not valid JSON");
+    throw new HttpError(400, "invalid_argument", "request.invalid_argument", "body is not valid JSON");
   }
 }

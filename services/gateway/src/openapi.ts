@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROUTES, type Route } from "./routes.js";
+import { PROBLEM_JSON } from "./errors.js";
 import { ErrorBody, named } from "./schemas.js";
 
 const REASON: Record<number, string> = {
@@ -73,12 +74,13 @@ export function openApiDocument(routes: Route[] = ROUTES, serverUrl?: string): J
         ...(r.response.schema ? { content: { "application/json": { schema: schemaOf(r.response.schema, "output", components) } } } : {}),
       },
     };
-    const errorStatuses = [...new Set([...r.errors, ...(r.auth === "none" ? [] : [401]), 500, ...(r.tag === "meta" ? [] : [503])])].sort();
+    // Any route may refuse an oversized body (413), even one it ignores.
+    const errorStatuses = [...new Set([...r.errors, ...(r.auth === "none" ? [] : [401]), 413, 500, ...(r.tag === "meta" ? [] : [503])])].sort();
     for (const status of errorStatuses) {
       responses[String(status)] = {
         description: REASON[status] ?? "error",
         ...(status === 429 ? { headers: { "Retry-After": { schema: { type: "integer" }, description: "seconds to wait" } } } : {}),
-        content: { "application/json": { schema: error } },
+        content: { [PROBLEM_JSON]: { schema: error } },
       };
     }
     op.responses = responses;
@@ -90,7 +92,8 @@ export function openApiDocument(routes: Route[] = ROUTES, serverUrl?: string): J
       title: "Tessera REST gateway",
       version: "1.0.0",
       description:
-        "REST edge of the Tessera auth service. Errors are {code, message, field?}; code is the Connect code in snake_case. Responses carry x-request-id.",
+        "REST edge of the Tessera auth service. Errors are RFC 9457 problem details (application/problem+json) with the extension members code (the Connect code in snake_case), reason (stable, to branch on), message and field; see the Error schema. A known path with a method it does not have answers 405 with Allow. Responses carry x-request-id.",
+      license: { name: "UNLICENSED" },
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     tags: [

@@ -117,7 +117,7 @@ export function profileUpdateFrom(body: z.infer<typeof s.PatchMeBody>): { name: 
     // null clears: the field keeps its zero value ("" or 0), which the contract reads as "not set".
     if (value !== null) (profile as unknown as Record<string, string | number>)[field.localName] = value;
   }
-  if (paths.length === 0) throw new HttpError(400, "invalid_argument", "the body names no field to change (name, image or profile.<field>)");
+  if (paths.length === 0) throw new HttpError(400, "invalid_argument", "request.invalid_argument", "the body names no field to change (name, image or profile.<field>)");
   return { name: body.name ?? "", image: body.image ?? "", profile, paths };
 }
 
@@ -436,7 +436,7 @@ export const ROUTES: Route[] = [
     response: { status: 200, schema: zod.object({ status: zod.literal("ready") }), description: "ready; 503 otherwise" },
     errors: [],
     async handle({ gateway }) {
-      if (!(await gateway.ready())) throw new HttpError(503, "unavailable", "the auth service is not serving");
+      if (!(await gateway.ready())) throw new HttpError(503, "unavailable", "server.unavailable", "the auth service is not serving");
       return ok({ status: "ready" });
     },
   }),

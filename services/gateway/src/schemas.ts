@@ -7,6 +7,7 @@
 import { ScalarType } from "@bufbuild/protobuf";
 import { z } from "zod";
 import { ProfileSchema, type Profile as ProfileMessage } from "../../../gen/tessera/user/v1/user_pb.js";
+import { GATEWAY_REASONS } from "./errors.js";
 import {
   EMAIL_MAX_LENGTH,
   NAME_MAX,
@@ -26,15 +27,27 @@ import {
  */
 export const named = z.registry<{ id?: string; description?: string; maxLength?: number }>();
 
+const gatewayReasons = Object.entries(GATEWAY_REASONS)
+  .map(([reason, meaning]) => `${reason} (${meaning})`)
+  .join("; ");
+
 const timestamp = z.string().meta({ format: "date-time", description: "RFC 3339 timestamp, UTC" });
 
 export const ErrorBody = z
   .object({
-    code: z.string().meta({ description: "Connect code name in snake_case, e.g. invalid_argument, unauthenticated" }),
-    message: z.string(),
+    type: z.literal("about:blank").meta({ description: "RFC 9457 problem type: always about:blank; `reason` tells problems apart" }),
+    title: z.string().meta({ description: "the HTTP status text, e.g. Bad Request" }),
+    status: z.number().int().meta({ description: "the HTTP status code" }),
+    detail: z.string().meta({ description: "what went wrong, for people; may change: branch on `reason`" }),
+    code: z.string().meta({ description: "Connect code name in snake_case, e.g. invalid_argument, unauthenticated; method_not_allowed for a 405" }),
+    reason: z.string().meta({ description: `stable reason to branch on: the auth service's (tessera.errors.v1.ErrorDetail) or the gateway's own: ${gatewayReasons}` }),
+    message: z.string().meta({ description: "same as `detail`" }),
     field: z.string().optional().meta({ description: "request field at fault (INVALID_ARGUMENT only), in this API's camelCase spelling" }),
   })
-  .register(named, { id: "Error" });
+  .register(named, {
+    id: "Error",
+    description: "RFC 9457 problem details, served as application/problem+json, with the extension members code, reason, message and field",
+  });
 
 const isInt = (limit: ProfileFieldLimit): limit is ProfileIntLimit => limit.kind === "year" || limit.kind === "employees";
 

@@ -68,7 +68,7 @@ function compile(route: Route): CompiledRoute {
 function invalid(err: z.ZodError, prefix = ""): HttpError {
   const issue = err.issues[0]!;
   const field = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
-  return new HttpError(400, "invalid_argument", field ? `${field}: ${issue.message}` : issue.message, field || undefined);
+  return new HttpError(400, "invalid_argument", "request.invalid_argument", field ? `${field}: ${issue.message}` : issue.message, field || undefined);
 }
 
 /** Starts the gateway on config.host:config.port (0: ephemeral). */
@@ -96,7 +96,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
       try {
         return (await jwks.current()).jwks;
       } catch {
-        throw new HttpError(503, "unavailable", "keys temporarily unavailable");
+        throw new HttpError(503, "unavailable", "server.unavailable", "keys temporarily unavailable");
       }
     },
     async ready() {
@@ -108,7 +108,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
         return false;
       }
     },
-    openapi: () => (openapi ??= openApiDocument(ROUTES)),
+    openapi: () => (openapi ??= openApiDocument(ROUTES, config.publicUrl)),
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger): Promise<void> {
@@ -117,16 +117,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
     const allowed = [...new Set(candidates.map((x) => x.c.route.method))];
     if (req.method === "OPTIONS") return answerPreflight(req, res, corsOrigins, allowed);
     applyCors(req, res, corsOrigins);
-    if (candidates.length === 0) throw new HttpError(404, "not_found", "no such route");
+    if (candidates.length === 0) throw new HttpError(404, "not_found", "route.not_found", "no such route");
     const hit = candidates.find((x) => x.c.route.method === req.method);
-    if (!hit) throw new HttpError(405, "unimplemented", `method not allowed; use ${allowed.join(", ")}`, undefined, { allow: allowed.join(", ") });
+    if (!hit) throw new HttpError(405, "method_not_allowed", "route.method_not_allowed", `method not allowed; use ${allowed.join(", ")}`, undefined, { allow: allowed.join(", ") });
     const { route, params: names } = hit.c;
     const params: Record<string, string> = {};
     names.forEach((name, i) => {
       try {
         params[name] = decodeURIComponent(hit.m![i + 1]!);
       } catch {
-        throw new HttpError(400, "invalid_argument", `${name}: malformed`, name);
+        throw new HttpError(400, "invalid_argument", "request.invalid_argument", `${name}: malformed`, name);
       }
     });
 
@@ -144,7 +144,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
       rpcHeaders.authorization = `Bearer ${token}`;
     } else if (route.auth === "refresh") {
       const m = REFRESH_HEADER.exec(req.headers.authorization?.trim() ?? "");
-      if (!m) throw new HttpError(401, "unauthenticated", "a refresh token is required: Authorization: Refresh <refreshToken>");
+      if (!m) throw new HttpError(401, "unauthenticated", "auth.invalid_refresh_token", "a refresh token is required: Authorization: Refresh <refreshToken>");
       refreshToken = m[1]!;
     }
 
@@ -251,21 +251,21 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
 async function readUpload(req: IncomingMessage, field: string): Promise<Uint8Array> {
   const type = req.headers["content-type"];
   if (typeof type !== "string" || !/^multipart\/form-data\s*;/i.test(type))
-    throw new HttpError(415, "invalid_argument", `Content-Type must be multipart/form-data with one file field "${field}"`);
+    throw new HttpError(415, "invalid_argument", "request.unsupported_media_type", `Content-Type must be multipart/form-data with one file field "${field}"`);
   const raw = await readBody(req, MULTIPART_BODY_MAX_BYTES);
   let form: FormData;
   try {
     form = await new Request("http://gateway.invalid/", { method: "POST", headers: { "content-type": type }, body: raw }).formData();
   } catch {
-    throw new HttpError(400, "invalid_argument", "body is not valid multipart/form-data");
+    throw new HttpError(400, "invalid_argument", "request.invalid_argument", "body is not valid multipart/form-data");
   }
   const entries = form.getAll(field);
   const entry = entries[0];
   if (entries.length !== 1 || entry === undefined || typeof entry === "string")
-    throw new HttpError(400, "invalid_argument", `${field}: exactly one file is required in the form field "${field}"`, field);
+    throw new HttpError(400, "invalid_argument", "request.invalid_argument", `${field}: exactly one file is required in the form field "${field}"`, field);
   if (entry.size > AVATAR_MAX_BYTES) {
     const e = tooLarge(AVATAR_MAX_BYTES);
-    throw new HttpError(413, e.code, `${field}: must be at most 2 MiB`, field);
+    throw new HttpError(413, e.code, e.reason, `${field}: must be at most 2 MiB`, field);
   }
   return new Uint8Array(await entry.arrayBuffer());
 }

@@ -84,6 +84,16 @@ describe("toHttpError", () => {
     const limited = toHttpError(new ConnectError("slow down", Code.ResourceExhausted, { "retry-after": "42" }));
     expect(limited.headers["retry-after"]).toBe("42");
     expect(toHttpError(new ConnectError("slow down", Code.ResourceExhausted)).headers["retry-after"]).toBe("1");
-    expect(toHttpError(new Error("boom\n    at x.ts:1:1")).body()).toEqual({ code: "internal", message: "internal error" });
+    expect(toHttpError(new Error("boom\n    at x.ts:1:1")).body()).toEqual({
+      type: "about:blank",
+      title: "Internal Server Error",
+      status: 500,
+      detail: "internal error",
+      code: "internal",
+      reason: "server.internal",
+      message: "internal error",
+    });
+    // Without an ErrorDetail (the transport's own errors), the reason comes from the code.
+    expect(toHttpError(new ConnectError("connect ECONNREFUSED 10.0.0.7:50051", Code.Unavailable)).reason).toBe("server.unavailable");
   });
 });

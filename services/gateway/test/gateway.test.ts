@@ -166,38 +166,45 @@ describe("account flow through the gateway", () => {
 });
 
 describe("errors", () => {
-  it("maps Connect codes to HTTP with {code, message, field?} and no stack", async () => {
+  it("maps Connect codes to HTTP problem details with {code, reason, message, field?} and no stack", async () => {
     const a = await register(gw);
     const dup = await call(gw, "POST", "/auth/register", { json: { email: a.email, password: GOOD_PASSWORD } });
     expect(dup).toMatchObject({ status: 409, body: { code: "already_exists" } });
-    expect(Object.keys(dup.body).sort()).toEqual(["code", "message"]);
+    expect(Object.keys(dup.body).sort()).toEqual(["code", "detail", "message", "reason", "status", "title", "type"]);
+    expect(dup.body).toMatchObject({ type: "about:blank", title: "Conflict", status: 409, reason: "user.already_exists", detail: dup.body.message });
+    expect(dup.headers.get("content-type")).toBe("application/problem+json");
 
     const bad = await call(gw, "POST", "/auth/register", { json: { email: "not-an-email", password: GOOD_PASSWORD } });
-    expect(bad).toMatchObject({ status: 400, body: { code: "invalid_argument", field: "email" } });
+    expect(bad).toMatchObject({ status: 400, body: { code: "invalid_argument", reason: "request.invalid_argument", field: "email" } });
 
     const wrong = await call(gw, "POST", "/auth/login", { json: { email: a.email, password: "wrong password here" } });
-    expect(wrong).toMatchObject({ status: 401, body: { code: "unauthenticated" } });
+    expect(wrong).toMatchObject({ status: 401, body: { code: "unauthenticated", reason: "auth.invalid_credentials" } });
+    const noToken = await call(gw, "GET", "/users/me");
+    expect(noToken).toMatchObject({ status: 401, body: { code: "unauthenticated", reason: "auth.missing_token" } });
+    const unsupported = await call(gw, "POST", "/auth/login", { headers: { "content-type": "text/plain" }, body: "x" });
+    expect(unsupported).toMatchObject({ status: 415, body: { reason: "request.unsupported_media_type" } });
 
     const patchBad = await call(gw, "PATCH", "/users/me", { headers: bearer(a.accessToken), json: { profile: { website: "javascript:alert(1)" } } });
     expect(patchBad).toMatchObject({ status: 400, body: { field: "profile.website" } });
     const unknownKey = await call(gw, "PATCH", "/users/me", { headers: bearer(a.accessToken), json: { role: "ROLE_ADMIN" } });
     expect(unknownKey).toMatchObject({ status: 400, body: { code: "invalid_argument" } });
     const wrongType = await call(gw, "POST", "/auth/login", { json: { email: 42, password: "x" } });
-    expect(wrongType).toMatchObject({ status: 400, body: { field: "email" } });
+    expect(wrongType).toMatchObject({ status: 400, body: { field: "email", reason: "request.invalid_argument" } });
     const empty = await call(gw, "PATCH", "/users/me", { headers: bearer(a.accessToken), json: {} });
     expect(empty.status).toBe(400);
 
     const notJson = await call(gw, "POST", "/auth/login", { headers: { "content-type": "application/json" }, body: "{nope" });
     expect(notJson).toMatchObject({ status: 400, body: { code: "invalid_argument" } });
     const tooBig = await call(gw, "POST", "/auth/login", { json: { email: "x".repeat(70 * 1024), password: "x" } });
-    expect(tooBig).toMatchObject({ status: 413, body: { code: "resource_exhausted" } });
+    expect(tooBig).toMatchObject({ status: 413, body: { code: "resource_exhausted", reason: "request.too_large" } });
 
     expect((await call(gw, "POST", "/auth/refresh")).status).toBe(401);
     expect((await call(gw, "POST", "/auth/refresh", { headers: { authorization: `Refresh ${"A".repeat(43)}` } })).status).toBe(401);
-    expect(await call(gw, "GET", "/nowhere")).toMatchObject({ status: 404, body: { code: "not_found" } });
+    expect(await call(gw, "GET", "/nowhere")).toMatchObject({ status: 404, body: { code: "not_found", reason: "route.not_found" } });
     const wrongMethod = await call(gw, "DELETE", "/users/me");
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toBe("GET, PATCH");
+    expect(wrongMethod.body).toMatchObject({ status: 405, code: "method_not_allowed", reason: "route.method_not_allowed" });
     for (const r of [dup, bad, wrong, patchBad, notJson, tooBig]) expect(JSON.stringify(r.body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
   });
 
@@ -241,7 +248,7 @@ describe("meta routes", () => {
       expect(await call(down, "GET", "/healthz")).toMatchObject({ status: 200 });
       expect(await call(down, "GET", "/readyz")).toMatchObject({ status: 503, body: { code: "unavailable" } });
       const login = await call(down, "POST", "/auth/login", { json: { email: "a@example.com", password: "x" } });
-      expect(login).toMatchObject({ status: 503, body: { code: "unavailable", message: "the auth service is unavailable, retry later" } });
+      expect(login).toMatchObject({ status: 503, body: { code: "unavailable", reason: "server.unavailable", message: "the auth service is unavailable, retry later" } });
       expect((await call(down, "GET", "/users/me", { headers: bearer("a.b.c") })).status).toBe(503); // no keys to verify with
       expect((await call(down, "GET", "/.well-known/jwks.json")).status).toBe(503);
     } finally {
@@ -254,6 +261,7 @@ describe("meta routes", () => {
     expect(r.status).toBe(200);
     const doc = r.body;
     expect(doc.openapi).toBe("3.1.0");
+    expect(doc.servers).toEqual([{ url: "http://127.0.0.1:8080" }]);
     const validation = await new Validator().validate(doc);
     expect(validation.errors ?? []).toEqual([]);
     expect(validation.valid).toBe(true);

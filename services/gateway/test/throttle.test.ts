@@ -27,6 +27,15 @@ describe("throttling through the gateway", () => {
     expect(retryAfter).toMatch(/^\d+$/);
     expect(Number(retryAfter)).toBeGreaterThan(1); // the service's delay (15 minutes), not the gateway's fallback of 1
     expect(Number(retryAfter)).toBeLessThanOrEqual(900);
-    expect(limited.body).toEqual({ code: "resource_exhausted", message: `too many sign-in attempts; retry in ${retryAfter} seconds` });
+    const message = `too many sign-in attempts; retry in ${retryAfter} seconds`;
+    expect(limited.body).toEqual({
+      type: "about:blank",
+      title: "Too Many Requests",
+      status: 429,
+      detail: message,
+      code: "resource_exhausted",
+      reason: "auth.too_many_attempts",
+      message,
+    });
   });
 });
