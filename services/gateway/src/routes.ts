@@ -14,11 +14,13 @@ import {
   RegisterResponseSchema,
   VerifyEmailResponseSchema,
 } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
+import { AuditEventTypeSchema } from "../../../gen/tessera/user/v1/audit_event_pb.js";
 import { ProfileSchema, type Profile } from "../../../gen/tessera/user/v1/user_pb.js";
 import type { ProfileKey } from "../../shared/contract-limits.js";
 import {
   GetMeResponseSchema,
   GetUserResponseSchema,
+  ListAuditEventsResponseSchema,
   ListSessionsResponseSchema,
   ListSignInMethodsResponseSchema,
   ListUsersResponseSchema,
@@ -278,6 +280,39 @@ export const ROUTES: Route[] = [
       return ok(json(UpdateProfileResponseSchema, res));
     },
   }),
+  route<z.infer<typeof s.DeleteAccountBody>>({
+    method: "DELETE",
+    path: "/users/me",
+    operationId: "deleteMe",
+    summary: "Delete the caller's account and end every session",
+    description:
+      "Needs the current password in the body, or for accounts without one a sign-in less than 5 minutes old (401 with reason auth.recent_sign_in_required otherwise).",
+    tag: "users",
+    auth: "bearer",
+    body: s.DeleteAccountBody,
+    response: { status: 204, schema: null, description: "the account is gone" },
+    errors: [400, 401, 413, 429],
+    async handle({ body, clients, rpcHeaders }) {
+      await clients.users.deleteAccount({ password: body.password ?? "" }, { headers: rpcHeaders });
+      return noContent;
+    },
+  }),
+  route<z.infer<typeof s.ChangePasswordBody>>({
+    method: "POST",
+    path: "/users/me/password",
+    operationId: "changePassword",
+    summary: "Change the caller's password",
+    description: "Checks the current password; ends every other session of the caller. The new password follows the policy of register.",
+    tag: "users",
+    auth: "bearer",
+    body: s.ChangePasswordBody,
+    response: { status: 204, schema: null, description: "password changed; this session stays signed in" },
+    errors: [400, 401, 413, 429],
+    async handle({ body, clients, rpcHeaders }) {
+      await clients.users.changePassword({ currentPassword: body.currentPassword, newPassword: body.newPassword }, { headers: rpcHeaders });
+      return noContent;
+    },
+  }),
   route({
     method: "PUT",
     path: "/users/me/image",
@@ -379,6 +414,25 @@ export const ROUTES: Route[] = [
         { headers: rpcHeaders },
       );
       return ok(json(ListUsersResponseSchema, res));
+    },
+  }),
+  route<unknown, z.infer<typeof s.ListAuditEventsQuery>>({
+    method: "GET",
+    path: "/audit-events",
+    operationId: "listAuditEvents",
+    summary: "Page through security events, newest first (admins only)",
+    tag: "users",
+    auth: "bearer",
+    query: s.ListAuditEventsQuery,
+    response: { status: 200, schema: s.AuditEventPage, description: "one page of events, newest first" },
+    errors: [400, 401, 403],
+    async handle({ query, clients, rpcHeaders }) {
+      const type = AuditEventTypeSchema.values.find((v) => v.name === query.type)?.number ?? 0;
+      const res = await clients.users.listAuditEvents(
+        { pageSize: query.pageSize ?? 0, pageToken: query.pageToken ?? "", userId: query.userId ?? "", type },
+        { headers: rpcHeaders },
+      );
+      return ok(json(ListAuditEventsResponseSchema, res));
     },
   }),
   route({

@@ -6,6 +6,7 @@
  */
 import { ScalarType } from "@bufbuild/protobuf";
 import { z } from "zod";
+import { AuditEventTypeSchema } from "../../../gen/tessera/user/v1/audit_event_pb.js";
 import { ProfileSchema, type Profile as ProfileMessage } from "../../../gen/tessera/user/v1/user_pb.js";
 import { GATEWAY_REASONS } from "./errors.js";
 import {
@@ -126,6 +127,23 @@ export const LinkedAccount = z
   .register(named, { id: "LinkedAccount" });
 export const SignInMethods = z.object({ hasPassword: z.boolean(), linkedAccounts: z.array(LinkedAccount) });
 
+/** AuditEventType by name, as proto JSON spells it. */
+const auditEventTypes = AuditEventTypeSchema.values.map((v) => v.name) as [string, ...string[]];
+const storedAuditEventTypes = auditEventTypes.filter((name) => name !== "AUDIT_EVENT_TYPE_UNSPECIFIED") as [string, ...string[]];
+
+export const AuditEvent = z
+  .object({
+    id: z.string(),
+    type: z.enum(auditEventTypes),
+    userId: z.string().meta({ description: "the account concerned; empty when none is known" }),
+    sessionId: z.string().meta({ description: "the session concerned; empty when none" }),
+    ipAddress: z.string(),
+    userAgent: z.string(),
+    createTime: timestamp.optional(),
+  })
+  .register(named, { id: "AuditEvent" });
+export const AuditEventPage = z.object({ events: z.array(AuditEvent), nextPageToken: z.string() });
+
 // ---- requests (types only; the auth service enforces lengths and policies and names the field,
 // so a length limit is only described here)
 
@@ -148,6 +166,10 @@ export const LoginBody = z.object({ email: text(), password: text() });
 export const EmailBody = z.object({ email: text() });
 export const ResetPasswordBody = z.object({ token: text(), newPassword: text() });
 export const TokenBody = z.object({ token: text() });
+export const ChangePasswordBody = z.object({ currentPassword: text(), newPassword: text() });
+export const DeleteAccountBody = z.object({
+  password: text().optional().meta({ description: "the current password; required when the account has one" }),
+});
 export const RevokeAllBody = z.object({
   keepCurrent: z.boolean().optional().meta({ description: "keep the session of the calling access token (default false)" }),
 });
@@ -184,7 +206,7 @@ export const PatchMeBody = z.strictObject({
   profile: ProfilePatch.optional(),
 });
 
-export const ListUsersQuery = z.object({
+const page = {
   pageSize: z.coerce
     .number()
     .int()
@@ -194,5 +216,12 @@ export const ListUsersQuery = z.object({
     .optional(),
   /** Not a contract limit: a token of a previous page is far shorter. */
   pageToken: text().max(1024).optional(),
-  emailPrefix: text().max(EMAIL_MAX_LENGTH).optional(),
+};
+
+export const ListUsersQuery = z.object({ ...page, emailPrefix: text().max(EMAIL_MAX_LENGTH).optional() });
+
+export const ListAuditEventsQuery = z.object({
+  ...page,
+  userId: text().optional().meta({ description: "only this account's events" }),
+  type: z.enum(storedAuditEventTypes).optional().meta({ description: "only events of this type" }),
 });

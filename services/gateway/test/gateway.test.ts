@@ -201,9 +201,9 @@ describe("errors", () => {
     expect((await call(gw, "POST", "/auth/refresh")).status).toBe(401);
     expect((await call(gw, "POST", "/auth/refresh", { headers: { authorization: `Refresh ${"A".repeat(43)}` } })).status).toBe(401);
     expect(await call(gw, "GET", "/nowhere")).toMatchObject({ status: 404, body: { code: "not_found", reason: "route.not_found" } });
-    const wrongMethod = await call(gw, "DELETE", "/users/me");
+    const wrongMethod = await call(gw, "PUT", "/users/me");
     expect(wrongMethod.status).toBe(405);
-    expect(wrongMethod.headers.get("allow")).toBe("GET, PATCH");
+    expect(wrongMethod.headers.get("allow")).toBe("GET, PATCH, DELETE");
     expect(wrongMethod.body).toMatchObject({ status: 405, code: "method_not_allowed", reason: "route.method_not_allowed" });
     for (const r of [dup, bad, wrong, patchBad, notJson, tooBig]) expect(JSON.stringify(r.body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
   });
@@ -224,7 +224,7 @@ describe("errors", () => {
       headers: { origin: "https://app.example.com", "access-control-request-method": "PATCH" },
     });
     expect(pre.status).toBe(204);
-    expect(pre.headers.get("access-control-allow-methods")).toBe("GET, PATCH");
+    expect(pre.headers.get("access-control-allow-methods")).toBe("GET, PATCH, DELETE");
     const preEvil = await fetch(`${gw.url}/users/me`, { method: "OPTIONS", headers: { origin: "https://evil.example.com" } });
     expect(preEvil.headers.get("access-control-allow-origin")).toBeNull();
   });
