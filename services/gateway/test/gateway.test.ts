@@ -33,6 +33,7 @@ describe("account flow through the gateway", () => {
     const login = await call(gw, "POST", "/auth/login", { json: { email, password: GOOD_PASSWORD }, headers: { "user-agent": "curl/8.0 test" } });
     expect(login.status).toBe(200);
     s.UserAndTokens.parse(login.body);
+    expect(login.headers.get("cache-control")).toBe("no-store");
     const { accessToken, refreshToken, sessionId } = login.body.tokens;
 
     const me = await call(gw, "GET", "/users/me", { headers: bearer(accessToken) });
@@ -57,6 +58,7 @@ describe("account flow through the gateway", () => {
       json: { refreshToken: other.refreshToken, userId: other.userId, sub: other.userId },
     });
     expect(refreshed.status).toBe(200);
+    expect(refreshed.headers.get("cache-control")).toBe("no-store");
     s.TokensOnly.parse(refreshed.body);
     expect(claims(refreshed.body.tokens.accessToken)).toMatchObject({ sub: login.body.user.id, sid: sessionId });
     expect(refreshed.body.tokens.refreshToken).not.toBe(refreshToken);

@@ -12,6 +12,7 @@ import { wire } from "./deps.js";
 import { httpFallback, type HttpRoute } from "../http/http-routes.js";
 import { observe, requestIdFor } from "./interceptors.js";
 import { createDualProtocolServer } from "./listener.js";
+import { noStoreSecrets } from "./no-store.js";
 import { adapterLookupExempt, requireValidText } from "./request-text.js";
 import { contextValuesFor } from "./request-context.js";
 import { serviceCredentialCheck } from "../adapter/service-credential.js";
@@ -53,7 +54,11 @@ export async function buildComponents(config: Config, databaseUrl: string, logge
     routerOptions: {
       routes: routes(wired.deps),
       // In test mode a reason the called RPC's contract does not declare answers INTERNAL, so a test reaching it fails.
-      interceptors: [observe(logger, { failUndeclaredReasons: config.env === "test" }), requireValidText({ exempt: adapterLookupExempt })],
+      interceptors: [
+        observe(logger, { failUndeclaredReasons: config.env === "test" }),
+        noStoreSecrets(),
+        requireValidText({ exempt: adapterLookupExempt }),
+      ],
       readMaxBytes: READ_MAX_BYTES,
     },
     async close() {

@@ -2,7 +2,7 @@ import { Code, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import type { Components } from "../../src/server/app.js";
-import { GOOD_PASSWORD, inProcessAuth, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
+import { GOOD_PASSWORD, inProcessAuth, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
 import { failure } from "../rpc-failure.js";
 
 let components: Components;
@@ -155,6 +155,26 @@ describe("register and login (real server)", () => {
     const unknown = await failure(client.login({ email: uniqueEmail("ghost"), password: "not the password at all" }));
     expect(wrong).toMatchObject({ code: Code.Unauthenticated, reason: "auth.invalid_credentials" });
     expect(unknown).toEqual(wrong);
+  });
+
+  it("answers every token response over Connect JSON with Cache-Control: no-store", async () => {
+    const post = async (method: string, body: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${server.baseUrl}/${method}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, cacheControl: res.headers.get("cache-control"), body: (await res.json()) as any };
+    };
+    const email = uniqueEmail("no-store");
+    const reg = await post("tessera.auth.v1.AuthService/Register", { email, password: GOOD_PASSWORD });
+    const login = await post("tessera.auth.v1.AuthService/Login", { email, password: GOOD_PASSWORD });
+    const refresh = await post("tessera.auth.v1.AuthService/Refresh", { refreshToken: login.body.tokens.refreshToken });
+    const issued = await post("tessera.adapter.v1.AdapterService/IssueTokens", { userId: reg.body.user.id }, serviceCredentialHeader());
+    for (const [name, r] of Object.entries({ reg, login, refresh, issued })) {
+      expect(r.body.tokens?.accessToken, name).toBeTruthy();
+      expect(r.cacheControl, name).toBe("no-store");
+    }
   });
 
   it("records a failed sign-in for an unknown email in the audit log, without the password", async () => {
