@@ -29,6 +29,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 const BUF = fileURLToPath(new URL("../node_modules/.bin/buf", import.meta.url));
+/** Cached results are keyed by buf's version too: a newer buf may find more. */
+const BUF_VERSION = (JSON.parse(readFileSync(new URL("../node_modules/@bufbuild/buf/package.json", import.meta.url), "utf8")) as { version: string }).version;
 const CACHE = join(tmpdir(), "tessera-proto-gate");
 const run = promisify(execFile);
 
@@ -71,8 +73,7 @@ export async function checkHistory(opts: { repo?: string; tip?: string } = {}): 
   }
   const tip = git("rev-parse", "--verify", `${opts.tip ?? "HEAD"}^{commit}`);
   const config = git("show", `${tip}:buf.yaml`);
-  const moduleDir = /^\s*-\s*path:\s*(\S+)\s*$/m.exec(config)?.[1];
-  if (!moduleDir) throw new Error("buf.yaml at the tip names no module path");
+  const moduleDir = modulePath(config);
   const treeOf = (commit: string) => {
     try {
       return git("rev-parse", "--verify", "-q", `${commit}:${moduleDir}`);
@@ -101,7 +102,7 @@ export async function checkHistory(opts: { repo?: string; tip?: string } = {}): 
 
 /** `buf breaking` of one module tree against another (both git tree ids), cached by content. */
 async function compare(repo: string, config: string, tree: string, against: string): Promise<Finding[]> {
-  const key = createHash("sha256").update(`${config}\0${tree}\0${against}`).digest("hex");
+  const key = createHash("sha256").update(`${BUF_VERSION}\0${config}\0${tree}\0${against}`).digest("hex");
   const cached = join(CACHE, "results", `${key}.json`);
   if (existsSync(cached)) return JSON.parse(readFileSync(cached, "utf8")) as Finding[];
   const [dir, againstDir] = [exportTree(repo, config, tree), exportTree(repo, config, against)];
@@ -111,7 +112,7 @@ async function compare(repo: string, config: string, tree: string, against: stri
       throw new Error(`buf breaking failed: ${err.stderr ?? err}`);
     },
   );
-  const moduleDir = /^\s*-\s*path:\s*(\S+)\s*$/m.exec(config)![1]!;
+  const moduleDir = modulePath(config);
   const findings = res.stdout
     .split("\n")
     .filter((l) => l.startsWith("{"))
@@ -129,7 +130,7 @@ async function compare(repo: string, config: string, tree: string, against: stri
 
 /** The module tree written out once under the cache, beside the tip's buf.yaml. */
 function exportTree(repo: string, config: string, tree: string): string {
-  const moduleDir = /^\s*-\s*path:\s*(\S+)\s*$/m.exec(config)![1]!;
+  const moduleDir = modulePath(config);
   const dir = join(CACHE, "trees", createHash("sha256").update(`${config}\0${tree}`).digest("hex").slice(0, 32));
   if (existsSync(dir)) return dir;
   const tmp = `${dir}.${process.pid}.tmp`;
@@ -144,6 +145,13 @@ function exportTree(repo: string, config: string, tree: string): string {
     rmSync(tmp, { recursive: true, force: true }); // another run exported it first
   }
   return dir;
+}
+
+/** The one module's directory, from buf.yaml's `modules: - path: …`. */
+function modulePath(config: string): string {
+  const path = /^\s*-\s*path:\s*(\S+)\s*$/m.exec(config)?.[1];
+  if (!path) throw new Error("buf.yaml at the tip names no module path");
+  return path;
 }
 
 function packageOf(path: string): string | undefined {
