@@ -8,7 +8,7 @@ export default defineConfig({
     alias: { "server-only": fileURLToPath(new URL("web/test/server-only-stub.ts", import.meta.url)) },
   },
   test: {
-    include: ["services/**/*.test.ts", "web/**/*.test.ts"],
+    include: ["services/**/*.test.ts", "web/**/*.test.ts", "scripts/**/*.test.ts"],
     // Provides inject("databaseUrl"): a fresh migrated database (TEST_DATABASE_URL server or embedded PostgreSQL).
     globalSetup: ["services/auth/test/global-setup.ts"],
     testTimeout: 30_000,
