@@ -1,8 +1,8 @@
 /**
  * The error reasons agree everywhere they are written: the registry (kernel/reasons.ts), the
  * list in error_detail.proto, each rpc's `(tessera.errors.v1.reasons)` option and its
- * "Errors:" comment, and the reasons the code throws. And the boundary refuses, in test mode,
- * a reason the called rpc does not declare.
+ * "Errors:" comment, and the reasons the code throws; the google.rpc.ErrorInfo domain is the
+ * documented one. And the boundary refuses, in test mode, a reason the called rpc does not declare.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,7 @@ import { reasons } from "../../../gen/tessera/errors/v1/reasons_pb.js";
 import { UserService } from "../../../gen/tessera/user/v1/user_service_pb.js";
 import { Health } from "../../../gen/health/v1/health_pb.js";
 import { DomainError, invalidArgument } from "../src/kernel/errors.js";
-import { ANY_RPC_REASONS, REASONS, isReason, type Reason } from "../src/kernel/reasons.js";
+import { ANY_RPC_REASONS, ERROR_DOMAIN, REASONS, isReason, type Reason } from "../src/kernel/reasons.js";
 import { observe } from "../src/server/interceptors.js";
 import { memoryLogger } from "./harness.js";
 import { failure } from "./rpc-failure.js";
@@ -30,6 +30,7 @@ const HANDLER_FOLDER: Record<string, DescService> = { auth: AuthService, user: U
 
 const protos = protoFiles(PROTO);
 const codeOf = (reason: Reason) => REASONS[reason].kind.toUpperCase();
+const errorDetailComment = () => leadingComment(protos.find((p) => p.path === "tessera/errors/v1/error_detail.proto")!.text, /^message ErrorDetail \{/);
 const declaredBy = (service: DescService) => new Map(service.methods.map((m) => [m.name, getOption(m, reasons)]));
 
 /**
@@ -46,10 +47,13 @@ function thrownReasons(file: string): string[] {
 
 describe("the reason registry and error_detail.proto", () => {
   it("error_detail.proto lists every reason of the registry, with its code and meaning, and no other", () => {
-    const text = protos.find((p) => p.path === "tessera/errors/v1/error_detail.proto")!.text;
-    const listed = listedReasons(leadingComment(text, /^message ErrorDetail \{/));
+    const listed = listedReasons(errorDetailComment());
     const expected = Object.entries(REASONS).map(([reason, e]) => ({ code: e.kind.toUpperCase(), reason, text: e.meaning }));
     expect(listed, "the list in ErrorDetail's comment, wrapped at 100 columns").toEqual(expected);
+  });
+
+  it("error_detail.proto names the google.rpc.ErrorInfo domain the service sends", () => {
+    expect(errorDetailComment().join(" ")).toContain(`\`domain\` is "${ERROR_DOMAIN}"`);
   });
 
   it("documents every reason on some rpc, unless any rpc can give it", () => {

@@ -18,6 +18,18 @@ export const file_tessera_errors_v1_error_detail: GenFile = /*@__PURE__*/
  * `reason`, never on the human-readable message, which may change. Errors of the protocol
  * itself (an undecodable or oversized request, an unknown method) carry no ErrorDetail.
  *
+ * Clients without Tessera's protos read the standard details of AIP-193
+ * (google/rpc/error_details.proto), which follow ErrorDetail in every error that has one:
+ * - google.rpc.ErrorInfo, always: `reason` equals ErrorDetail.reason, `domain` is "tessera.dev",
+ *   and `metadata` holds "field" (ErrorDetail.field, when not empty) and "retry_after_seconds"
+ *   (when throttled), nothing else.
+ * - google.rpc.BadRequest, on INVALID_ARGUMENT naming a field: one field violation, its `field`
+ *   ErrorDetail.field and its `description` the status message.
+ * - google.rpc.RetryInfo, on RESOURCE_EXHAUSTED: `retry_delay`, the delay of the `retry-after`
+ *   metadata.
+ * gRPC sends the details in the `grpc-status-details-bin` trailer (a google.rpc.Status), the
+ * Connect protocol in the error body's "details"; any gRPC or Connect library decodes them.
+ *
  * Every reason, with the status code it is answered with and what it means:
  * - INVALID_ARGUMENT request.invalid_argument: a request field is missing, malformed or out of
  *   range; `field` names it (empty when the database refused a value and cannot say which)

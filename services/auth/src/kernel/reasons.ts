@@ -6,6 +6,12 @@
  * and a test checks that the three agree.
  */
 
+/**
+ * The domain of every Tessera reason in google.rpc.ErrorInfo.domain, which scopes the reason
+ * (ErrorInfo.reason is ErrorDetail.reason) among those of other services.
+ */
+export const ERROR_DOMAIN = "tessera.dev";
+
 /** The status a reason is answered with, as the snake_case name of its gRPC/Connect code. */
 export type ErrorKind =
   | "invalid_argument"

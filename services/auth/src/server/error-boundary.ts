@@ -5,6 +5,7 @@ import { reasons } from "../../../../gen/tessera/errors/v1/reasons_pb.js";
 import { databaseErrorToDomain } from "../db/database-errors.js";
 import { DomainError } from "../kernel/errors.js";
 import { ANY_RPC_REASONS, type ErrorKind } from "../kernel/reasons.js";
+import { errorDetails } from "./error-details.js";
 
 /** The response header (Connect) or trailer (gRPC, gRPC-Web) with a throttled call's retry delay, in seconds. */
 export const RETRY_AFTER = "retry-after";
@@ -23,12 +24,13 @@ const CODE_OF: Record<ErrorKind, Code> = {
 
 /**
  * A domain error as the client sees it: its kind as the status code, its reason and field in a
- * tessera.errors.v1.ErrorDetail, a retry delay as `retry-after` metadata (which the REST
- * gateway turns into HTTP 429 with Retry-After). The cause stays on the server, for logs.
+ * tessera.errors.v1.ErrorDetail and the standard google.rpc details (errorDetails), a retry
+ * delay also as `retry-after` metadata (which the REST gateway turns into HTTP 429 with
+ * Retry-After). The cause stays on the server, for logs.
  */
 export function toConnectError(err: DomainError): ConnectError {
   const metadata = err.retryAfterSeconds === undefined ? undefined : { [RETRY_AFTER]: String(err.retryAfterSeconds) };
-  return new ConnectError(err.message, CODE_OF[err.kind], metadata, [{ desc: ErrorDetailSchema, value: { reason: err.reason, field: err.field } }], err.cause);
+  return new ConnectError(err.message, CODE_OF[err.kind], metadata, errorDetails(err), err.cause);
 }
 
 /**
