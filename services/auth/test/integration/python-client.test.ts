@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, testConfig, type TestServer } from "../harness.js";
+import { expectedCheckLines, runClient } from "./example-client.js";
 
 /**
  * The Python example client (examples/python) as a user runs it: stubs generated from proto/ by
@@ -33,13 +34,7 @@ const skipReason = pythonSkipReason();
 // CI installs the toolchain (.ci/run): there, a missing one is a failure, not a skip.
 if (skipReason && process.env.CI) throw new Error(skipReason);
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env: { ...process.env, ...env }, cwd: EXAMPLE, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv) => runClient(EXAMPLE, cmd, args, env);
 
 describe.skipIf(!!skipReason)(`Python client${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
   let server: TestServer;
@@ -67,18 +62,7 @@ describe.skipIf(!!skipReason)(`Python client${skipReason ? ` (skipped: ${skipRea
       TESSERA_AUDIENCE: audience,
       TESSERA_REFRESH_GRACE: "0",
     });
-    const userId = /^ok Register: user (\S+)$/m.exec(result.stdout)?.[1];
-    expect(result.stdout.trim().split("\n"), result.stderr).toEqual([
-      `ok Register: user ${userId}`,
-      expect.stringMatching(/^ok Login: session \S+$/),
-      expect.stringMatching(/^ok GetMe: python\.\S+@example\.com with authorization: Bearer$/),
-      `ok access token verified locally: EdDSA, typ at+jwt, iss ${issuer}, aud ${audience}, sub ${userId}`,
-      "ok Refresh: new tokens, same session",
-      "ok spent refresh token refused: UNAUTHENTICATED auth.refresh_token_reused",
-      "ok wrong password refused: UNAUTHENTICATED auth.invalid_credentials",
-      "ok malformed email refused: INVALID_ARGUMENT request.invalid_argument field email",
-      "ok AdapterService without credential refused: UNAUTHENTICATED service.invalid_credential",
-    ]);
+    expect(result.stdout.trim().split("\n"), result.stderr).toEqual(expectedCheckLines(result.stdout, "python.", issuer, audience));
     expect(result.code).toBe(0);
   });
 });
