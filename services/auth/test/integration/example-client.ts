@@ -1,5 +1,9 @@
 import { execFile } from "node:child_process";
-import { expect } from "vitest";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect } from "vitest";
+import { startTestServer, type TestServer } from "../harness.js";
 
 /** How an example client run ended: its exit status and what it printed. */
 export interface ClientRun {
@@ -35,4 +39,31 @@ export function expectedCheckLines(stdout: string, emailPrefix: string, issuer: 
     "ok malformed email refused: INVALID_ARGUMENT request.invalid_argument field email",
     "ok AdapterService without credential refused: UNAUTHENTICATED service.invalid_credential",
   ];
+}
+
+/** The name of an example client's suite, saying why it is skipped; CI, which installs every toolchain (.ci/run), fails instead. */
+export function suiteName(client: string, skipReason: string | undefined): string {
+  if (skipReason && process.env.CI) throw new Error(skipReason);
+  return `${client}${skipReason ? ` (skipped: ${skipReason})` : ""}`;
+}
+
+/**
+ * For the suite it is called in: a live service and a temporary folder, which `prepare` fills
+ * (stubs, a build) and must exit 0. The refresh grace is 0, so the clients present a spent
+ * refresh token at once and expect it refused.
+ */
+export function liveServiceAndFolder(prefix: string, prepare: (folder: string) => Promise<ClientRun>, timeout?: number): { server(): TestServer; folder(): string } {
+  let server: TestServer | undefined;
+  let folder: string | undefined;
+  beforeAll(async () => {
+    server = await startTestServer({ TESSERA_REFRESH_GRACE: "0" });
+    folder = await mkdtemp(join(tmpdir(), prefix));
+    const prepared = await prepare(folder);
+    expect(prepared, prepared.stderr).toMatchObject({ code: 0 });
+  }, timeout);
+  afterAll(async () => {
+    await server?.stop();
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+  return { server: () => server!, folder: () => folder! };
 }
