@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/adapter/v1/adapter_session.proto.
  */
 export const file_tessera_adapter_v1_adapter_session: GenFile = /*@__PURE__*/
-  fileDesc("Cih0ZXNzZXJhL2FkYXB0ZXIvdjEvYWRhcHRlcl9zZXNzaW9uLnByb3RvEhJ0ZXNzZXJhLmFkYXB0ZXIudjEiZQoOQWRhcHRlclNlc3Npb24SFQoNc2Vzc2lvbl90b2tlbhgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEisKB2V4cGlyZXMYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Cih0ZXNzZXJhL2FkYXB0ZXIvdjEvYWRhcHRlcl9zZXNzaW9uLnByb3RvEhJ0ZXNzZXJhLmFkYXB0ZXIudjEiZQoOQWRhcHRlclNlc3Npb24SFQoNc2Vzc2lvbl90b2tlbhgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEisKB2V4cGlyZXMYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQkVaQ2dpdGh1Yi5jb20vdGVzc2VyYS1hdXRoL3Rlc3NlcmEvZ2VuL2dvL3Rlc3NlcmEvYWRhcHRlci92MTthZGFwdGVydjFiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * AdapterSession is next-auth's AdapterSession (database session strategy). Tessera stores

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/adapter/v1/adapter_user.proto.
  */
 export const file_tessera_adapter_v1_adapter_user: GenFile = /*@__PURE__*/
-  fileDesc("CiV0ZXNzZXJhL2FkYXB0ZXIvdjEvYWRhcHRlcl91c2VyLnByb3RvEhJ0ZXNzZXJhLmFkYXB0ZXIudjEilgEKC0FkYXB0ZXJVc2VyEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEjIKDmVtYWlsX3ZlcmlmaWVkGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgRuYW1lGAQgASgJSACIAQESEgoFaW1hZ2UYBSABKAlIAYgBAUIHCgVfbmFtZUIICgZfaW1hZ2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CiV0ZXNzZXJhL2FkYXB0ZXIvdjEvYWRhcHRlcl91c2VyLnByb3RvEhJ0ZXNzZXJhLmFkYXB0ZXIudjEilgEKC0FkYXB0ZXJVc2VyEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEjIKDmVtYWlsX3ZlcmlmaWVkGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgRuYW1lGAQgASgJSACIAQESEgoFaW1hZ2UYBSABKAlIAYgBAUIHCgVfbmFtZUIICgZfaW1hZ2VCRVpDZ2l0aHViLmNvbS90ZXNzZXJhLWF1dGgvdGVzc2VyYS9nZW4vZ28vdGVzc2VyYS9hZGFwdGVyL3YxO2FkYXB0ZXJ2MWIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * AdapterUser is next-auth's AdapterUser: a Tessera user in the shape NextAuth expects.

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/adapter/v1/verification_token.proto.
  */
 export const file_tessera_adapter_v1_verification_token: GenFile = /*@__PURE__*/
-  fileDesc("Cit0ZXNzZXJhL2FkYXB0ZXIvdjEvdmVyaWZpY2F0aW9uX3Rva2VuLnByb3RvEhJ0ZXNzZXJhLmFkYXB0ZXIudjEiYwoRVmVyaWZpY2F0aW9uVG9rZW4SEgoKaWRlbnRpZmllchgBIAEoCRINCgV0b2tlbhgCIAEoCRIrCgdleHBpcmVzGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Cit0ZXNzZXJhL2FkYXB0ZXIvdjEvdmVyaWZpY2F0aW9uX3Rva2VuLnByb3RvEhJ0ZXNzZXJhLmFkYXB0ZXIudjEiYwoRVmVyaWZpY2F0aW9uVG9rZW4SEgoKaWRlbnRpZmllchgBIAEoCRINCgV0b2tlbhgCIAEoCRIrCgdleHBpcmVzGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEJFWkNnaXRodWIuY29tL3Rlc3NlcmEtYXV0aC90ZXNzZXJhL2dlbi9nby90ZXNzZXJhL2FkYXB0ZXIvdjE7YWRhcHRlcnYxYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * VerificationToken is next-auth's VerificationToken (email sign-in links). Tessera stores

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/auth/v1/jwk.proto.
  */
 export const file_tessera_auth_v1_jwk: GenFile = /*@__PURE__*/
-  fileDesc("Chl0ZXNzZXJhL2F1dGgvdjEvandrLnByb3RvEg90ZXNzZXJhLmF1dGgudjEiUQoDSndrEgsKA2tpZBgBIAEoCRILCgNrdHkYAiABKAkSCwoDY3J2GAMgASgJEgkKAXgYBCABKAkSCwoDYWxnGAUgASgJEgsKA3VzZRgGIAEoCWIGcHJvdG8z");
+  fileDesc("Chl0ZXNzZXJhL2F1dGgvdjEvandrLnByb3RvEg90ZXNzZXJhLmF1dGgudjEiUQoDSndrEgsKA2tpZBgBIAEoCRILCgNrdHkYAiABKAkSCwoDY3J2GAMgASgJEgkKAXgYBCABKAkSCwoDYWxnGAUgASgJEgsKA3VzZRgGIAEoCUI/Wj1naXRodWIuY29tL3Rlc3NlcmEtYXV0aC90ZXNzZXJhL2dlbi9nby90ZXNzZXJhL2F1dGgvdjE7YXV0aHYxYgZwcm90bzM");
 
 /**
  * Jwk is one public key of the access-token signing key set, in RFC 7517 member names.

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/errors/v1/error_detail.proto.
  */
 export const file_tessera_errors_v1_error_detail: GenFile = /*@__PURE__*/
-  fileDesc("CiR0ZXNzZXJhL2Vycm9ycy92MS9lcnJvcl9kZXRhaWwucHJvdG8SEXRlc3NlcmEuZXJyb3JzLnYxIiwKC0Vycm9yRGV0YWlsEg4KBnJlYXNvbhgBIAEoCRINCgVmaWVsZBgCIAEoCWIGcHJvdG8z");
+  fileDesc("CiR0ZXNzZXJhL2Vycm9ycy92MS9lcnJvcl9kZXRhaWwucHJvdG8SEXRlc3NlcmEuZXJyb3JzLnYxIiwKC0Vycm9yRGV0YWlsEg4KBnJlYXNvbhgBIAEoCRINCgVmaWVsZBgCIAEoCUJDWkFnaXRodWIuY29tL3Rlc3NlcmEtYXV0aC90ZXNzZXJhL2dlbi9nby90ZXNzZXJhL2Vycm9ycy92MTtlcnJvcnN2MWIGcHJvdG8z");
 
 /**
  * ErrorDetail is attached to every Tessera error as a Connect/gRPC error detail

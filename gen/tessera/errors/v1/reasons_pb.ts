@@ -11,7 +11,7 @@ import { file_google_protobuf_descriptor } from "@bufbuild/protobuf/wkt";
  * Describes the file tessera/errors/v1/reasons.proto.
  */
 export const file_tessera_errors_v1_reasons: GenFile = /*@__PURE__*/
-  fileDesc("Ch90ZXNzZXJhL2Vycm9ycy92MS9yZWFzb25zLnByb3RvEhF0ZXNzZXJhLmVycm9ycy52MTo6CgdyZWFzb25zEh4uZ29vZ2xlLnByb3RvYnVmLk1ldGhvZE9wdGlvbnMY0YYDIAMoCVIHcmVhc29uc2IGcHJvdG8z", [file_google_protobuf_descriptor]);
+  fileDesc("Ch90ZXNzZXJhL2Vycm9ycy92MS9yZWFzb25zLnByb3RvEhF0ZXNzZXJhLmVycm9ycy52MTo6CgdyZWFzb25zEh4uZ29vZ2xlLnByb3RvYnVmLk1ldGhvZE9wdGlvbnMY0YYDIAMoCVIHcmVhc29uc0JDWkFnaXRodWIuY29tL3Rlc3NlcmEtYXV0aC90ZXNzZXJhL2dlbi9nby90ZXNzZXJhL2Vycm9ycy92MTtlcnJvcnN2MWIGcHJvdG8z", [file_google_protobuf_descriptor]);
 
 /**
  * reasons are the ErrorDetail reasons this RPC can answer with, besides those any RPC can

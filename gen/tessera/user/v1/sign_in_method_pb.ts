@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/user/v1/sign_in_method.proto.
  */
 export const file_tessera_user_v1_sign_in_method: GenFile = /*@__PURE__*/
-  fileDesc("CiR0ZXNzZXJhL3VzZXIvdjEvc2lnbl9pbl9tZXRob2QucHJvdG8SD3Rlc3NlcmEudXNlci52MSJxCg1MaW5rZWRBY2NvdW50EgoKAmlkGAEgASgJEhAKCHByb3ZpZGVyGAIgASgJEi8KC2NyZWF0ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglyZW1vdmFibGUYBCABKAhiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CiR0ZXNzZXJhL3VzZXIvdjEvc2lnbl9pbl9tZXRob2QucHJvdG8SD3Rlc3NlcmEudXNlci52MSJxCg1MaW5rZWRBY2NvdW50EgoKAmlkGAEgASgJEhAKCHByb3ZpZGVyGAIgASgJEi8KC2NyZWF0ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglyZW1vdmFibGUYBCABKAhCP1o9Z2l0aHViLmNvbS90ZXNzZXJhLWF1dGgvdGVzc2VyYS9nZW4vZ28vdGVzc2VyYS91c2VyL3YxO3VzZXJ2MWIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * LinkedAccount is one provider sign-in linked to the account (Google, an OpenID provider).

@@ -1,11 +1,10 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, testConfig, type TestServer } from "../harness.js";
+import { describe, expect, it } from "vitest";
+import { testConfig } from "../harness.js";
+import { expectedCheckLines, liveServiceAndFolder, runClient, suiteName } from "./example-client.js";
 
 /**
  * The Python example client (examples/python) as a user runs it: stubs generated from proto/ by
@@ -30,55 +29,22 @@ function pythonSkipReason(): string | undefined {
 }
 
 const skipReason = pythonSkipReason();
-// CI installs the toolchain (.ci/run): there, a missing one is a failure, not a skip.
-if (skipReason && process.env.CI) throw new Error(skipReason);
+const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv) => runClient(EXAMPLE, cmd, args, env);
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env: { ...process.env, ...env }, cwd: EXAMPLE, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
-describe.skipIf(!!skipReason)(`Python client${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
-  let server: TestServer;
-  let stubs: string;
-
-  beforeAll(async () => {
-    // Grace 0: check.py presents the spent refresh token at once and expects it refused.
-    server = await startTestServer({ TESSERA_REFRESH_GRACE: "0" });
-    stubs = await mkdtemp(join(tmpdir(), "tessera-python-"));
-    const generated = await run("./generate.sh", [stubs], {});
-    expect(generated, generated.stderr).toMatchObject({ code: 0 });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    if (stubs) await rm(stubs, { recursive: true, force: true });
-  });
+describe.skipIf(!!skipReason)(suiteName("Python client", skipReason), () => {
+  const live = liveServiceAndFolder("tessera-python-", (stubs) => run("./generate.sh", [stubs], {}));
 
   it("check.py passes every check against the running service over gRPC", async () => {
     const { issuer, audience } = testConfig();
     const result = await run(PYTHON, ["check.py"], {
-      PYTHONPATH: `${stubs}:${EXAMPLE}`,
+      PYTHONPATH: `${live.folder()}:${EXAMPLE}`,
       PYTHONDONTWRITEBYTECODE: "1",
-      TESSERA_URL: new URL(server.baseUrl).host,
+      TESSERA_URL: new URL(live.server().baseUrl).host,
       TESSERA_ISSUER: issuer,
       TESSERA_AUDIENCE: audience,
       TESSERA_REFRESH_GRACE: "0",
     });
-    const userId = /^ok Register: user (\S+)$/m.exec(result.stdout)?.[1];
-    expect(result.stdout.trim().split("\n"), result.stderr).toEqual([
-      `ok Register: user ${userId}`,
-      expect.stringMatching(/^ok Login: session \S+$/),
-      expect.stringMatching(/^ok GetMe: python\.\S+@example\.com with authorization: Bearer$/),
-      `ok access token verified locally: EdDSA, typ at+jwt, iss ${issuer}, aud ${audience}, sub ${userId}`,
-      "ok Refresh: new tokens, same session",
-      "ok spent refresh token refused: UNAUTHENTICATED auth.refresh_token_reused",
-      "ok wrong password refused: UNAUTHENTICATED auth.invalid_credentials",
-      "ok malformed email refused: INVALID_ARGUMENT request.invalid_argument field email",
-      "ok AdapterService without credential refused: UNAUTHENTICATED service.invalid_credential",
-    ]);
+    expect(result.stdout.trim().split("\n"), result.stderr).toEqual(expectedCheckLines(result.stdout, "python.", issuer, audience));
     expect(result.code).toBe(0);
   });
 });

@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { testConfig } from "../harness.js";
+import { expectedCheckLines, liveServiceAndFolder, runClient, suiteName } from "./example-client.js";
+
+/**
+ * The Go example client (examples/go) as a user runs it: code generated from proto/ by
+ * generate.sh with Debian's protoc, protoc-gen-go and protoc-gen-go-grpc, built offline by
+ * build-debian.sh from Debian's Go sources, run against a real service over gRPC.
+ */
+const EXAMPLE = fileURLToPath(new URL("../../../../examples/go/", import.meta.url));
+const GOCODE = "/usr/share/gocode/src";
+const NEEDS: [path: string, apt: string][] = [
+  ["/usr/bin/go", "golang-go"],
+  ["/usr/bin/protoc", "protobuf-compiler"],
+  ["/usr/bin/protoc-gen-go", "protoc-gen-go"],
+  ["/usr/bin/protoc-gen-go-grpc", "protoc-gen-go-grpc"],
+  [`${GOCODE}/google.golang.org/grpc`, "golang-google-grpc-dev"],
+  [`${GOCODE}/google.golang.org/protobuf`, "golang-google-protobuf-dev"],
+  // grpc-go marshals through github.com/golang/protobuf: v1.5 (on google.golang.org/protobuf), not v1.3.
+  [`${GOCODE}/github.com/golang/protobuf/proto/registry.go`, "golang-github-golang-protobuf-1-5-dev"],
+  [`${GOCODE}/google.golang.org/genproto/googleapis/rpc/errdetails`, "golang-google-genproto-dev"],
+  [`${GOCODE}/github.com/golang-jwt/jwt`, "golang-github-golang-jwt-jwt-dev"],
+];
+const missing = NEEDS.filter(([path]) => !existsSync(path));
+const skipReason = missing.length ? `missing ${missing.map(([p]) => p).join(", ")}: apt-get install ${missing.map(([, apt]) => apt).join(" ")}` : undefined;
+
+describe.skipIf(!!skipReason)(suiteName("Go client", skipReason), () => {
+  // A cold build of grpc-go and the generated code takes about 20 s on 2 cores.
+  const live = liveServiceAndFolder("tessera-go-", (work) => runClient(EXAMPLE, "./build-debian.sh", [work], {}, 120_000), 150_000);
+  const { issuer, audience } = testConfig();
+  const check = (env: Record<string, string> = {}) =>
+    runClient(EXAMPLE, join(live.folder(), "tessera-check"), [], {
+      TESSERA_URL: new URL(live.server().baseUrl).host,
+      TESSERA_ISSUER: issuer,
+      TESSERA_AUDIENCE: audience,
+      TESSERA_REFRESH_GRACE: "0",
+      ...env,
+    });
+
+  it("passes every check against the running service over gRPC", async () => {
+    const result = await check();
+    expect(result.stdout.trim().split("\n"), result.stderr).toEqual(expectedCheckLines(result.stdout, "go.", issuer, audience));
+    expect(result.code).toBe(0);
+  });
+
+  it("refuses an access token from another issuer than the one pinned, and exits 1", async () => {
+    const result = await check({ TESSERA_ISSUER: "https://elsewhere.example" });
+    expect(result.stdout).toMatch(/^FAIL access token verified locally: issuer is "http:\/\/localhost:50051", not "https:\/\/elsewhere\.example"$/m);
+    expect(result.code).toBe(1);
+  });
+});
