@@ -192,7 +192,8 @@ func main() {
 		{"AdapterService without credential refused", c.adapterWithoutCredential},
 	}
 	for _, check := range checks {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		// Room for the grace wait of the spent-token check on top of the call itself.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second+c.grace)
 		detail, err := check.run(ctx)
 		cancel()
 		if err != nil {
