@@ -76,7 +76,7 @@ describe("a sign-in from a new device", () => {
   it(`counts a device unused for ${DEVICE_MEMORY_DAYS} days as new again`, async () => {
     const me = await signUp(server, { tag: "newdevice", userAgent: "Laptop/1.0" });
     const old = new Date(Date.now() - (DEVICE_MEMORY_DAYS + 1) * 86_400_000);
-    await server.app.db.session.updateMany({ where: { userId: me.userId }, data: { createdAt: old } });
+    await server.app.db.session.updateMany({ where: { userId: me.userId }, data: { createdAt: old, lastUsedAt: old } });
 
     await signIn(server, me.email, { userAgent: "Laptop/1.0" });
     expect(await queued(server, me.email)).toEqual([VERIFY, NEW_SIGN_IN]);
