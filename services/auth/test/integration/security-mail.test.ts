@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
+import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import { DEVICE_MEMORY_DAYS } from "../../src/notify/new-device.js";
 import { GOOD_PASSWORD, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
 import { scratchDatabase } from "../scratch-db.js";
@@ -102,10 +103,11 @@ describe("a sign-in from a new device", () => {
 
 describe("password changed", () => {
   it("ChangePassword mails it once (its ended sessions get no mail of their own), without the password", async () => {
-    const me = await signUp(server, { tag: "pwmail", userAgent: "Laptop/1.0" });
-    await signIn(server, me.email, { userAgent: "Laptop/1.0" });
+    const me = await signUp(server, { tag: "pwmail" });
+    await signIn(server, me.email);
+    const fromLaptop = server.connect(UserService, { authorization: `Bearer ${me.accessToken}`, "user-agent": "Laptop/1.0" });
 
-    await me.users.changePassword({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD });
+    await fromLaptop.changePassword({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD });
     expect(await queued(server, me.email)).toEqual([VERIFY, PASSWORD_CHANGED]);
 
     const mail = await delivered(me.email, PASSWORD_CHANGED);
