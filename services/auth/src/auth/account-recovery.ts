@@ -2,6 +2,7 @@ import type { Prisma } from "../db/generated/client.js";
 import { normalizeEmail } from "../identity/email.js";
 import type { UserRecord } from "../identity/user.js";
 import type { Mailer } from "../mail/outbox.js";
+import type { SecurityNotices } from "../notify/security-notices.js";
 import { passwordResetMail, verificationMail } from "../onetime/mail-templates.js";
 import type { PasswordHasher } from "../password/hasher.js";
 import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/policy.js";
@@ -25,7 +26,7 @@ export class AccountRecovery {
   constructor(
     private readonly store: RecoveryStore,
     private readonly hasher: PasswordHasher,
-    private readonly opts: { webUrl: string; mailer: MailNudger; throttle: Throttle },
+    private readonly opts: { webUrl: string; mailer: MailNudger; throttle: Throttle; notices: Pick<SecurityNotices, "passwordChanged"> },
   ) {
     this.sendVerification = (tx, to, issued) => opts.mailer.enqueue(tx, verificationMail(opts.webUrl, to, issued));
     this.sendReset = (tx, to, issued) => opts.mailer.enqueue(tx, passwordResetMail(opts.webUrl, to, issued));
@@ -78,14 +79,19 @@ export class AccountRecovery {
   /**
    * AuthService.ResetPassword: checks and hashes the new password first (off any
    * transaction), then the store spends the token, sets the password and revokes every session
-   * in one transaction, in which the account's sign-in failures are cleared too: the owner
-   * proved the mailbox, so no lock-out outlives a reset.
+   * in one transaction, in which the account's sign-in failures are cleared too (the owner
+   * proved the mailbox, so no lock-out outlives a reset) and the "password changed" notice is
+   * queued.
    */
   async resetPassword(token: string, newPassword: string, client: ClientInfo): Promise<void> {
     if (!isOpaqueTokenShape(token)) throw invalidArgument("token", "must be the 43-character code from the reset link");
     const problem = checkPasswordPolicy(newPassword);
     if (problem) throw invalidArgument("new_password", PASSWORD_PROBLEM_MESSAGES[problem]);
     const passwordHash = await this.hasher.hash(newPassword);
-    await this.store.resetPassword({ token, passwordHash, client }, (tx, account) => this.opts.throttle.clearPasswordFailures(account, tx));
+    await this.store.resetPassword({ token, passwordHash, client }, async (tx, account) => {
+      await this.opts.throttle.clearPasswordFailures(account, tx);
+      await this.opts.notices.passwordChanged(tx, account.userId, client);
+    });
+    this.nudge();
   }
 }

@@ -12,6 +12,7 @@ import { HealthStatus } from "../grpc/health.js";
 import { createMail } from "./mail-wiring.js";
 import type { OutboxWorker } from "../mail/outbox-worker.js";
 import { UserStore } from "../identity/user-store.js";
+import { SecurityNotices } from "../notify/security-notices.js";
 import { PasswordHasher } from "../password/hasher.js";
 import { SessionService } from "../session/session-service.js";
 import { SessionStore } from "../session/session-store.js";
@@ -61,11 +62,15 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   stoppers.push(() => clearInterval(rotation));
 
   const accessTokens = new AccessTokens(keys, { issuer: config.issuer, audience: config.audience, ttlSeconds: config.accessTokenTtlSeconds });
+  const mail = createMail(config, db, logger);
+  stoppers.push(mail.startPurger());
+  const notices = new SecurityNotices(mail.mailer, config.webUrl);
   const sessionStore = new SessionStore(db);
   const sessions = new SessionService(sessionStore, accessTokens, {
     sessionTtlSeconds: config.sessionTtlSeconds,
     refreshGraceSeconds: config.refreshGraceSeconds,
     keyEncryptionKey: config.keyEncryptionKey,
+    notices,
   });
   const users = new UserStore(db);
   const hasher = new PasswordHasher();
@@ -73,9 +78,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   const rateLimits = new RateLimitStore(db);
   const throttle = new Throttle(rateLimits, config.rateLimits, throttleKeyer(config.keyEncryptionKey));
   stoppers.push(startBucketSweeper(rateLimits, logger));
-  const mail = createMail(config, db, logger);
-  stoppers.push(mail.startPurger());
-  const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { webUrl: config.webUrl, mailer: mail.mailer, throttle });
+  const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { webUrl: config.webUrl, mailer: mail.mailer, throttle, notices });
   const deps: Deps = {
     config,
     logger,
@@ -89,7 +92,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     audit,
     throttle,
     authn: new Authenticator(accessTokens, sessionStore),
-    accounts: new Accounts(new AccountStore(db, sessionStore), users, hasher, throttle),
+    accounts: new Accounts(new AccountStore(db, sessionStore, notices), users, hasher, throttle),
     directory: new AdminDirectory(db),
     signInMethods: new SignInMethodStore(db),
     passwordAuth: new PasswordAuth(users, hasher, sessions, audit, throttle, {

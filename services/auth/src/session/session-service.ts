@@ -2,6 +2,7 @@ import type { AuditEventInput } from "../audit/audit-event.js";
 import type { UserRecord } from "../identity/user.js";
 import { DomainError } from "../kernel/errors.js";
 import type { ClientInfo } from "../kernel/client-info.js";
+import type { SecurityNotices } from "../notify/security-notices.js";
 import type { AccessTokens } from "../token/access-token.js";
 import { hashOpaqueToken, newOpaqueToken, refreshSuccessorKey, successorOf, type SuccessorKey } from "./refresh-token.js";
 import type { SessionOwner, SessionStore } from "./session-store.js";
@@ -20,6 +21,8 @@ export interface SessionServiceOptions {
   refreshGraceSeconds: number;
   /** The deployment's key-encryption key; refresh-token successors are derived from it. */
   keyEncryptionKey: Buffer;
+  /** Mails the user about a sign-in from a new device, in the transaction that starts the session. */
+  notices: Pick<SecurityNotices, "signedIn" | "nudge">;
 }
 
 /** Starts sessions, rotates their refresh tokens and ends them. */
@@ -34,7 +37,11 @@ export class SessionService {
     this.successorKey = refreshSuccessorKey(opts.keyEncryptionKey);
   }
 
-  /** Opens a session for an existing user, or for a new one created in the same transaction. */
+  /**
+   * Opens a session for an existing user (a sign-in: the user is told of a new device, see
+   * SecurityNotices.signedIn), or for a new one created in the same transaction (Register: no
+   * notice, the account's first session is its first device).
+   */
   async start(
     user: SessionOwner,
     client: ClientInfo,
@@ -43,14 +50,19 @@ export class SessionService {
   ): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
     const refreshToken = newOpaqueToken();
     const expires = new Date(Date.now() + this.opts.sessionTtlSeconds * 1000);
+    const signIn = "id" in user;
     const created = await this.store.create({
       user,
       expires,
       client,
       tokenHash: hashOpaqueToken(refreshToken),
       events: events.map((e) => ({ ...e, client })),
-      afterCreate: hooks.afterCreate,
+      afterCreate: async (tx, owner, sessionId) => {
+        await hooks.afterCreate?.(tx, owner, sessionId);
+        if (signIn) await this.opts.notices.signedIn(tx, owner, { id: sessionId, client });
+      },
     });
+    if (signIn) this.opts.notices.nudge();
     const access = await this.accessTokens.sign(created.user.id, created.sessionId);
     return {
       user: created.user,

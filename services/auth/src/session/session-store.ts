@@ -66,8 +66,11 @@ export class SessionStore {
     client: ClientInfo;
     tokenHash: TokenHash;
     events: Omit<AuditEventInput, "sessionId" | "userId">[];
-    /** Runs in the same transaction once the user exists (Register queues its verification mail). */
-    afterCreate?: (tx: Prisma.TransactionClient, user: UserRecord) => Promise<void>;
+    /**
+     * Runs in the same transaction once the user and the session exist (Register queues its
+     * verification mail, a sign-in its new-device notice).
+     */
+    afterCreate?: (tx: Prisma.TransactionClient, user: UserRecord, sessionId: string) => Promise<void>;
   }): Promise<{ sessionId: string; user: UserRecord }> {
     return this.db.$transaction(async (tx) => {
       const user = await this.userFor(tx, input.user);
@@ -83,7 +86,7 @@ export class SessionStore {
       await tx.auditEvent.createMany({
         data: input.events.map((e) => auditRow({ ...e, userId: user.id, sessionId: session.id })),
       });
-      await input.afterCreate?.(tx, user);
+      await input.afterCreate?.(tx, user, session.id);
       return { sessionId: session.id, user };
     });
   }

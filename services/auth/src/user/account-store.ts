@@ -4,6 +4,7 @@ import { USER_FIELDS, toUserRecord } from "../identity/user-store.js";
 import type { UserRecord } from "../identity/user.js";
 import { invalidateOneTimeTokens } from "../onetime/one-time-tokens.js";
 import type { ClientInfo } from "../kernel/client-info.js";
+import type { SecurityNotices } from "../notify/security-notices.js";
 import type { SessionStore } from "../session/session-store.js";
 import type { ProfilePatch } from "./profile-update.js";
 
@@ -19,12 +20,14 @@ export interface SessionRecord {
 
 /**
  * A user's own account in PostgreSQL: profile, password, sessions, deletion. Every method is
- * scoped to one user id, so a caller can only ever touch their own rows.
+ * scoped to one user id, so a caller can only ever touch their own rows. A password change and
+ * ending every session queue their security notice in the same transaction.
  */
 export class AccountStore {
   constructor(
     private readonly db: PrismaClient,
     private readonly sessions: SessionStore,
+    private readonly notices: Pick<SecurityNotices, "passwordChanged" | "signedOutEverywhere" | "nudge">,
   ) {}
 
   /** Applies a validated patch; profile keys are merged into the stored JSON. Null if the user is gone. */
@@ -58,7 +61,8 @@ export class AccountStore {
   /**
    * In one transaction: replaces the password hash (only if it is still `expectedHash`, so a
    * concurrent change or reset wins cleanly), ends every other live session, voids outstanding
-   * reset tokens and records PASSWORD_CHANGED. False when the hash changed meanwhile.
+   * reset tokens, records PASSWORD_CHANGED and queues the "password changed" notice. False
+   * when the hash changed meanwhile.
    */
   async changePassword(input: {
     userId: string;
@@ -67,7 +71,7 @@ export class AccountStore {
     newHash: string;
     client: ClientInfo;
   }): Promise<boolean> {
-    return this.db.$transaction(async (tx) => {
+    const changed = await this.db.$transaction(async (tx) => {
       const { count } = await tx.user.updateMany({
         where: { id: input.userId, passwordHash: input.expectedHash },
         data: { passwordHash: input.newHash },
@@ -85,8 +89,12 @@ export class AccountStore {
           data: { sessionsRevoked: revoked, resetTokensInvalidated: resetTokens },
         }),
       });
+      // The ended sessions are part of this change and of its mail: no "signed out everywhere" too.
+      await this.notices.passwordChanged(tx, input.userId, input.client);
       return true;
     });
+    if (changed) this.notices.nudge();
+    return changed;
   }
 
   /**
@@ -112,9 +120,18 @@ export class AccountStore {
     return (await this.sessions.revoke({ sessionIds: [sessionId], userId }, "revoked_by_user", client)).length === 1;
   }
 
-  /** Ends every live session of the user except `keepSessionId` (if given); returns how many ended. */
+  /**
+   * Ends every live session of the user except `keepSessionId` (if given) and, when any ended,
+   * queues the "signed out everywhere" notice in the same transaction; returns how many ended.
+   */
   async revokeSessions(userId: string, keepSessionId: string | null, client: ClientInfo): Promise<number> {
-    return (await this.sessions.revoke({ userId, except: keepSessionId }, "revoke_all", client)).length;
+    const ended = await this.db.$transaction(async (tx) => {
+      const ids = await this.sessions.revoke({ userId, except: keepSessionId }, "revoke_all", client, { tx });
+      if (ids.length > 0) await this.notices.signedOutEverywhere(tx, userId, ids.length, client);
+      return ids.length;
+    });
+    if (ended > 0) this.notices.nudge();
+    return ended;
   }
 
   /**

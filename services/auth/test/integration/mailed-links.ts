@@ -5,31 +5,37 @@
  */
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, expect } from "vitest";
-import type { Components } from "../../src/server/app.js";
+import type { PrismaClient } from "../../src/db/client.js";
 import { inProcessAuth, type InProcessAuth } from "../harness.js";
 
 /** What VerifyEmail and ResetPassword answer for a token that is unknown, spent, expired or for another purpose. */
 export const INVALID_TOKEN = { code: Code.Unauthenticated, reason: "token.invalid", field: "" };
+
+/** Where delivered mail is read: a service's database, and its outbox worker when it runs in process. */
+export interface MailSource {
+  db: PrismaClient;
+  mail?: { drain(): Promise<void> };
+}
 
 /**
  * Mail delivered to `to` in the development mailbox, oldest first, once every message queued
  * for `to` has left the outbox. Any test process's worker may deliver it (they share the test
  * database), so this waits on the outbox rather than on one worker.
  */
-async function deliveredMail(components: Components, to: string): Promise<{ subject: string; text: string; html: string }[]> {
-  await components.mail.drain();
+export async function deliveredMail(source: MailSource, to: string): Promise<{ subject: string; text: string; html: string }[]> {
+  await source.mail?.drain();
   await expect
-    .poll(() => components.db.outboxMail.count({ where: { to, status: "QUEUED" } }), { timeout: 10_000, interval: 50 })
+    .poll(() => source.db.outboxMail.count({ where: { to, status: "QUEUED" } }), { timeout: 10_000, interval: 50 })
     .toBe(0);
-  return components.db.devMail.findMany({ where: { to }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  return source.db.devMail.findMany({ where: { to }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
 }
 
 /** The web app pages that mailed links open. */
 export type LinkPage = "verify-email" | "reset-password";
 
 /** The token in the newest link to `${webUrl}/<page>?token=…` delivered to `to`. */
-export async function mailedLinkToken(components: Components, to: string, page: LinkPage): Promise<string> {
-  const mail = (await deliveredMail(components, to)).filter((m) => m.text.includes(`/${page}?`)).at(-1);
+export async function mailedLinkToken(source: MailSource, to: string, page: LinkPage): Promise<string> {
+  const mail = (await deliveredMail(source, to)).filter((m) => m.text.includes(`/${page}?`)).at(-1);
   expect(mail, `a ${page} mail to ${to}`).toBeDefined();
   const match = new RegExp(`/${page}\\?token=([A-Za-z0-9_-]{43})\\b`).exec(mail!.text);
   expect(match).not.toBeNull();

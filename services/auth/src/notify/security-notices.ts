@@ -1,0 +1,57 @@
+import type { Prisma } from "../db/generated/client.js";
+import type { UserRecord } from "../identity/user.js";
+import type { ClientInfo } from "../kernel/client-info.js";
+import type { Mailer } from "../mail/outbox.js";
+import { emailChangedMail, newSignInMail, passwordChangedMail, signedOutEverywhereMail } from "./security-mails.js";
+import { isNewDevice } from "./new-device.js";
+
+/**
+ * Security notification mails: a sign-in from a new device, a password change or reset,
+ * every session ended, an email change. Each method queues its mail in the transaction of the
+ * action it tells about (the action's store calls it), so a committed action always has its
+ * mail and a rolled-back one never does. Delivery is the outbox worker's: the action never
+ * waits on SMTP and succeeds whether or not SMTP is up. Call nudge() after the commit.
+ */
+export class SecurityNotices {
+  constructor(
+    private readonly mailer: Mailer,
+    private readonly webUrl: string,
+  ) {}
+
+  /** A session of an existing user was just created in `tx`: mails the user if it is from a new device (new-device.ts). */
+  async signedIn(tx: Prisma.TransactionClient, user: UserRecord, session: { id: string; client: ClientInfo }): Promise<void> {
+    const at = new Date();
+    if (!(await isNewDevice(tx, { userId: user.id, sessionId: session.id, userAgent: session.client.userAgent, now: at }))) return;
+    await this.mailer.enqueue(tx, newSignInMail(this.webUrl, user.email, { client: session.client, at }));
+  }
+
+  /** The user's password was changed or reset in `tx`. */
+  async passwordChanged(tx: Prisma.TransactionClient, userId: string, client: ClientInfo): Promise<void> {
+    const to = await addressOf(tx, userId);
+    if (to) await this.mailer.enqueue(tx, passwordChangedMail(this.webUrl, to, { client, at: new Date() }));
+  }
+
+  /** UserService.RevokeAllSessions ended `count` (at least one) of the user's sessions in `tx`. */
+  async signedOutEverywhere(tx: Prisma.TransactionClient, userId: string, count: number, client: ClientInfo): Promise<void> {
+    const to = await addressOf(tx, userId);
+    if (to) await this.mailer.enqueue(tx, signedOutEverywhereMail(this.webUrl, to, { client, count, at: new Date() }));
+  }
+
+  /**
+   * The account's address changed from `oldAddress` to `newAddress` in `tx`: tells the old
+   * address. For the email-change flow, which calls it in the transaction that applies the
+   * verified new address.
+   */
+  async emailChanged(tx: Prisma.TransactionClient, change: { oldAddress: string; newAddress: string }, client: ClientInfo): Promise<void> {
+    await this.mailer.enqueue(tx, emailChangedMail(this.webUrl, change.oldAddress, { client, newAddress: change.newAddress, at: new Date() }));
+  }
+
+  /** Tells the outbox worker that committed mail is waiting; never throws. */
+  nudge(): void {
+    this.mailer.nudge();
+  }
+}
+
+async function addressOf(tx: Prisma.TransactionClient, userId: string): Promise<string | null> {
+  return (await tx.user.findUnique({ where: { id: userId }, select: { email: true } }))?.email ?? null;
+}
