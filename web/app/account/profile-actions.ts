@@ -12,7 +12,7 @@ import { asUser, orSignIn, requireSession } from "../../lib/server/session";
 import { parseShown, PROFILE_INPUTS, SHOWN_FIELD, type ProfileInput, type ProfileValues } from "../../lib/profile-values";
 
 /** The profile form's state: the outcome, the account as saved, or on failure what was typed (kept, not lost). */
-export type ProfileState = ActionState & { saved?: ProfileValues; typed?: Record<ProfileInput, string> };
+export type ProfileState = (NonNullable<ActionState> & { saved?: ProfileValues; typed?: Record<ProfileInput, string> }) | undefined;
 
 /**
  * Writes only the fields that differ from the stored values the form showed: a field the person
