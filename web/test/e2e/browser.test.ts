@@ -166,11 +166,15 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1);
     });
 
-    /** The account as the auth service stores it, read with the browser's own access token. */
-    async function storedAccount(page: Page) {
+    /** The auth service's UserService, called with the browser's own access token. */
+    async function asBrowserUser(page: Page) {
       const { accessToken } = (await (await page.request.get("/api/auth/session")).json()) as { accessToken: string };
-      const { user } = await auth.connect(UserService, { authorization: `Bearer ${accessToken}` }).getMe({});
-      return user!;
+      return auth.connect(UserService, { authorization: `Bearer ${accessToken}` });
+    }
+
+    /** The account as the auth service stores it. */
+    async function storedAccount(page: Page) {
+      return (await (await asBrowserUser(page)).getMe({})).user!;
     }
 
     /** Clicks "Save profile" and waits until the page has taken in the answer (the button is back). */
@@ -211,10 +215,7 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       const { page } = a;
       const profile = page.getByRole("form", { name: "Profile", exact: true });
       // Another tab (here, the API) renames the company after this page showed the old name.
-      const { accessToken } = (await (await page.request.get("/api/auth/session")).json()) as { accessToken: string };
-      await auth
-        .connect(UserService, { authorization: `Bearer ${accessToken}` })
-        .updateProfile({ profile: { companyName: "Babbage & Co" }, updateMask: { paths: ["profile.company_name"] } });
+      await (await asBrowserUser(page)).updateProfile({ profile: { companyName: "Babbage & Co" }, updateMask: { paths: ["profile.company_name"] } });
       expect(await profile.getByLabel("Company").inputValue()).toBe("Difference Engines");
 
       await profile.getByLabel("Country").fill("United Kingdom");
