@@ -3,8 +3,6 @@
 // email has an account (the auth service answers reset requests the same either way).
 import { redirect } from "next/navigation";
 import { headers } from "next/headers";
-import { create } from "@bufbuild/protobuf";
-import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
 import type { ActionState } from "../components/action-form";
 import { relayHeaders } from "../lib/server/client-info";
 import { errorDetail, isUnauthenticated, userMessage } from "../lib/server/errors";
@@ -50,40 +48,6 @@ export async function resendVerification(_: ActionState): Promise<ActionState> {
     return { error: userMessage(err) };
   }
   return { ok: "We sent you a new verification link." };
-}
-
-const PROFILE_FIELDS = ["companyName", "website", "country", "about"] as const;
-
-export async function updateProfile(_: ActionState, form: FormData): Promise<ActionState> {
-  const session = await requireSession("/account");
-  const profile = Object.fromEntries(PROFILE_FIELDS.map((f) => [f, text(form, f)]));
-  try {
-    await orSignIn(
-      tessera().user.updateProfile(
-        {
-          name: text(form, "name"),
-          profile,
-          updateMask: create(FieldMaskSchema, { paths: ["name", "profile.company_name", "profile.website", "profile.country", "profile.about"] }),
-        },
-        asUser(session),
-      ),
-    );
-  } catch (err) {
-    return { error: userMessage(err) };
-  }
-  return { ok: "Profile saved." };
-}
-
-export async function uploadAvatar(_: ActionState, form: FormData): Promise<ActionState> {
-  const session = await requireSession("/account");
-  const file = form.get("avatar");
-  if (!(file instanceof File) || file.size === 0) return { error: "Choose an image file first." };
-  try {
-    await orSignIn(tessera().user.uploadAvatar({ image: new Uint8Array(await file.arrayBuffer()) }, asUser(session)));
-  } catch (err) {
-    return { error: userMessage(err) };
-  }
-  return { ok: "Picture updated." };
 }
 
 export async function changePassword(_: ActionState, form: FormData): Promise<ActionState> {

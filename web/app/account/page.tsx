@@ -4,7 +4,10 @@ import { NewPasswordFields } from "../../components/form-parts";
 import { webConfig } from "../../lib/server/config";
 import { tessera } from "../../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../../lib/server/session";
-import { changePassword, resendVerification, signOutEverywhere, updateProfile, uploadAvatar } from "../actions";
+import { profileValues } from "../../lib/server/profile-values";
+import { changePassword, resendVerification, signOutEverywhere } from "../actions";
+import { uploadAvatar } from "./profile-actions";
+import { ProfileForm } from "./profile-form";
 import { SessionsList } from "./sessions-list";
 import { SignInMethods } from "./sign-in-methods";
 import { SignOutButtons } from "./sign-out-buttons";
@@ -15,7 +18,6 @@ export default async function AccountPage() {
   const session = await requireSession("/account");
   const { user } = await orSignIn(tessera().user.getMe({}, asUser(session)));
   const me = user!;
-  const p = me.profile;
   return (
     <>
       <h1>Your account</h1>
@@ -38,28 +40,7 @@ export default async function AccountPage() {
 
       <section aria-labelledby="profile-heading">
         <h2 id="profile-heading">Profile</h2>
-        <ActionForm action={updateProfile} submit="Save profile" pendingLabel="Saving…" label="Profile">
-          <label>
-            Name
-            <input name="name" defaultValue={me.name} autoComplete="name" maxLength={100} />
-          </label>
-          <label>
-            Company
-            <input name="companyName" defaultValue={p?.companyName ?? ""} autoComplete="organization" />
-          </label>
-          <label>
-            Website
-            <input name="website" type="url" defaultValue={p?.website ?? ""} placeholder="https://example.com" />
-          </label>
-          <label>
-            Country
-            <input name="country" defaultValue={p?.country ?? ""} autoComplete="country-name" />
-          </label>
-          <label>
-            About
-            <textarea name="about" defaultValue={p?.about ?? ""} rows={3} />
-          </label>
-        </ActionForm>
+        <ProfileForm stored={profileValues(me)} />
       </section>
 
       <section aria-labelledby="avatar-heading">

@@ -149,15 +149,94 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       await page.getByLabel("Company").fill("Analytical Engines");
       await page.getByRole("button", { name: "Save profile" }).click();
       await expect.poll(() => page.getByRole("form", { name: "Profile", exact: true }).getByRole("status").innerText()).toContain("Profile saved");
+      // Without a reload, the page shows what was saved.
+      expect(await page.getByLabel("Name").inputValue()).toBe("Ada Lovelace");
+      expect(await page.getByLabel("Company").inputValue()).toBe("Analytical Engines");
+      await expect.poll(() => page.getByRole("heading", { level: 2 }).first().innerText()).toBe("Ada Lovelace");
       await page.getByLabel(/^Image/).setInputFiles({ name: "me.png", mimeType: "image/png", buffer: PNG_1X1 });
       await page.getByRole("button", { name: "Upload picture" }).click();
       await expect.poll(() => page.getByRole("form", { name: "Profile picture" }).getByRole("status").innerText()).toContain("Picture updated");
+      // The new picture shows at once, without a reload.
+      await expect.poll(() => page.getByRole("img", { name: "Your profile picture" }).getAttribute("src")).toContain(`${auth.baseUrl}/avatars/`);
       await page.reload();
       expect(await page.getByRole("heading", { level: 2 }).first().innerText()).toBe("Ada Lovelace");
       expect(await page.getByLabel("Company").inputValue()).toBe("Analytical Engines");
       const img = page.getByRole("img", { name: "Your profile picture" });
       expect(await img.getAttribute("src")).toContain(`${auth.baseUrl}/avatars/`);
       await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1);
+    });
+
+    /** The auth service's UserService, called with the browser's own access token. */
+    async function asBrowserUser(page: Page) {
+      const { accessToken } = (await (await page.request.get("/api/auth/session")).json()) as { accessToken: string };
+      return auth.connect(UserService, { authorization: `Bearer ${accessToken}` });
+    }
+
+    /** The account as the auth service stores it. */
+    async function storedAccount(page: Page) {
+      return (await (await asBrowserUser(page)).getMe({})).user!;
+    }
+
+    /** Clicks "Save profile" and waits until the page has taken in the answer (the button is back). */
+    async function saveProfile(page: Page, message: string) {
+      const profile = page.getByRole("form", { name: "Profile", exact: true });
+      const answered = page.waitForResponse((r) => r.request().method() === "POST" && !!r.request().headers()["next-action"]);
+      await profile.getByRole("button", { name: "Save profile" }).click();
+      await answered;
+      await profile.getByRole("button", { name: "Save profile", disabled: false }).waitFor();
+      expect(await profile.getByRole("status").innerText()).toContain(message);
+    }
+
+    it("saves twice in a row: each save shows what is stored, and the second does not write the first's old values back", async () => {
+      const { page } = a;
+      const profile = page.getByRole("form", { name: "Profile", exact: true });
+      await profile.getByLabel("Company").fill("Difference Engines");
+      await saveProfile(page, "Profile saved");
+      expect(await profile.getByLabel("Company").inputValue()).toBe("Difference Engines");
+
+      await profile.getByLabel("Website").fill("https://engines.example");
+      await saveProfile(page, "Profile saved");
+      expect(await profile.getByLabel("Company").inputValue()).toBe("Difference Engines");
+      expect(await profile.getByLabel("Website").inputValue()).toBe("https://engines.example");
+      const stored = await storedAccount(page);
+      expect(stored.profile).toMatchObject({ companyName: "Difference Engines", website: "https://engines.example" });
+      expect(stored.name).toBe("Ada Lovelace");
+
+      await page.reload();
+      expect(await profile.getByLabel("Name").inputValue()).toBe("Ada Lovelace");
+      expect(await profile.getByLabel("Company").inputValue()).toBe("Difference Engines");
+      expect(await profile.getByLabel("Website").inputValue()).toBe("https://engines.example");
+
+      await saveProfile(page, "Nothing to save");
+      expect((await storedAccount(page)).profile).toMatchObject({ companyName: "Difference Engines", website: "https://engines.example" });
+    });
+
+    it("writes only the fields the person changed, so a change made elsewhere since the page loaded stays", async () => {
+      const { page } = a;
+      const profile = page.getByRole("form", { name: "Profile", exact: true });
+      // Another tab (here, the API) renames the company after this page showed the old name.
+      await (await asBrowserUser(page)).updateProfile({ profile: { companyName: "Babbage & Co" }, updateMask: { paths: ["profile.company_name"] } });
+      expect(await profile.getByLabel("Company").inputValue()).toBe("Difference Engines");
+
+      await profile.getByLabel("Country").fill("United Kingdom");
+      await saveProfile(page, "Profile saved");
+      expect(await profile.getByLabel("Country").inputValue()).toBe("United Kingdom");
+      expect(await profile.getByLabel("Company").inputValue()).toBe("Babbage & Co");
+      expect((await storedAccount(page)).profile).toMatchObject({ companyName: "Babbage & Co", country: "United Kingdom", website: "https://engines.example" });
+    });
+
+    it("shows a newly uploaded picture at once and after a reload", async () => {
+      const { page } = a;
+      const img = page.getByRole("img", { name: "Your profile picture" });
+      const before = await img.getAttribute("src");
+      await page.getByLabel(/^Image/).setInputFiles({ name: "again.png", mimeType: "image/png", buffer: PNG_1X1 });
+      await page.getByRole("button", { name: "Upload picture" }).click();
+      await expect.poll(() => img.getAttribute("src")).not.toBe(before);
+      const shown = await img.getAttribute("src");
+      expect(shown).toBe((await storedAccount(page)).image);
+      await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1);
+      await page.reload();
+      expect(await img.getAttribute("src")).toBe(shown);
     });
 
     it("sees the session listed, and a second browser revokes it", async () => {

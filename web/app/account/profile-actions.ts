@@ -1,0 +1,54 @@
+"use server";
+// Saving the profile and the picture. Each save answers with the account as stored and
+// revalidates the page, so what the person sees afterwards is what the auth service holds.
+import { revalidatePath } from "next/cache";
+import { create } from "@bufbuild/protobuf";
+import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
+import type { ActionState } from "../../components/action-form";
+import { userMessage } from "../../lib/server/errors";
+import { profileValues } from "../../lib/server/profile-values";
+import { tessera } from "../../lib/server/rpc";
+import { asUser, orSignIn, requireSession } from "../../lib/server/session";
+import { parseShown, PROFILE_INPUTS, SHOWN_FIELD, type ProfileInput, type ProfileValues } from "../../lib/profile-values";
+
+/** The profile form's state: the outcome, the account as saved, or on failure what was typed (kept, not lost). */
+export type ProfileState = (NonNullable<ActionState> & { saved?: ProfileValues; typed?: Record<ProfileInput, string> }) | undefined;
+
+/**
+ * Writes only the fields that differ from the stored values the form showed: a field the person
+ * did not touch is never written back, even if another tab changed it since. A form that does
+ * not say what it showed has every field written.
+ */
+export async function updateProfile(_: ProfileState, form: FormData): Promise<ProfileState> {
+  const session = await requireSession("/account");
+  const typed = Object.fromEntries(PROFILE_INPUTS.map(({ name }) => [name, String(form.get(name) ?? "").trim()])) as Record<ProfileInput, string>;
+  const shown = parseShown(String(form.get(SHOWN_FIELD) ?? ""));
+  const changed = PROFILE_INPUTS.filter(({ name }) => typed[name] !== shown?.[name]);
+  revalidatePath("/account");
+  if (changed.length === 0) return { ok: "Nothing to save: the profile is unchanged." };
+  const { name, ...profile } = typed;
+  try {
+    const { user } = await orSignIn(
+      tessera().user.updateProfile(
+        { name, profile, updateMask: create(FieldMaskSchema, { paths: changed.map((f) => f.path) }) },
+        asUser(session),
+      ),
+    );
+    return { ok: "Profile saved.", saved: profileValues(user!) };
+  } catch (err) {
+    return { error: userMessage(err), typed };
+  }
+}
+
+export async function uploadAvatar(_: ActionState, form: FormData): Promise<ActionState> {
+  const session = await requireSession("/account");
+  const file = form.get("avatar");
+  if (!(file instanceof File) || file.size === 0) return { error: "Choose an image file first." };
+  try {
+    await orSignIn(tessera().user.uploadAvatar({ image: new Uint8Array(await file.arrayBuffer()) }, asUser(session)));
+  } catch (err) {
+    return { error: userMessage(err) };
+  }
+  revalidatePath("/account");
+  return { ok: "Picture updated." };
+}

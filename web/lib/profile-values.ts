@@ -1,0 +1,33 @@
+// The profile fields the account page edits, shared by the form (browser) and its server
+// action: each input's name and the UpdateProfile update_mask path it writes.
+export const PROFILE_INPUTS = [
+  { name: "name", path: "name" },
+  { name: "companyName", path: "profile.company_name" },
+  { name: "website", path: "profile.website" },
+  { name: "country", path: "profile.country" },
+  { name: "about", path: "profile.about" },
+] as const;
+
+export type ProfileInput = (typeof PROFILE_INPUTS)[number]["name"];
+
+/** The editable fields as the auth service stores them, and `version`: their update time in microseconds. */
+export type ProfileValues = Record<ProfileInput, string> & { version: number };
+
+/** The more recently stored of two snapshots of the same account. */
+export function newer(a: ProfileValues, b: ProfileValues | undefined): ProfileValues {
+  return b && b.version > a.version ? b : a;
+}
+
+/** The hidden form field holding the ProfileValues the form was showing, as JSON. */
+export const SHOWN_FIELD = "shown";
+
+/** The ProfileValues a form said it showed, or undefined when the field is missing or malformed. */
+export function parseShown(json: string): ProfileValues | undefined {
+  try {
+    const v = JSON.parse(json) as Record<string, unknown>;
+    const ok = typeof v.version === "number" && PROFILE_INPUTS.every(({ name }) => typeof v[name] === "string");
+    return ok ? (v as ProfileValues) : undefined;
+  } catch {
+    return undefined;
+  }
+}
