@@ -1,7 +1,7 @@
 "use server";
 // Server actions behind the forms. Each returns a message for the page; none leaks whether an
 // email has an account (the auth service answers reset requests the same either way).
-import { redirect } from "next/navigation";
+import { redirect, unstable_rethrow } from "next/navigation";
 import { headers } from "next/headers";
 import type { ActionState } from "../components/action-form";
 import { relayHeaders } from "../lib/server/client-info";
@@ -15,6 +15,7 @@ export async function requestPasswordReset(_: ActionState, form: FormData): Prom
   try {
     await tessera().auth.requestPasswordReset({ email: text(form, "email") }, { headers: relayHeaders(await headers()) });
   } catch (err) {
+    unstable_rethrow(err); // redirect() to sign-in when the session has ended
     return { error: userMessage(err) };
   }
   return { ok: "If an account uses this email, we have sent it a link to reset the password. The link works once and expires soon." };
@@ -26,6 +27,7 @@ export async function resetPassword(_: ActionState, form: FormData): Promise<Act
   try {
     await tessera().auth.resetPassword({ token: text(form, "token"), newPassword }, { headers: relayHeaders(await headers()) });
   } catch (err) {
+    unstable_rethrow(err); // redirect() to sign-in when the session has ended
     return { error: userMessage(err) };
   }
   redirect("/signin?reset=1");
@@ -35,6 +37,7 @@ export async function verifyEmail(_: ActionState, form: FormData): Promise<Actio
   try {
     await tessera().auth.verifyEmail({ token: text(form, "token") }, { headers: relayHeaders(await headers()) });
   } catch (err) {
+    unstable_rethrow(err); // redirect() to sign-in when the session has ended
     return { error: userMessage(err) };
   }
   return { ok: "Your email is verified. Thank you!" };
@@ -45,6 +48,7 @@ export async function resendVerification(_: ActionState): Promise<ActionState> {
   try {
     await orSignIn(tessera().auth.requestEmailVerification({}, asUser(session)));
   } catch (err) {
+    unstable_rethrow(err); // redirect() to sign-in when the session has ended
     return { error: userMessage(err) };
   }
   return { ok: "We sent you a new verification link." };
@@ -57,6 +61,7 @@ export async function changePassword(_: ActionState, form: FormData): Promise<Ac
   try {
     await tessera().user.changePassword({ currentPassword: String(form.get("currentPassword") ?? ""), newPassword }, asUser(session));
   } catch (err) {
+    unstable_rethrow(err); // redirect() to sign-in when the session has ended
     if (errorDetail(err)?.reason === "auth.invalid_credentials") return { error: "The current password is wrong." };
     if (isUnauthenticated(err)) redirect("/signin?error=SessionEnded");
     return { error: userMessage(err) };
@@ -70,6 +75,7 @@ export async function signOutEverywhere(): Promise<ActionState> {
   try {
     await tessera().user.revokeAllSessions({ keepCurrent: false }, asUser(session));
   } catch (err) {
+    unstable_rethrow(err); // redirect() to sign-in when the session has ended
     // Already ended elsewhere: the outcome the user asked for.
     if (!isUnauthenticated(err)) return { error: userMessage(err) };
   }

@@ -1,6 +1,7 @@
 "use server";
 // Saving the profile and the picture. Each save answers with the account as stored and
 // revalidates the page, so what the person sees afterwards is what the auth service holds.
+import { unstable_rethrow } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { create } from "@bufbuild/protobuf";
 import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
@@ -36,6 +37,7 @@ export async function updateProfile(_: ProfileState, form: FormData): Promise<Pr
     );
     return { ok: "Profile saved.", saved: profileValues(user!) };
   } catch (err) {
+    unstable_rethrow(err); // redirect() to sign-in when the session has ended
     return { error: userMessage(err), typed };
   }
 }
@@ -47,6 +49,7 @@ export async function uploadAvatar(_: ActionState, form: FormData): Promise<Acti
   try {
     await orSignIn(tessera().user.uploadAvatar({ image: new Uint8Array(await file.arrayBuffer()) }, asUser(session)));
   } catch (err) {
+    unstable_rethrow(err); // redirect() to sign-in when the session has ended
     return { error: userMessage(err) };
   }
   revalidatePath("/account");

@@ -1,6 +1,7 @@
 "use server";
 // Removing a provider link from the account page. The auth service refuses the last way in
 // (FAILED_PRECONDITION "account.last_sign_in_method") even if the page offered it.
+import { unstable_rethrow } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import type { ActionState } from "../../components/action-form";
 import { errorDetail, userMessage } from "../../lib/server/errors";
@@ -12,6 +13,7 @@ export async function unlinkSignInMethod(_: ActionState, form: FormData): Promis
   try {
     await orSignIn(tessera().user.unlinkSignInMethod({ linkedAccountId: String(form.get("linkedAccountId") ?? "") }, asUser(session)));
   } catch (err) {
+    unstable_rethrow(err); // redirect() to sign-in when the session has ended
     if (errorDetail(err)?.reason === "account.last_sign_in_method") {
       return { error: "This is the only way to sign in to your account, so it was not removed. Set a password first." };
     }

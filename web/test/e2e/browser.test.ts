@@ -359,6 +359,20 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       await context.close();
     });
 
+    it("is sent to sign in, not shown an error, when a save finds the session ended elsewhere", async () => {
+      const { context, page } = await signedIn();
+      const { accessToken } = (await (await page.request.get("/api/auth/session")).json()) as { accessToken: string };
+      await auth.connect(UserService, { authorization: `Bearer ${accessToken}` }).revokeAllSessions({ keepCurrent: false });
+      await page.getByLabel("Company").fill("Ended Ltd");
+      const answer = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/account");
+      await page.getByRole("button", { name: "Save profile" }).click();
+      // The save itself sends the browser to sign in (not an error message it swallowed).
+      expect((await answer).headers()["x-action-redirect"]).toMatch(/^\/signin\?error=SessionEnded/);
+      await page.waitForURL("**/signin?error=SessionEnded");
+      expect(await page.locator("main").getByRole("alert").first().innerText()).toContain("Your session has ended");
+      await context.close();
+    });
+
     it("is signed out cleanly when the refresh is refused", async () => {
       const { context, page } = await signedIn();
       const token = await expireSoon(context, 5_000);
