@@ -3,9 +3,9 @@
  * server (never the machine's shared one on 5432). As root it runs as the `postgres` user
  * (PostgreSQL refuses to run as root) in a temporary folder that user owns.
  */
+import { freePort } from "./free-port.js";
 import { execFile } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -31,14 +31,6 @@ export interface PgCluster {
   start(): Promise<void>;
   /** Stops the server (if running) and deletes its folder. */
   destroy(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function asOwner(dir: string, command: string, args: string[]): Promise<string> {

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
+import { freePort } from "../../../services/auth/test/free-port.js";
 import { fileURLToPath } from "node:url";
 import Provider from "oidc-provider";
 import { chromium, type Browser } from "playwright-core";
@@ -17,6 +17,8 @@ export const DIST_DIR = ".next-test";
 export const NEXT_BIN = fileURLToPath(new URL("../../../node_modules/next/dist/bin/next", import.meta.url));
 export const WEB_SERVER = fileURLToPath(new URL("../../server.ts", import.meta.url));
 
+export { freePort };
+
 export const CHROMIUM_PATH = process.env.TESSERA_CHROMIUM ?? "/usr/bin/chromium";
 /** Why the browser tests cannot run here, or undefined when they can. */
 export const browserSkipReason = existsSync(CHROMIUM_PATH)
@@ -24,14 +26,6 @@ export const browserSkipReason = existsSync(CHROMIUM_PATH)
   : `Chromium not found at ${CHROMIUM_PATH}: install it with 'apt-get install -y chromium' (CI does) or set TESSERA_CHROMIUM`;
 // CI installs Chromium (.ci/run): there, a missing browser is a failure, not a skip.
 if (browserSkipReason && process.env.CI) throw new Error(browserSkipReason);
-
-export async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
