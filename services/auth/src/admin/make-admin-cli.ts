@@ -6,7 +6,7 @@
  * any failure, with a one-line message.
  */
 import { pathToFileURL } from "node:url";
-import { createPrisma } from "../db/client.js";
+import { CONSOLE_IO, withCliDatabase, type CliIo } from "../db/cli-database.js";
 import { normalizeEmail } from "../identity/email.js";
 import { setRole } from "./roles.js";
 
@@ -16,7 +16,7 @@ const USAGE = "usage: tsx services/auth/src/admin/make-admin-cli.ts <email>   (w
 export async function makeAdminCli(
   args: string[],
   env: NodeJS.ProcessEnv,
-  io: { out: (line: string) => void; err: (line: string) => void } = { out: console.log, err: console.error },
+  io: CliIo = CONSOLE_IO,
 ): Promise<number> {
   if (args.length !== 1 || args[0] === "-h" || args[0] === "--help") {
     io.err(USAGE);
@@ -27,38 +27,28 @@ export async function makeAdminCli(
     io.err(`error: ${JSON.stringify(args[0])} is not a valid email address`);
     return 1;
   }
-  const url = env.DATABASE_URL;
-  if (!url) {
-    io.err("error: DATABASE_URL is not set (e.g. DATABASE_URL=postgresql://user@127.0.0.1:5432/tessera)");
-    return 1;
-  }
-  const db = createPrisma(url, { poolSize: 1 });
-  try {
-    const outcome = await setRole(db, email, "ADMIN", {
-      client: { ipAddress: "", userAgent: "tessera make-admin-cli" },
-      via: "make-admin-cli",
-    });
-    switch (outcome.kind) {
-      case "not_found":
-        io.err(`error: no account has the email ${email}; register it first, then run this again`);
-        return 1;
-      case "unchanged":
-        io.out(`${email} (user ${outcome.userId}) is already an admin`);
-        return 0;
-      case "changed":
-        io.out(`${email} (user ${outcome.userId}) is now an admin (was ${outcome.from})`);
-        return 0;
-    }
-  } catch (err) {
-    // Prisma's messages span several lines; the last one says what happened.
-    const e = err as { message?: string; code?: string };
-    const detail = (e.message ?? "").split("\n").map((l) => l.trim()).filter(Boolean).at(-1) || e.code || String(err);
-    const hint = /42P01|does not exist/.test(detail) ? " (is the database migrated? npm run db:migrate)" : "";
-    io.err(`error: could not update the database: ${detail}${hint}`);
-    return 1;
-  } finally {
-    await db.$disconnect();
-  }
+  return withCliDatabase(
+    env,
+    io,
+    async (db) => {
+      const outcome = await setRole(db, email, "ADMIN", {
+        client: { ipAddress: "", userAgent: "tessera make-admin-cli" },
+        via: "make-admin-cli",
+      });
+      switch (outcome.kind) {
+        case "not_found":
+          io.err(`error: no account has the email ${email}; register it first, then run this again`);
+          return 1;
+        case "unchanged":
+          io.out(`${email} (user ${outcome.userId}) is already an admin`);
+          return 0;
+        case "changed":
+          io.out(`${email} (user ${outcome.userId}) is now an admin (was ${outcome.from})`);
+          return 0;
+      }
+    },
+    (detail) => `error: could not update the database: ${detail}${/42P01|does not exist/.test(detail) ? " (is the database migrated? npm run db:migrate)" : ""}`,
+  );
 }
 
 // Run only when executed directly, so tests can import makeAdminCli.

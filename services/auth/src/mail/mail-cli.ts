@@ -9,28 +9,20 @@
  * was done, 1 otherwise, with one line per mail.
  */
 import { pathToFileURL } from "node:url";
-import { createPrisma } from "../db/client.js";
+import { CONSOLE_IO, withCliDatabase, type CliIo } from "../db/cli-database.js";
 import { outboxStatus, requeueFailed, requeueMail, type RequeueOutcome } from "./mail-admin.js";
 
 const USAGE = "usage: npm run mail -- status | requeue <mail id> | requeue --failed   (with DATABASE_URL set)";
 
-type Io = { out: (line: string) => void; err: (line: string) => void };
-
 /** Runs the command; returns the exit code. */
-export async function mailCli(args: string[], env: NodeJS.ProcessEnv, io: Io = { out: console.log, err: console.error }): Promise<number> {
+export async function mailCli(args: string[], env: NodeJS.ProcessEnv, io: CliIo = CONSOLE_IO): Promise<number> {
   const [command, arg, ...rest] = args;
   const valid = (command === "status" && arg === undefined) || (command === "requeue" && arg !== undefined && rest.length === 0);
   if (!valid) {
     io.err(USAGE);
     return 1;
   }
-  const url = env.DATABASE_URL;
-  if (!url) {
-    io.err("error: DATABASE_URL is not set (e.g. DATABASE_URL=postgresql://user@127.0.0.1:5432/tessera)");
-    return 1;
-  }
-  const db = createPrisma(url, { poolSize: 1 });
-  try {
+  return withCliDatabase(env, io, async (db) => {
     if (command === "status") {
       const s = await outboxStatus(db);
       const now = Date.now();
@@ -46,18 +38,10 @@ export async function mailCli(args: string[], env: NodeJS.ProcessEnv, io: Io = {
     const requeued = outcomes.filter((o) => o.kind === "requeued").length;
     if (arg === "--failed") io.out(`requeued ${requeued} of ${outcomes.length} FAILED mail`);
     return outcomes.every((o) => o.kind === "requeued") ? 0 : 1;
-  } catch (err) {
-    // Prisma's messages span several lines; the last one says what happened.
-    const e = err as { message?: string; code?: string };
-    const detail = (e.message ?? "").split("\n").map((l) => l.trim()).filter(Boolean).at(-1) || e.code || String(err);
-    io.err(`error: ${detail}`);
-    return 1;
-  } finally {
-    await db.$disconnect();
-  }
+  });
 }
 
-function report(o: RequeueOutcome, io: Io): void {
+function report(o: RequeueOutcome, io: CliIo): void {
   if (o.kind === "requeued") io.out(`requeued ${o.id} (to ${o.to})`);
   else io.err(`refused ${o.id}: ${o.reason}`);
 }

@@ -1,3 +1,4 @@
+import { startPeriodic } from "../kernel/periodic.js";
 import type { Logger } from "../config/logger.js";
 import type { PrismaClient } from "../db/client.js";
 
@@ -47,17 +48,11 @@ export function startMailPurger(
   retentionMs: number,
   intervalMs = MAIL_PURGE_INTERVAL_MS,
 ): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const purge = () => {
-    running = purgeOldMail(db, new Date(), retentionMs)
-      .then((n) => (n.outbox > 0 || n.devMail > 0) && logger.info(n, "purged old mail"))
-      .catch((err) => logger.warn({ err: String(err) }, "mail purge failed"));
-  };
-  const first = setTimeout(purge, 0).unref();
-  const timer = setInterval(purge, intervalMs).unref();
-  return async () => {
-    clearTimeout(first);
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodic(
+    () =>
+      purgeOldMail(db, new Date(), retentionMs)
+        .then((n) => (n.outbox > 0 || n.devMail > 0) && logger.info(n, "purged old mail"))
+        .catch((err) => logger.warn({ err: String(err) }, "mail purge failed")),
+    intervalMs,
+  );
 }

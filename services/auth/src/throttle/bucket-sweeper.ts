@@ -1,3 +1,4 @@
+import { startPeriodic } from "../kernel/periodic.js";
 import type { Logger } from "../config/logger.js";
 import type { RateLimitStore } from "./rate-limit-store.js";
 
@@ -9,18 +10,12 @@ export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
  * most the buckets of current windows. Returns the stopper.
  */
 export function startBucketSweeper(store: RateLimitStore, logger: Logger, intervalMs = SWEEP_INTERVAL_MS): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const sweep = () => {
-    running = store
-      .sweep()
-      .then((deleted) => deleted > 0 && logger.debug({ deleted }, "swept ended rate-limit buckets"))
-      .catch((err) => logger.warn({ err: String(err) }, "rate-limit bucket sweep failed"));
-  };
-  const first = setTimeout(sweep, 0).unref();
-  const timer = setInterval(sweep, intervalMs).unref();
-  return async () => {
-    clearTimeout(first);
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodic(
+    () =>
+      store
+        .sweep()
+        .then((deleted) => deleted > 0 && logger.debug({ deleted }, "swept ended rate-limit buckets"))
+        .catch((err) => logger.warn({ err: String(err) }, "rate-limit bucket sweep failed")),
+    intervalMs,
+  );
 }
