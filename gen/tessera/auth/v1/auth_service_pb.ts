@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/auth/v1/auth_service.proto.
  */
 export const file_tessera_auth_v1_auth_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJ0ZXNzZXJhL2F1dGgvdjEvYXV0aF9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLmF1dGgudjEiQAoPUmVnaXN0ZXJSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEgwKBG5hbWUYAyABKAkiYAoQUmVnaXN0ZXJSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXISJwoGdG9rZW5zGAIgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucyIvCgxMb2dpblJlcXVlc3QSDQoFZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkiXQoNTG9naW5SZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXISJwoGdG9rZW5zGAIgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucyInCg5SZWZyZXNoUmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIjoKD1JlZnJlc2hSZXNwb25zZRInCgZ0b2tlbnMYASABKAsyFy50ZXNzZXJhLmF1dGgudjEuVG9rZW5zIiYKDUxvZ291dFJlcXVlc3QSFQoNcmVmcmVzaF90b2tlbhgBIAEoCSIQCg5Mb2dvdXRSZXNwb25zZSIsChtSZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QSDQoFZW1haWwYASABKAkiHgocUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXNwb25zZSI7ChRSZXNldFBhc3N3b3JkUmVxdWVzdBINCgV0b2tlbhgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkiFwoVUmVzZXRQYXNzd29yZFJlc3BvbnNlIiEKH1JlcXVlc3RFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3QiIgogUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uUmVzcG9uc2UiIwoSVmVyaWZ5RW1haWxSZXF1ZXN0Eg0KBXRva2VuGAEgASgJIjoKE1ZlcmlmeUVtYWlsUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIhAKDkdldEp3a3NSZXF1ZXN0IjUKD0dldEp3a3NSZXNwb25zZRIiCgRrZXlzGAEgAygLMhQudGVzc2VyYS5hdXRoLnYxLkp3azKoCwoLQXV0aFNlcnZpY2USowEKCFJlZ2lzdGVyEiAudGVzc2VyYS5hdXRoLnYxLlJlZ2lzdGVyUmVxdWVzdBohLnRlc3NlcmEuYXV0aC52MS5SZWdpc3RlclJlc3BvbnNlIlKKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYE3VzZXIuYWxyZWFkeV9leGlzdHOKtRgbYXV0aC50b29fbWFueV9yZWdpc3RyYXRpb25zEpoBCgVMb2dpbhIdLnRlc3NlcmEuYXV0aC52MS5Mb2dpblJlcXVlc3QaHi50ZXNzZXJhLmF1dGgudjEuTG9naW5SZXNwb25zZSJSirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBhhdXRoLmludmFsaWRfY3JlZGVudGlhbHOKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0cxLLAQoHUmVmcmVzaBIfLnRlc3NlcmEuYXV0aC52MS5SZWZyZXNoUmVxdWVzdBogLnRlc3NlcmEuYXV0aC52MS5SZWZyZXNoUmVzcG9uc2UifYq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgaYXV0aC5pbnZhbGlkX3JlZnJlc2hfdG9rZW6KtRgZYXV0aC5yZWZyZXNoX3Rva2VuX3JldXNlZIq1GA9zZXNzaW9uLnJldm9rZWSKtRgPc2Vzc2lvbi5leHBpcmVkEmcKBkxvZ291dBIeLnRlc3NlcmEuYXV0aC52MS5Mb2dvdXRSZXF1ZXN0Gh8udGVzc2VyYS5hdXRoLnYxLkxvZ291dFJlc3BvbnNlIhyKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50ErEBChRSZXF1ZXN0UGFzc3dvcmRSZXNldBIsLnRlc3NlcmEuYXV0aC52MS5SZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QaLS50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXNwb25zZSI8irUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBxhdXRoLnRvb19tYW55X3Jlc2V0X3JlcXVlc3RzEo0BCg1SZXNldFBhc3N3b3JkEiUudGVzc2VyYS5hdXRoLnYxLlJlc2V0UGFzc3dvcmRSZXF1ZXN0GiYudGVzc2VyYS5hdXRoLnYxLlJlc2V0UGFzc3dvcmRSZXNwb25zZSItirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA10b2tlbi5pbnZhbGlkEoICChhSZXF1ZXN0RW1haWxWZXJpZmljYXRpb24SMC50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uUmVxdWVzdBoxLnRlc3NlcmEuYXV0aC52MS5SZXF1ZXN0RW1haWxWZXJpZmljYXRpb25SZXNwb25zZSKAAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBZlbWFpbC5hbHJlYWR5X3ZlcmlmaWVkirUYI2F1dGgudG9vX21hbnlfdmVyaWZpY2F0aW9uX3JlcXVlc3RzEocBCgtWZXJpZnlFbWFpbBIjLnRlc3NlcmEuYXV0aC52MS5WZXJpZnlFbWFpbFJlcXVlc3QaJC50ZXNzZXJhLmF1dGgudjEuVmVyaWZ5RW1haWxSZXNwb25zZSItirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA10b2tlbi5pbnZhbGlkEkwKB0dldEp3a3MSHy50ZXNzZXJhLmF1dGgudjEuR2V0Sndrc1JlcXVlc3QaIC50ZXNzZXJhLmF1dGgudjEuR2V0Sndrc1Jlc3BvbnNlQj9aPWdpdGh1Yi5jb20vdGVzc2VyYS1hdXRoL3Rlc3NlcmEvZ2VuL2dvL3Rlc3NlcmEvYXV0aC92MTthdXRodjFiBnByb3RvMw", [file_tessera_auth_v1_jwk, file_tessera_auth_v1_tokens, file_tessera_errors_v1_reasons, file_tessera_user_v1_user]);
+  fileDesc("CiJ0ZXNzZXJhL2F1dGgvdjEvYXV0aF9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLmF1dGgudjEiUAoPUmVnaXN0ZXJSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEgwKBG5hbWUYAyABKAkSDgoGbG9jYWxlGAQgASgJImAKEFJlZ2lzdGVyUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEicKBnRva2VucxgCIAEoCzIXLnRlc3NlcmEuYXV0aC52MS5Ub2tlbnMiLwoMTG9naW5SZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJIl0KDUxvZ2luUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEicKBnRva2VucxgCIAEoCzIXLnRlc3NlcmEuYXV0aC52MS5Ub2tlbnMiJwoOUmVmcmVzaFJlcXVlc3QSFQoNcmVmcmVzaF90b2tlbhgBIAEoCSI6Cg9SZWZyZXNoUmVzcG9uc2USJwoGdG9rZW5zGAEgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucyImCg1Mb2dvdXRSZXF1ZXN0EhUKDXJlZnJlc2hfdG9rZW4YASABKAkiEAoOTG9nb3V0UmVzcG9uc2UiLAobUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJIh4KHFJlcXVlc3RQYXNzd29yZFJlc2V0UmVzcG9uc2UiOwoUUmVzZXRQYXNzd29yZFJlcXVlc3QSDQoFdG9rZW4YASABKAkSFAoMbmV3X3Bhc3N3b3JkGAIgASgJIhcKFVJlc2V0UGFzc3dvcmRSZXNwb25zZSIhCh9SZXF1ZXN0RW1haWxWZXJpZmljYXRpb25SZXF1ZXN0IiIKIFJlcXVlc3RFbWFpbFZlcmlmaWNhdGlvblJlc3BvbnNlIiMKElZlcmlmeUVtYWlsUmVxdWVzdBINCgV0b2tlbhgBIAEoCSI6ChNWZXJpZnlFbWFpbFJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciIqChlDb25maXJtRW1haWxDaGFuZ2VSZXF1ZXN0Eg0KBXRva2VuGAEgASgJIkEKGkNvbmZpcm1FbWFpbENoYW5nZVJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciIQCg5HZXRKd2tzUmVxdWVzdCI1Cg9HZXRKd2tzUmVzcG9uc2USIgoEa2V5cxgBIAMoCzIULnRlc3NlcmEuYXV0aC52MS5Kd2sy3gwKC0F1dGhTZXJ2aWNlEqMBCghSZWdpc3RlchIgLnRlc3NlcmEuYXV0aC52MS5SZWdpc3RlclJlcXVlc3QaIS50ZXNzZXJhLmF1dGgudjEuUmVnaXN0ZXJSZXNwb25zZSJSirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBN1c2VyLmFscmVhZHlfZXhpc3RzirUYG2F1dGgudG9vX21hbnlfcmVnaXN0cmF0aW9ucxKaAQoFTG9naW4SHS50ZXNzZXJhLmF1dGgudjEuTG9naW5SZXF1ZXN0Gh4udGVzc2VyYS5hdXRoLnYxLkxvZ2luUmVzcG9uc2UiUoq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYFmF1dGgudG9vX21hbnlfYXR0ZW1wdHMSywEKB1JlZnJlc2gSHy50ZXNzZXJhLmF1dGgudjEuUmVmcmVzaFJlcXVlc3QaIC50ZXNzZXJhLmF1dGgudjEuUmVmcmVzaFJlc3BvbnNlIn2KtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYGmF1dGguaW52YWxpZF9yZWZyZXNoX3Rva2VuirUYGWF1dGgucmVmcmVzaF90b2tlbl9yZXVzZWSKtRgPc2Vzc2lvbi5yZXZva2VkirUYD3Nlc3Npb24uZXhwaXJlZBJnCgZMb2dvdXQSHi50ZXNzZXJhLmF1dGgudjEuTG9nb3V0UmVxdWVzdBofLnRlc3NlcmEuYXV0aC52MS5Mb2dvdXRSZXNwb25zZSIcirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudBKxAQoUUmVxdWVzdFBhc3N3b3JkUmVzZXQSLC50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXF1ZXN0Gi0udGVzc2VyYS5hdXRoLnYxLlJlcXVlc3RQYXNzd29yZFJlc2V0UmVzcG9uc2UiPIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgcYXV0aC50b29fbWFueV9yZXNldF9yZXF1ZXN0cxKNAQoNUmVzZXRQYXNzd29yZBIlLnRlc3NlcmEuYXV0aC52MS5SZXNldFBhc3N3b3JkUmVxdWVzdBomLnRlc3NlcmEuYXV0aC52MS5SZXNldFBhc3N3b3JkUmVzcG9uc2UiLYq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgNdG9rZW4uaW52YWxpZBKCAgoYUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uEjAudGVzc2VyYS5hdXRoLnYxLlJlcXVlc3RFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3QaMS50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uUmVzcG9uc2UigAGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgWZW1haWwuYWxyZWFkeV92ZXJpZmllZIq1GCNhdXRoLnRvb19tYW55X3ZlcmlmaWNhdGlvbl9yZXF1ZXN0cxKHAQoLVmVyaWZ5RW1haWwSIy50ZXNzZXJhLmF1dGgudjEuVmVyaWZ5RW1haWxSZXF1ZXN0GiQudGVzc2VyYS5hdXRoLnYxLlZlcmlmeUVtYWlsUmVzcG9uc2UiLYq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgNdG9rZW4uaW52YWxpZBKzAQoSQ29uZmlybUVtYWlsQ2hhbmdlEioudGVzc2VyYS5hdXRoLnYxLkNvbmZpcm1FbWFpbENoYW5nZVJlcXVlc3QaKy50ZXNzZXJhLmF1dGgudjEuQ29uZmlybUVtYWlsQ2hhbmdlUmVzcG9uc2UiRIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgNdG9rZW4uaW52YWxpZIq1GBN1c2VyLmFscmVhZHlfZXhpc3RzEkwKB0dldEp3a3MSHy50ZXNzZXJhLmF1dGgudjEuR2V0Sndrc1JlcXVlc3QaIC50ZXNzZXJhLmF1dGgudjEuR2V0Sndrc1Jlc3BvbnNlQj9aPWdpdGh1Yi5jb20vdGVzc2VyYS1hdXRoL3Rlc3NlcmEvZ2VuL2dvL3Rlc3NlcmEvYXV0aC92MTthdXRodjFiBnByb3RvMw", [file_tessera_auth_v1_jwk, file_tessera_auth_v1_tokens, file_tessera_errors_v1_reasons, file_tessera_user_v1_user]);
 
 /**
  * RegisterRequest creates an account.
@@ -48,6 +48,13 @@ export type RegisterRequest = Message<"tessera.auth.v1.RegisterRequest"> & {
    * @generated from field: string name = 3;
    */
   name: string;
+
+  /**
+   * locale is the language for pages and mail, "en" or "fr"; empty means "en".
+   *
+   * @generated from field: string locale = 4;
+   */
+  locale: string;
 };
 
 /**
@@ -371,6 +378,48 @@ export const VerifyEmailResponseSchema: GenMessage<VerifyEmailResponse> = /*@__P
   messageDesc(file_tessera_auth_v1_auth_service, 15);
 
 /**
+ * ConfirmEmailChangeRequest carries the token from the email-change link.
+ *
+ * @generated from message tessera.auth.v1.ConfirmEmailChangeRequest
+ */
+export type ConfirmEmailChangeRequest = Message<"tessera.auth.v1.ConfirmEmailChangeRequest"> & {
+  /**
+   * token is the code from the link, 43 base64url characters; valid 24 hours, once.
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+};
+
+/**
+ * Describes the message tessera.auth.v1.ConfirmEmailChangeRequest.
+ * Use `create(ConfirmEmailChangeRequestSchema)` to create a new message.
+ */
+export const ConfirmEmailChangeRequestSchema: GenMessage<ConfirmEmailChangeRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_auth_v1_auth_service, 16);
+
+/**
+ * ConfirmEmailChangeResponse holds the account at its new address.
+ *
+ * @generated from message tessera.auth.v1.ConfirmEmailChangeResponse
+ */
+export type ConfirmEmailChangeResponse = Message<"tessera.auth.v1.ConfirmEmailChangeResponse"> & {
+  /**
+   * user is the account, with the new email and email_verified_time set.
+   *
+   * @generated from field: tessera.user.v1.User user = 1;
+   */
+  user?: User | undefined;
+};
+
+/**
+ * Describes the message tessera.auth.v1.ConfirmEmailChangeResponse.
+ * Use `create(ConfirmEmailChangeResponseSchema)` to create a new message.
+ */
+export const ConfirmEmailChangeResponseSchema: GenMessage<ConfirmEmailChangeResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_auth_v1_auth_service, 17);
+
+/**
  * GetJwksRequest is empty.
  *
  * @generated from message tessera.auth.v1.GetJwksRequest
@@ -383,7 +432,7 @@ export type GetJwksRequest = Message<"tessera.auth.v1.GetJwksRequest"> & {
  * Use `create(GetJwksRequestSchema)` to create a new message.
  */
 export const GetJwksRequestSchema: GenMessage<GetJwksRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 16);
+  messageDesc(file_tessera_auth_v1_auth_service, 18);
 
 /**
  * GetJwksResponse is the JSON Web Key Set of access-token signing keys.
@@ -404,7 +453,7 @@ export type GetJwksResponse = Message<"tessera.auth.v1.GetJwksResponse"> & {
  * Use `create(GetJwksResponseSchema)` to create a new message.
  */
 export const GetJwksResponseSchema: GenMessage<GetJwksResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 17);
+  messageDesc(file_tessera_auth_v1_auth_service, 19);
 
 /**
  * AuthService signs people in and out. It is public: no credential is needed except where an
@@ -578,6 +627,25 @@ export const AuthService: GenService<{
     methodKind: "unary";
     input: typeof VerifyEmailRequestSchema;
     output: typeof VerifyEmailResponseSchema;
+  },
+  /**
+   * ConfirmEmailChange moves the account to the address the token was mailed to (from
+   * UserService.RequestEmailChange), marks it verified, records an
+   * AUDIT_EVENT_TYPE_EMAIL_CHANGED event and tells the old address. Sessions stay signed in.
+   *
+   * Errors:
+   * - INVALID_ARGUMENT request.invalid_argument: token malformed (field "token").
+   * - UNAUTHENTICATED token.invalid: the token is unknown, used, expired (after 24 hours),
+   *   voided by a newer request, or for another purpose.
+   * - ALREADY_EXISTS user.already_exists: another account took the address since the link was
+   *   sent; nothing changed.
+   *
+   * @generated from rpc tessera.auth.v1.AuthService.ConfirmEmailChange
+   */
+  confirmEmailChange: {
+    methodKind: "unary";
+    input: typeof ConfirmEmailChangeRequestSchema;
+    output: typeof ConfirmEmailChangeResponseSchema;
   },
   /**
    * GetJwks returns the public keys that verify access tokens: the active key and any

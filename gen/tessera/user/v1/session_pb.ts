@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/user/v1/session.proto.
  */
 export const file_tessera_user_v1_session: GenFile = /*@__PURE__*/
-  fileDesc("Ch10ZXNzZXJhL3VzZXIvdjEvc2Vzc2lvbi5wcm90bxIPdGVzc2VyYS51c2VyLnYxIuQBCgdTZXNzaW9uEgoKAmlkGAEgASgJEhIKCnVzZXJfYWdlbnQYAiABKAkSEgoKaXBfYWRkcmVzcxgDIAEoCRIvCgtjcmVhdGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoObGFzdF91c2VkX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdjdXJyZW50GAcgASgIQj9aPWdpdGh1Yi5jb20vdGVzc2VyYS1hdXRoL3Rlc3NlcmEvZ2VuL2dvL3Rlc3NlcmEvdXNlci92MTt1c2VydjFiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("Ch10ZXNzZXJhL3VzZXIvdjEvc2Vzc2lvbi5wcm90bxIPdGVzc2VyYS51c2VyLnYxIo8CCgdTZXNzaW9uEgoKAmlkGAEgASgJEhIKCnVzZXJfYWdlbnQYAiABKAkSEgoKaXBfYWRkcmVzcxgDIAEoCRIvCgtjcmVhdGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoObGFzdF91c2VkX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdjdXJyZW50GAcgASgIEg8KB2Jyb3dzZXIYCCABKAkSGAoQb3BlcmF0aW5nX3N5c3RlbRgJIAEoCUI/Wj1naXRodWIuY29tL3Rlc3NlcmEtYXV0aC90ZXNzZXJhL2dlbi9nby90ZXNzZXJhL3VzZXIvdjE7dXNlcnYxYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * Session is one sign-in on one device. Refresh tokens and access tokens belong to exactly
@@ -69,6 +69,22 @@ export type Session = Message<"tessera.user.v1.Session"> & {
    * @generated from field: bool current = 7;
    */
   current: boolean;
+
+  /**
+   * browser is the browser read from user_agent, with its major version, e.g. "Firefox 132";
+   * empty when the User-Agent names none.
+   *
+   * @generated from field: string browser = 8;
+   */
+  browser: string;
+
+  /**
+   * operating_system is the operating system read from user_agent, e.g. "macOS", "Android 14";
+   * empty when the User-Agent names none.
+   *
+   * @generated from field: string operating_system = 9;
+   */
+  operatingSystem: string;
 };
 
 /**

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/user/v1/user.proto.
  */
 export const file_tessera_user_v1_user: GenFile = /*@__PURE__*/
-  fileDesc("Chp0ZXNzZXJhL3VzZXIvdjEvdXNlci5wcm90bxIPdGVzc2VyYS51c2VyLnYxIqkCCgRVc2VyEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEjcKE2VtYWlsX3ZlcmlmaWVkX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBG5hbWUYBCABKAkSDQoFaW1hZ2UYBSABKAkSIwoEcm9sZRgGIAEoDjIVLnRlc3NlcmEudXNlci52MS5Sb2xlEikKB3Byb2ZpbGUYByABKAsyGC50ZXNzZXJhLnVzZXIudjEuUHJvZmlsZRIvCgtjcmVhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIu0BCgdQcm9maWxlEhQKDGNvbXBhbnlfbmFtZRgBIAEoCRINCgVhYm91dBgCIAEoCRIPCgdjb3VudHJ5GAMgASgJEg8KB3dlYnNpdGUYBCABKAkSDgoGcmVnaW9uGAUgASgJEhAKCGluZHVzdHJ5GAYgASgJEhQKDGZvdW5kZWRfeWVhchgHIAEoBRIUCgxoZWFkcXVhcnRlcnMYCCABKAkSGAoQZW1wbG95ZWVzX251bWJlchgJIAEoBRIfChdhbm51YWxfb3BlcmF0aW5nX2J1ZGdldBgKIAEoCRISCgpiYWNrZ3JvdW5kGAsgASgJKjsKBFJvbGUSFAoQUk9MRV9VTlNQRUNJRklFRBAAEg0KCVJPTEVfVVNFUhABEg4KClJPTEVfQURNSU4QAkI/Wj1naXRodWIuY29tL3Rlc3NlcmEtYXV0aC90ZXNzZXJhL2dlbi9nby90ZXNzZXJhL3VzZXIvdjE7dXNlcnYxYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Chp0ZXNzZXJhL3VzZXIvdjEvdXNlci5wcm90bxIPdGVzc2VyYS51c2VyLnYxIrkCCgRVc2VyEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEjcKE2VtYWlsX3ZlcmlmaWVkX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBG5hbWUYBCABKAkSDQoFaW1hZ2UYBSABKAkSIwoEcm9sZRgGIAEoDjIVLnRlc3NlcmEudXNlci52MS5Sb2xlEikKB3Byb2ZpbGUYByABKAsyGC50ZXNzZXJhLnVzZXIudjEuUHJvZmlsZRIvCgtjcmVhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmxvY2FsZRgKIAEoCSLtAQoHUHJvZmlsZRIUCgxjb21wYW55X25hbWUYASABKAkSDQoFYWJvdXQYAiABKAkSDwoHY291bnRyeRgDIAEoCRIPCgd3ZWJzaXRlGAQgASgJEg4KBnJlZ2lvbhgFIAEoCRIQCghpbmR1c3RyeRgGIAEoCRIUCgxmb3VuZGVkX3llYXIYByABKAUSFAoMaGVhZHF1YXJ0ZXJzGAggASgJEhgKEGVtcGxveWVlc19udW1iZXIYCSABKAUSHwoXYW5udWFsX29wZXJhdGluZ19idWRnZXQYCiABKAkSEgoKYmFja2dyb3VuZBgLIAEoCSo7CgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABINCglST0xFX1VTRVIQARIOCgpST0xFX0FETUlOEAJCP1o9Z2l0aHViLmNvbS90ZXNzZXJhLWF1dGgvdGVzc2VyYS9nZW4vZ28vdGVzc2VyYS91c2VyL3YxO3VzZXJ2MWIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * User is an account as its owner (or an admin) sees it. Secrets never appear here.
@@ -83,6 +83,14 @@ export type User = Message<"tessera.user.v1.User"> & {
    * @generated from field: google.protobuf.Timestamp update_time = 9;
    */
   updateTime?: Timestamp | undefined;
+
+  /**
+   * locale is the language the user reads pages and mail in: "en" or "fr". Accounts created
+   * before it existed, or without one, read "en".
+   *
+   * @generated from field: string locale = 10;
+   */
+  locale: string;
 };
 
 /**

@@ -13,7 +13,7 @@ import type { Session } from "./session_pb.js";
 import { file_tessera_user_v1_session } from "./session_pb.js";
 import type { LinkedAccount } from "./sign_in_method_pb.js";
 import { file_tessera_user_v1_sign_in_method } from "./sign_in_method_pb.js";
-import type { Profile, User } from "./user_pb.js";
+import type { Profile, Role, User } from "./user_pb.js";
 import { file_tessera_user_v1_user } from "./user_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -21,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/user/v1/user_service.proto.
  */
 export const file_tessera_user_v1_user_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJ0ZXNzZXJhL3VzZXIvdjEvdXNlcl9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLnVzZXIudjEiDgoMR2V0TWVSZXF1ZXN0IjQKDUdldE1lUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIiEKDkdldFVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiNgoPR2V0VXNlclJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciKPAQoUVXBkYXRlUHJvZmlsZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVpbWFnZRgCIAEoCRIpCgdwcm9maWxlGAMgASgLMhgudGVzc2VyYS51c2VyLnYxLlByb2ZpbGUSLwoLdXBkYXRlX21hc2sYBCABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIjwKFVVwZGF0ZVByb2ZpbGVSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXIiJAoTVXBsb2FkQXZhdGFyUmVxdWVzdBINCgVpbWFnZRgBIAEoDCI7ChRVcGxvYWRBdmF0YXJSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXIiRwoVQ2hhbmdlUGFzc3dvcmRSZXF1ZXN0EhgKEGN1cnJlbnRfcGFzc3dvcmQYASABKAkSFAoMbmV3X3Bhc3N3b3JkGAIgASgJIhgKFkNoYW5nZVBhc3N3b3JkUmVzcG9uc2UiFQoTTGlzdFNlc3Npb25zUmVxdWVzdCJCChRMaXN0U2Vzc2lvbnNSZXNwb25zZRIqCghzZXNzaW9ucxgBIAMoCzIYLnRlc3NlcmEudXNlci52MS5TZXNzaW9uIioKFFJldm9rZVNlc3Npb25SZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkiFwoVUmV2b2tlU2Vzc2lvblJlc3BvbnNlIjAKGFJldm9rZUFsbFNlc3Npb25zUmVxdWVzdBIUCgxrZWVwX2N1cnJlbnQYASABKAgiMgoZUmV2b2tlQWxsU2Vzc2lvbnNSZXNwb25zZRIVCg1yZXZva2VkX2NvdW50GAEgASgFIigKFERlbGV0ZUFjY291bnRSZXF1ZXN0EhAKCHBhc3N3b3JkGAEgASgJIhcKFURlbGV0ZUFjY291bnRSZXNwb25zZSJPChBMaXN0VXNlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhQKDGVtYWlsX3ByZWZpeBgDIAEoCSJSChFMaXN0VXNlcnNSZXNwb25zZRIkCgV1c2VycxgBIAMoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ/ChZMaXN0QXVkaXRFdmVudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLnRlc3NlcmEudXNlci52MS5BdWRpdEV2ZW50VHlwZSJfChdMaXN0QXVkaXRFdmVudHNSZXNwb25zZRIrCgZldmVudHMYASADKAsyGy50ZXNzZXJhLnVzZXIudjEuQXVkaXRFdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiGgoYTGlzdFNpZ25Jbk1ldGhvZHNSZXF1ZXN0ImoKGUxpc3RTaWduSW5NZXRob2RzUmVzcG9uc2USFAoMaGFzX3Bhc3N3b3JkGAEgASgIEjcKD2xpbmtlZF9hY2NvdW50cxgCIAMoCzIeLnRlc3NlcmEudXNlci52MS5MaW5rZWRBY2NvdW50IjYKGVVubGlua1NpZ25Jbk1ldGhvZFJlcXVlc3QSGQoRbGlua2VkX2FjY291bnRfaWQYASABKAkiHAoaVW5saW5rU2lnbkluTWV0aG9kUmVzcG9uc2Uy9RQKC1VzZXJTZXJ2aWNlEocBCgVHZXRNZRIdLnRlc3NlcmEudXNlci52MS5HZXRNZVJlcXVlc3QaHi50ZXNzZXJhLnVzZXIudjEuR2V0TWVSZXNwb25zZSI/irUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkEtYBCgdHZXRVc2VyEh8udGVzc2VyYS51c2VyLnYxLkdldFVzZXJSZXF1ZXN0GiAudGVzc2VyYS51c2VyLnYxLkdldFVzZXJSZXNwb25zZSKHAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYXV0aC5wZXJtaXNzaW9uX2RlbmllZIq1GA51c2VyLm5vdF9mb3VuZBK7AQoNVXBkYXRlUHJvZmlsZRIlLnRlc3NlcmEudXNlci52MS5VcGRhdGVQcm9maWxlUmVxdWVzdBomLnRlc3NlcmEudXNlci52MS5VcGRhdGVQcm9maWxlUmVzcG9uc2UiW4q1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnQSuAEKDFVwbG9hZEF2YXRhchIkLnRlc3NlcmEudXNlci52MS5VcGxvYWRBdmF0YXJSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLlVwbG9hZEF2YXRhclJlc3BvbnNlIluKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50EvUBCg5DaGFuZ2VQYXNzd29yZBImLnRlc3NlcmEudXNlci52MS5DaGFuZ2VQYXNzd29yZFJlcXVlc3QaJy50ZXNzZXJhLnVzZXIudjEuQ2hhbmdlUGFzc3dvcmRSZXNwb25zZSKRAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYFmF1dGgudG9vX21hbnlfYXR0ZW1wdHMSnAEKDExpc3RTZXNzaW9ucxIkLnRlc3NlcmEudXNlci52MS5MaXN0U2Vzc2lvbnNSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLkxpc3RTZXNzaW9uc1Jlc3BvbnNlIj+KtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWQS0AEKDVJldm9rZVNlc3Npb24SJS50ZXNzZXJhLnVzZXIudjEuUmV2b2tlU2Vzc2lvblJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuUmV2b2tlU2Vzc2lvblJlc3BvbnNlInCKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYEXNlc3Npb24ubm90X2ZvdW5kEqsBChFSZXZva2VBbGxTZXNzaW9ucxIpLnRlc3NlcmEudXNlci52MS5SZXZva2VBbGxTZXNzaW9uc1JlcXVlc3QaKi50ZXNzZXJhLnVzZXIudjEuUmV2b2tlQWxsU2Vzc2lvbnNSZXNwb25zZSI/irUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkEpICCg1EZWxldGVBY2NvdW50EiUudGVzc2VyYS51c2VyLnYxLkRlbGV0ZUFjY291bnRSZXF1ZXN0GiYudGVzc2VyYS51c2VyLnYxLkRlbGV0ZUFjY291bnRSZXNwb25zZSKxAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYHGF1dGgucmVjZW50X3NpZ25faW5fcmVxdWlyZWSKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0cxLJAQoJTGlzdFVzZXJzEiEudGVzc2VyYS51c2VyLnYxLkxpc3RVc2Vyc1JlcXVlc3QaIi50ZXNzZXJhLnVzZXIudjEuTGlzdFVzZXJzUmVzcG9uc2UidYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYXV0aC5wZXJtaXNzaW9uX2RlbmllZBLbAQoPTGlzdEF1ZGl0RXZlbnRzEicudGVzc2VyYS51c2VyLnYxLkxpc3RBdWRpdEV2ZW50c1JlcXVlc3QaKC50ZXNzZXJhLnVzZXIudjEuTGlzdEF1ZGl0RXZlbnRzUmVzcG9uc2UidYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYXV0aC5wZXJtaXNzaW9uX2RlbmllZBKrAQoRTGlzdFNpZ25Jbk1ldGhvZHMSKS50ZXNzZXJhLnVzZXIudjEuTGlzdFNpZ25Jbk1ldGhvZHNSZXF1ZXN0GioudGVzc2VyYS51c2VyLnYxLkxpc3RTaWduSW5NZXRob2RzUmVzcG9uc2UiP4q1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZBKEAgoSVW5saW5rU2lnbkluTWV0aG9kEioudGVzc2VyYS51c2VyLnYxLlVubGlua1NpZ25Jbk1ldGhvZFJlcXVlc3QaKy50ZXNzZXJhLnVzZXIudjEuVW5saW5rU2lnbkluTWV0aG9kUmVzcG9uc2UilAGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYFmFjY291bnQubGlua19ub3RfZm91bmSKtRgbYWNjb3VudC5sYXN0X3NpZ25faW5fbWV0aG9kQj9aPWdpdGh1Yi5jb20vdGVzc2VyYS1hdXRoL3Rlc3NlcmEvZ2VuL2dvL3Rlc3NlcmEvdXNlci92MTt1c2VydjFiBnByb3RvMw", [file_google_protobuf_field_mask, file_tessera_errors_v1_reasons, file_tessera_user_v1_audit_event, file_tessera_user_v1_session, file_tessera_user_v1_sign_in_method, file_tessera_user_v1_user]);
+  fileDesc("CiJ0ZXNzZXJhL3VzZXIvdjEvdXNlcl9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLnVzZXIudjEiDgoMR2V0TWVSZXF1ZXN0IjQKDUdldE1lUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIiEKDkdldFVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiNgoPR2V0VXNlclJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciKfAQoUVXBkYXRlUHJvZmlsZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVpbWFnZRgCIAEoCRIpCgdwcm9maWxlGAMgASgLMhgudGVzc2VyYS51c2VyLnYxLlByb2ZpbGUSLwoLdXBkYXRlX21hc2sYBCABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEg4KBmxvY2FsZRgFIAEoCSI8ChVVcGRhdGVQcm9maWxlUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIiQKE1VwbG9hZEF2YXRhclJlcXVlc3QSDQoFaW1hZ2UYASABKAwiOwoUVXBsb2FkQXZhdGFyUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIkcKFUNoYW5nZVBhc3N3b3JkUmVxdWVzdBIYChBjdXJyZW50X3Bhc3N3b3JkGAEgASgJEhQKDG5ld19wYXNzd29yZBgCIAEoCSIYChZDaGFuZ2VQYXNzd29yZFJlc3BvbnNlIiYKE0xpc3RTZXNzaW9uc1JlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSJCChRMaXN0U2Vzc2lvbnNSZXNwb25zZRIqCghzZXNzaW9ucxgBIAMoCzIYLnRlc3NlcmEudXNlci52MS5TZXNzaW9uIioKFFJldm9rZVNlc3Npb25SZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkiFwoVUmV2b2tlU2Vzc2lvblJlc3BvbnNlIkEKGFJldm9rZUFsbFNlc3Npb25zUmVxdWVzdBIUCgxrZWVwX2N1cnJlbnQYASABKAgSDwoHdXNlcl9pZBgCIAEoCSIyChlSZXZva2VBbGxTZXNzaW9uc1Jlc3BvbnNlEhUKDXJldm9rZWRfY291bnQYASABKAUiKAoURGVsZXRlQWNjb3VudFJlcXVlc3QSEAoIcGFzc3dvcmQYASABKAkiFwoVRGVsZXRlQWNjb3VudFJlc3BvbnNlIkAKGVJlcXVlc3RFbWFpbENoYW5nZVJlcXVlc3QSEQoJbmV3X2VtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJIhwKGlJlcXVlc3RFbWFpbENoYW5nZVJlc3BvbnNlIkoKElNldFVzZXJSb2xlUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEiMKBHJvbGUYAiABKA4yFS50ZXNzZXJhLnVzZXIudjEuUm9sZSI6ChNTZXRVc2VyUm9sZVJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciJPChBMaXN0VXNlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhQKDGVtYWlsX3ByZWZpeBgDIAEoCSJSChFMaXN0VXNlcnNSZXNwb25zZRIkCgV1c2VycxgBIAMoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ/ChZMaXN0QXVkaXRFdmVudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLnRlc3NlcmEudXNlci52MS5BdWRpdEV2ZW50VHlwZSJfChdMaXN0QXVkaXRFdmVudHNSZXNwb25zZRIrCgZldmVudHMYASADKAsyGy50ZXNzZXJhLnVzZXIudjEuQXVkaXRFdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiGgoYTGlzdFNpZ25Jbk1ldGhvZHNSZXF1ZXN0ImoKGUxpc3RTaWduSW5NZXRob2RzUmVzcG9uc2USFAoMaGFzX3Bhc3N3b3JkGAEgASgIEjcKD2xpbmtlZF9hY2NvdW50cxgCIAMoCzIeLnRlc3NlcmEudXNlci52MS5MaW5rZWRBY2NvdW50IjYKGVVubGlua1NpZ25Jbk1ldGhvZFJlcXVlc3QSGQoRbGlua2VkX2FjY291bnRfaWQYASABKAkiHAoaVW5saW5rU2lnbkluTWV0aG9kUmVzcG9uc2UyyhoKC1VzZXJTZXJ2aWNlEocBCgVHZXRNZRIdLnRlc3NlcmEudXNlci52MS5HZXRNZVJlcXVlc3QaHi50ZXNzZXJhLnVzZXIudjEuR2V0TWVSZXNwb25zZSI/irUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkEtYBCgdHZXRVc2VyEh8udGVzc2VyYS51c2VyLnYxLkdldFVzZXJSZXF1ZXN0GiAudGVzc2VyYS51c2VyLnYxLkdldFVzZXJSZXNwb25zZSKHAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYXV0aC5wZXJtaXNzaW9uX2RlbmllZIq1GA51c2VyLm5vdF9mb3VuZBK7AQoNVXBkYXRlUHJvZmlsZRIlLnRlc3NlcmEudXNlci52MS5VcGRhdGVQcm9maWxlUmVxdWVzdBomLnRlc3NlcmEudXNlci52MS5VcGRhdGVQcm9maWxlUmVzcG9uc2UiW4q1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnQSuAEKDFVwbG9hZEF2YXRhchIkLnRlc3NlcmEudXNlci52MS5VcGxvYWRBdmF0YXJSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLlVwbG9hZEF2YXRhclJlc3BvbnNlIluKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50EvUBCg5DaGFuZ2VQYXNzd29yZBImLnRlc3NlcmEudXNlci52MS5DaGFuZ2VQYXNzd29yZFJlcXVlc3QaJy50ZXNzZXJhLnVzZXIudjEuQ2hhbmdlUGFzc3dvcmRSZXNwb25zZSKRAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYFmF1dGgudG9vX21hbnlfYXR0ZW1wdHMS5QEKDExpc3RTZXNzaW9ucxIkLnRlc3NlcmEudXNlci52MS5MaXN0U2Vzc2lvbnNSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLkxpc3RTZXNzaW9uc1Jlc3BvbnNlIocBirUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBZhdXRoLnBlcm1pc3Npb25fZGVuaWVkirUYDnVzZXIubm90X2ZvdW5kEtABCg1SZXZva2VTZXNzaW9uEiUudGVzc2VyYS51c2VyLnYxLlJldm9rZVNlc3Npb25SZXF1ZXN0GiYudGVzc2VyYS51c2VyLnYxLlJldm9rZVNlc3Npb25SZXNwb25zZSJwirUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBFzZXNzaW9uLm5vdF9mb3VuZBL0AQoRUmV2b2tlQWxsU2Vzc2lvbnMSKS50ZXNzZXJhLnVzZXIudjEuUmV2b2tlQWxsU2Vzc2lvbnNSZXF1ZXN0GioudGVzc2VyYS51c2VyLnYxLlJldm9rZUFsbFNlc3Npb25zUmVzcG9uc2UihwGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYFmF1dGgucGVybWlzc2lvbl9kZW5pZWSKtRgOdXNlci5ub3RfZm91bmQSkgIKDURlbGV0ZUFjY291bnQSJS50ZXNzZXJhLnVzZXIudjEuRGVsZXRlQWNjb3VudFJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuRGVsZXRlQWNjb3VudFJlc3BvbnNlIrEBirUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBhhdXRoLmludmFsaWRfY3JlZGVudGlhbHOKtRgcYXV0aC5yZWNlbnRfc2lnbl9pbl9yZXF1aXJlZIq1GBZhdXRoLnRvb19tYW55X2F0dGVtcHRzEsgCChJSZXF1ZXN0RW1haWxDaGFuZ2USKi50ZXNzZXJhLnVzZXIudjEuUmVxdWVzdEVtYWlsQ2hhbmdlUmVxdWVzdBorLnRlc3NlcmEudXNlci52MS5SZXF1ZXN0RW1haWxDaGFuZ2VSZXNwb25zZSLYAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYHGF1dGgucmVjZW50X3NpZ25faW5fcmVxdWlyZWSKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0c4q1GCNhdXRoLnRvb19tYW55X3ZlcmlmaWNhdGlvbl9yZXF1ZXN0cxL1AQoLU2V0VXNlclJvbGUSIy50ZXNzZXJhLnVzZXIudjEuU2V0VXNlclJvbGVSZXF1ZXN0GiQudGVzc2VyYS51c2VyLnYxLlNldFVzZXJSb2xlUmVzcG9uc2UimgGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYFmF1dGgucGVybWlzc2lvbl9kZW5pZWSKtRgOdXNlci5ub3RfZm91bmSKtRgPdXNlci5sYXN0X2FkbWluEskBCglMaXN0VXNlcnMSIS50ZXNzZXJhLnVzZXIudjEuTGlzdFVzZXJzUmVxdWVzdBoiLnRlc3NlcmEudXNlci52MS5MaXN0VXNlcnNSZXNwb25zZSJ1irUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBZhdXRoLnBlcm1pc3Npb25fZGVuaWVkEtsBCg9MaXN0QXVkaXRFdmVudHMSJy50ZXNzZXJhLnVzZXIudjEuTGlzdEF1ZGl0RXZlbnRzUmVxdWVzdBooLnRlc3NlcmEudXNlci52MS5MaXN0QXVkaXRFdmVudHNSZXNwb25zZSJ1irUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBZhdXRoLnBlcm1pc3Npb25fZGVuaWVkEqsBChFMaXN0U2lnbkluTWV0aG9kcxIpLnRlc3NlcmEudXNlci52MS5MaXN0U2lnbkluTWV0aG9kc1JlcXVlc3QaKi50ZXNzZXJhLnVzZXIudjEuTGlzdFNpZ25Jbk1ldGhvZHNSZXNwb25zZSI/irUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkEoQCChJVbmxpbmtTaWduSW5NZXRob2QSKi50ZXNzZXJhLnVzZXIudjEuVW5saW5rU2lnbkluTWV0aG9kUmVxdWVzdBorLnRlc3NlcmEudXNlci52MS5VbmxpbmtTaWduSW5NZXRob2RSZXNwb25zZSKUAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYWNjb3VudC5saW5rX25vdF9mb3VuZIq1GBthY2NvdW50Lmxhc3Rfc2lnbl9pbl9tZXRob2RCP1o9Z2l0aHViLmNvbS90ZXNzZXJhLWF1dGgvdGVzc2VyYS9nZW4vZ28vdGVzc2VyYS91c2VyL3YxO3VzZXJ2MWIGcHJvdG8z", [file_google_protobuf_field_mask, file_tessera_errors_v1_reasons, file_tessera_user_v1_audit_event, file_tessera_user_v1_session, file_tessera_user_v1_sign_in_method, file_tessera_user_v1_user]);
 
 /**
  * GetMeRequest is empty: the user comes from the access token.
@@ -129,12 +129,19 @@ export type UpdateProfileRequest = Message<"tessera.user.v1.UpdateProfileRequest
   profile?: Profile | undefined;
 
   /**
-   * update_mask lists the fields to change, e.g. "name", "profile.country". Fields not named
-   * are left alone. An empty mask is INVALID_ARGUMENT.
+   * update_mask lists the fields to change, e.g. "name", "locale", "profile.country". Fields
+   * not named are left alone. An empty mask is INVALID_ARGUMENT.
    *
    * @generated from field: google.protobuf.FieldMask update_mask = 4;
    */
   updateMask?: FieldMask | undefined;
+
+  /**
+   * locale is the language for pages and mail: "en" or "fr".
+   *
+   * @generated from field: string locale = 5;
+   */
+  locale: string;
 };
 
 /**
@@ -251,11 +258,17 @@ export const ChangePasswordResponseSchema: GenMessage<ChangePasswordResponse> = 
   messageDesc(file_tessera_user_v1_user_service, 9);
 
 /**
- * ListSessionsRequest is empty.
+ * ListSessionsRequest names whose sessions to list.
  *
  * @generated from message tessera.user.v1.ListSessionsRequest
  */
 export type ListSessionsRequest = Message<"tessera.user.v1.ListSessionsRequest"> & {
+  /**
+   * user_id is empty for the caller's own sessions; another user's id requires ROLE_ADMIN.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
 };
 
 /**
@@ -334,6 +347,13 @@ export type RevokeAllSessionsRequest = Message<"tessera.user.v1.RevokeAllSession
    * @generated from field: bool keep_current = 1;
    */
   keepCurrent: boolean;
+
+  /**
+   * user_id is empty for the caller's own sessions; another user's id requires ROLE_ADMIN.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
 };
 
 /**
@@ -401,6 +421,98 @@ export const DeleteAccountResponseSchema: GenMessage<DeleteAccountResponse> = /*
   messageDesc(file_tessera_user_v1_user_service, 17);
 
 /**
+ * RequestEmailChangeRequest asks to move the account to a new address.
+ *
+ * @generated from message tessera.user.v1.RequestEmailChangeRequest
+ */
+export type RequestEmailChangeRequest = Message<"tessera.user.v1.RequestEmailChangeRequest"> & {
+  /**
+   * new_email is the address to move to, normalised as AuthService.Register's email.
+   *
+   * @generated from field: string new_email = 1;
+   */
+  newEmail: string;
+
+  /**
+   * password is the current password; required when the account has one.
+   *
+   * @generated from field: string password = 2;
+   */
+  password: string;
+};
+
+/**
+ * Describes the message tessera.user.v1.RequestEmailChangeRequest.
+ * Use `create(RequestEmailChangeRequestSchema)` to create a new message.
+ */
+export const RequestEmailChangeRequestSchema: GenMessage<RequestEmailChangeRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 18);
+
+/**
+ * RequestEmailChangeResponse is empty: the link is on its way to new_email.
+ *
+ * @generated from message tessera.user.v1.RequestEmailChangeResponse
+ */
+export type RequestEmailChangeResponse = Message<"tessera.user.v1.RequestEmailChangeResponse"> & {
+};
+
+/**
+ * Describes the message tessera.user.v1.RequestEmailChangeResponse.
+ * Use `create(RequestEmailChangeResponseSchema)` to create a new message.
+ */
+export const RequestEmailChangeResponseSchema: GenMessage<RequestEmailChangeResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 19);
+
+/**
+ * SetUserRoleRequest names a user and the role they should have.
+ *
+ * @generated from message tessera.user.v1.SetUserRoleRequest
+ */
+export type SetUserRoleRequest = Message<"tessera.user.v1.SetUserRoleRequest"> & {
+  /**
+   * user_id is the account's id, at most 64 characters.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * role is ROLE_USER or ROLE_ADMIN.
+   *
+   * @generated from field: tessera.user.v1.Role role = 2;
+   */
+  role: Role;
+};
+
+/**
+ * Describes the message tessera.user.v1.SetUserRoleRequest.
+ * Use `create(SetUserRoleRequestSchema)` to create a new message.
+ */
+export const SetUserRoleRequestSchema: GenMessage<SetUserRoleRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 20);
+
+/**
+ * SetUserRoleResponse holds the account after the change.
+ *
+ * @generated from message tessera.user.v1.SetUserRoleResponse
+ */
+export type SetUserRoleResponse = Message<"tessera.user.v1.SetUserRoleResponse"> & {
+  /**
+   * user is the account with its role.
+   *
+   * @generated from field: tessera.user.v1.User user = 1;
+   */
+  user?: User | undefined;
+};
+
+/**
+ * Describes the message tessera.user.v1.SetUserRoleResponse.
+ * Use `create(SetUserRoleResponseSchema)` to create a new message.
+ */
+export const SetUserRoleResponseSchema: GenMessage<SetUserRoleResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 21);
+
+/**
  * ListUsersRequest pages through accounts.
  *
  * @generated from message tessera.user.v1.ListUsersRequest
@@ -433,7 +545,7 @@ export type ListUsersRequest = Message<"tessera.user.v1.ListUsersRequest"> & {
  * Use `create(ListUsersRequestSchema)` to create a new message.
  */
 export const ListUsersRequestSchema: GenMessage<ListUsersRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_user_v1_user_service, 18);
+  messageDesc(file_tessera_user_v1_user_service, 22);
 
 /**
  * ListUsersResponse is one page of accounts.
@@ -461,7 +573,7 @@ export type ListUsersResponse = Message<"tessera.user.v1.ListUsersResponse"> & {
  * Use `create(ListUsersResponseSchema)` to create a new message.
  */
 export const ListUsersResponseSchema: GenMessage<ListUsersResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_user_v1_user_service, 19);
+  messageDesc(file_tessera_user_v1_user_service, 23);
 
 /**
  * ListAuditEventsRequest pages through audit events.
@@ -503,7 +615,7 @@ export type ListAuditEventsRequest = Message<"tessera.user.v1.ListAuditEventsReq
  * Use `create(ListAuditEventsRequestSchema)` to create a new message.
  */
 export const ListAuditEventsRequestSchema: GenMessage<ListAuditEventsRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_user_v1_user_service, 20);
+  messageDesc(file_tessera_user_v1_user_service, 24);
 
 /**
  * ListAuditEventsResponse is one page of events.
@@ -531,7 +643,7 @@ export type ListAuditEventsResponse = Message<"tessera.user.v1.ListAuditEventsRe
  * Use `create(ListAuditEventsResponseSchema)` to create a new message.
  */
 export const ListAuditEventsResponseSchema: GenMessage<ListAuditEventsResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_user_v1_user_service, 21);
+  messageDesc(file_tessera_user_v1_user_service, 25);
 
 /**
  * ListSignInMethodsRequest is empty: the user comes from the access token.
@@ -546,7 +658,7 @@ export type ListSignInMethodsRequest = Message<"tessera.user.v1.ListSignInMethod
  * Use `create(ListSignInMethodsRequestSchema)` to create a new message.
  */
 export const ListSignInMethodsRequestSchema: GenMessage<ListSignInMethodsRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_user_v1_user_service, 22);
+  messageDesc(file_tessera_user_v1_user_service, 26);
 
 /**
  * ListSignInMethodsResponse holds the caller's ways in.
@@ -574,7 +686,7 @@ export type ListSignInMethodsResponse = Message<"tessera.user.v1.ListSignInMetho
  * Use `create(ListSignInMethodsResponseSchema)` to create a new message.
  */
 export const ListSignInMethodsResponseSchema: GenMessage<ListSignInMethodsResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_user_v1_user_service, 23);
+  messageDesc(file_tessera_user_v1_user_service, 27);
 
 /**
  * UnlinkSignInMethodRequest names a provider link to remove.
@@ -595,7 +707,7 @@ export type UnlinkSignInMethodRequest = Message<"tessera.user.v1.UnlinkSignInMet
  * Use `create(UnlinkSignInMethodRequestSchema)` to create a new message.
  */
 export const UnlinkSignInMethodRequestSchema: GenMessage<UnlinkSignInMethodRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_user_v1_user_service, 24);
+  messageDesc(file_tessera_user_v1_user_service, 28);
 
 /**
  * UnlinkSignInMethodResponse is empty.
@@ -610,7 +722,7 @@ export type UnlinkSignInMethodResponse = Message<"tessera.user.v1.UnlinkSignInMe
  * Use `create(UnlinkSignInMethodResponseSchema)` to create a new message.
  */
 export const UnlinkSignInMethodResponseSchema: GenMessage<UnlinkSignInMethodResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_user_v1_user_service, 25);
+  messageDesc(file_tessera_user_v1_user_service, 29);
 
 /**
  * UserService lets a signed-in user manage their account, and admins manage everyone's.
@@ -727,13 +839,18 @@ export const UserService: GenService<{
     output: typeof ChangePasswordResponseSchema;
   },
   /**
-   * ListSessions lists the caller's live sessions, newest first.
+   * ListSessions lists the live sessions of the caller, or of user_id for an admin, newest
+   * first.
    *
    * Errors:
    * - UNAUTHENTICATED auth.missing_token: no access token.
    * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
    *   signed.
    * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: user_id longer than 64 characters.
+   * - PERMISSION_DENIED auth.permission_denied: user_id is another user's and the caller is not
+   *   an admin, whether or not such a user exists.
+   * - NOT_FOUND user.not_found: no such user (admins only).
    *
    * @generated from rpc tessera.user.v1.UserService.ListSessions
    */
@@ -761,13 +878,19 @@ export const UserService: GenService<{
     output: typeof RevokeSessionResponseSchema;
   },
   /**
-   * RevokeAllSessions ends every session of the caller, optionally keeping the current one.
+   * RevokeAllSessions ends every session of the caller, optionally keeping the current one;
+   * an admin may name another user_id, whose sessions all end (keep_current is then ignored)
+   * and whose SESSION_REVOKED events name the admin as actor.
    *
    * Errors:
    * - UNAUTHENTICATED auth.missing_token: no access token.
    * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
    *   signed.
    * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: user_id longer than 64 characters.
+   * - PERMISSION_DENIED auth.permission_denied: user_id is another user's and the caller is not
+   *   an admin, whether or not such a user exists.
+   * - NOT_FOUND user.not_found: no such user (admins only).
    *
    * @generated from rpc tessera.user.v1.UserService.RevokeAllSessions
    */
@@ -798,6 +921,60 @@ export const UserService: GenService<{
     methodKind: "unary";
     input: typeof DeleteAccountRequestSchema;
     output: typeof DeleteAccountResponseSchema;
+  },
+  /**
+   * RequestEmailChange mails a confirmation link to new_email; the address replaces the old
+   * one only when AuthService.ConfirmEmailChange receives that link's token, and the old
+   * address is then told. It needs the current password, or for accounts without one a
+   * sign-in less than 5 minutes old. The answer is the same whether or not new_email already
+   * belongs to an account (that address is told instead of getting a link), so it reveals
+   * nothing about other accounts. A newer request voids the links of older ones.
+   *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: new_email malformed or too long (field
+   *   "new_email"), new_email is already the caller's address (field "new_email"), or password
+   *   too long (field "password").
+   * - UNAUTHENTICATED auth.invalid_credentials: the password is wrong.
+   * - UNAUTHENTICATED auth.recent_sign_in_required: the account has no password and the
+   *   session signed in 5 minutes ago or more; sign in again and retry.
+   * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many wrong passwords for this account, as
+   *   for ChangePassword. The password is not checked.
+   * - RESOURCE_EXHAUSTED auth.too_many_verification_requests: too many mails requested by this
+   *   user (the limit of AuthService.RequestEmailVerification). No mail is sent.
+   *
+   * @generated from rpc tessera.user.v1.UserService.RequestEmailChange
+   */
+  requestEmailChange: {
+    methodKind: "unary";
+    input: typeof RequestEmailChangeRequestSchema;
+    output: typeof RequestEmailChangeResponseSchema;
+  },
+  /**
+   * SetUserRole grants or removes the admin role. Requires ROLE_ADMIN. It records an
+   * AUDIT_EVENT_TYPE_ROLE_CHANGED event naming the admin as actor; setting the role a user
+   * already has changes nothing and records nothing.
+   *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: user_id empty or longer than 64 characters
+   *   (field "user_id"), or role ROLE_UNSPECIFIED or unknown (field "role").
+   * - PERMISSION_DENIED auth.permission_denied: the caller is not an admin.
+   * - NOT_FOUND user.not_found: no such user.
+   * - FAILED_PRECONDITION user.last_admin: the change would leave no admin; nothing changed.
+   *
+   * @generated from rpc tessera.user.v1.UserService.SetUserRole
+   */
+  setUserRole: {
+    methodKind: "unary";
+    input: typeof SetUserRoleRequestSchema;
+    output: typeof SetUserRoleResponseSchema;
   },
   /**
    * ListUsers pages through every account. Requires ROLE_ADMIN.
