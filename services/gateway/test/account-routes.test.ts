@@ -70,7 +70,7 @@ describe("GET /audit-events", () => {
     expect(denied).toMatchObject({ status: 403, body: { code: "permission_denied", reason: "auth.permission_denied" } });
 
     const admin = await register(gw, uniqueEmail("audit-admin"));
-    await setRole(auth.app.db, admin.email, "ADMIN", { client: { ipAddress: "", userAgent: "test" }, via: "test" });
+    await setRole(auth.app.db, { email: admin.email }, "ADMIN", { client: { ipAddress: "", userAgent: "test" }, via: "test" });
     const all = await call(gw, "GET", `/audit-events?userId=${user.userId}`, { headers: bearer(admin.accessToken) });
     expect(all.status).toBe(200);
     s.AuditEventPage.parse(all.body);

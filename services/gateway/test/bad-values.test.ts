@@ -16,7 +16,7 @@ let admin: Awaited<ReturnType<typeof register>>;
 beforeAll(async () => {
   ({ auth, gw } = await startAuthAndGateway());
   admin = await register(gw);
-  await setRole(auth.app.db, admin.email, "ADMIN", { client: { ipAddress: "", userAgent: "test" }, via: "test" });
+  await setRole(auth.app.db, { email: admin.email }, "ADMIN", { client: { ipAddress: "", userAgent: "test" }, via: "test" });
 });
 afterAll(() => stopAuthAndGateway({ auth, gw }));
 

@@ -153,7 +153,7 @@ describe("account flow through the gateway", () => {
     expect((await call(gw, "GET", "/users/some-other-id", { headers: bearer(user.accessToken) })).status).toBe(403);
 
     const admin = await register(gw, uniqueEmail("admin"));
-    await setRole(auth.app.db, admin.email, "ADMIN", { client: { ipAddress: "", userAgent: "test" }, via: "test" });
+    await setRole(auth.app.db, { email: admin.email }, "ADMIN", { client: { ipAddress: "", userAgent: "test" }, via: "test" });
     const page = await call(gw, "GET", `/users?pageSize=1&emailPrefix=${encodeURIComponent(user.email)}`, { headers: bearer(admin.accessToken) });
     expect(page.status).toBe(200);
     s.UserPage.parse(page.body);

@@ -65,6 +65,8 @@ export const file_tessera_errors_v1_error_detail: GenFile = /*@__PURE__*/
  *   sent
  * - FAILED_PRECONDITION account.last_sign_in_method: removing this would leave the account with no
  *   way to sign in; set a password or link another provider first
+ * - FAILED_PRECONDITION user.last_admin: the role change would leave no admin; make another user an
+ *   admin first
  * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many sign-in or password attempts; retry after
  *   the `retry-after` delay (seconds)
  * - RESOURCE_EXHAUSTED auth.too_many_registrations: too many sign-ups from this address; retry

@@ -16,6 +16,8 @@ export interface AuditEventRecord {
   type: string;
   userId: string | null;
   sessionId: string | null;
+  /** The admin who acted on userId's account, if one did. */
+  actorUserId: string | null;
   ipAddress: string;
   userAgent: string;
   createdAt: Date;
@@ -55,7 +57,7 @@ export class AdminDirectory {
       },
       orderBy: { id: "desc" },
       take: input.pageSize + 1,
-      select: { id: true, type: true, userId: true, sessionId: true, ipAddress: true, userAgent: true, createdAt: true },
+      select: { id: true, type: true, userId: true, sessionId: true, actorUserId: true, ipAddress: true, userAgent: true, createdAt: true },
     });
     return pageOf(rows, input.pageSize);
   }

@@ -31,13 +31,18 @@ export async function makeAdminCli(
     env,
     io,
     async (db) => {
-      const outcome = await setRole(db, email, "ADMIN", {
+      const outcome = await setRole(db, { email }, "ADMIN", {
         client: { ipAddress: "", userAgent: "tessera make-admin-cli" },
         via: "make-admin-cli",
       });
       switch (outcome.kind) {
         case "not_found":
           io.err(`error: no account has the email ${email}; register it first, then run this again`);
+          return 1;
+        case "last_admin":
+        case "actor_not_admin":
+          // Granting never removes an admin, and the command line acts as no user.
+          io.err(`error: unexpected outcome ${outcome.kind}`);
           return 1;
         case "unchanged":
           io.out(`${email} (user ${outcome.userId}) is already an admin`);

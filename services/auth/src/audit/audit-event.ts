@@ -14,13 +14,19 @@ export type AuditEventType =
   | "ROLE_CHANGED"
   | "USER_REGISTERED"
   /** A provider link was removed: data {provider, linkId, reason: "mailbox_proven" | "user_request"}. */
-  | "ACCOUNT_UNLINKED";
+  | "ACCOUNT_UNLINKED"
+  /** A link to confirm a new address was mailed (data {newAddressTaken}: true when a notice went instead). */
+  | "EMAIL_CHANGE_REQUESTED"
+  /** The account moved to a confirmed new address. */
+  | "EMAIL_CHANGED";
 
 /** One security event to record. Never put a secret in `data`. */
 export interface AuditEventInput {
   type: AuditEventType;
   userId?: string | null;
   sessionId?: string | null;
+  /** The admin who acted on userId's account; null when the user acted themself or no user acted. */
+  actorUserId?: string | null;
   client: ClientInfo;
   data?: Record<string, string | number | boolean>;
 }
@@ -31,6 +37,7 @@ export function auditRow(e: AuditEventInput) {
     type: e.type,
     userId: e.userId ?? null,
     sessionId: e.sessionId ?? null,
+    actorUserId: e.actorUserId ?? null,
     ipAddress: e.client.ipAddress,
     userAgent: e.client.userAgent,
     data: e.data ?? {},

@@ -138,6 +138,11 @@ export const REASONS = {
     meaning: "removing this would leave the account with no way to sign in; set a password or link another provider first",
     message: "this is the only way to sign in to the account; set a password or link another provider first",
   },
+  "user.last_admin": {
+    kind: "failed_precondition",
+    meaning: "the role change would leave no admin; make another user an admin first",
+    message: "this would leave no admin; make another user an admin first",
+  },
   "auth.too_many_attempts": {
     kind: "resource_exhausted",
     meaning: "too many sign-in or password attempts; retry after the `retry-after` delay (seconds)",

@@ -4,10 +4,11 @@ import { hashOpaqueToken, newOpaqueToken } from "../session/refresh-token.js";
 
 export type { TokenPurpose };
 
-/** How long a mailed token is accepted: reset 1 hour, verification 24 hours. */
+/** How long a mailed token is accepted: reset 1 hour, verification and email change 24 hours. */
 export const ONE_TIME_TOKEN_TTL_MS: Record<TokenPurpose, number> = {
   PASSWORD_RESET: 60 * 60 * 1000,
   EMAIL_VERIFICATION: 24 * 60 * 60 * 1000,
+  EMAIL_CHANGE: 24 * 60 * 60 * 1000,
 };
 
 /** What a consumed token proves: this user received mail at this address. */

@@ -2,6 +2,7 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import type { Deps } from "./deps.js";
 import { requireCaller } from "./guard.js";
+import { confirmEmailChange } from "./auth/confirm-email-change.js";
 import { getJwks } from "./auth/get-jwks.js";
 import { login } from "./auth/login.js";
 import { logout } from "./auth/logout.js";
@@ -26,6 +27,7 @@ export function authServiceImpl(deps: Deps): ServiceImpl<typeof AuthService> {
     resetPassword: resetPassword(deps),
     requestEmailVerification: requestEmailVerification(deps),
     verifyEmail: verifyEmail(deps),
+    confirmEmailChange: confirmEmailChange(deps),
     getJwks: getJwks(deps),
   };
   return requireCaller(AuthService, handlers, deps.authn, ["requestEmailVerification"]);

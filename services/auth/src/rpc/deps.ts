@@ -1,5 +1,6 @@
 import type { AdapterStore } from "../adapter/adapter-store.js";
 import type { AdminDirectory } from "../admin/admin-directory.js";
+import type { RoleAdmin } from "../admin/role-admin.js";
 import type { AuditLog } from "../audit/audit-log.js";
 import type { AccountRecovery } from "../auth/account-recovery.js";
 import type { PasswordAuth } from "../auth/password-auth.js";
@@ -18,6 +19,7 @@ import type { Throttle } from "../throttle/throttle.js";
 import type { AccessTokens } from "../token/access-token.js";
 import type { KeyRing } from "../token/key-ring.js";
 import type { Accounts } from "../user/accounts.js";
+import type { EmailChange } from "../user/email-change.js";
 import type { SignInMethodStore } from "../user/provider-links.js";
 
 /** Everything handlers need, built once per process; tests build their own. */
@@ -37,6 +39,10 @@ export interface Deps {
   authn: Authenticator;
   /** The caller's own account: profile, password, sessions, deletion (UserService). */
   accounts: Accounts;
+  /** Moving the caller's account to a new address (RequestEmailChange, ConfirmEmailChange). */
+  emailChange: EmailChange;
+  /** Granting and removing the admin role (UserService.SetUserRole). */
+  roles: RoleAdmin;
   /** The caller's password and provider links (UserService.ListSignInMethods, UnlinkSignInMethod). */
   signInMethods: SignInMethodStore;
   /** Admin-only listings of users and audit events (UserService.ListUsers, ListAuditEvents). */

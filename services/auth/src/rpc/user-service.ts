@@ -10,8 +10,10 @@ import { listAuditEvents } from "./user/list-audit-events.js";
 import { listSessions } from "./user/list-sessions.js";
 import { listSignInMethods } from "./user/list-sign-in-methods.js";
 import { listUsers } from "./user/list-users.js";
+import { requestEmailChange } from "./user/request-email-change.js";
 import { revokeAllSessions } from "./user/revoke-all-sessions.js";
 import { revokeSession } from "./user/revoke-session.js";
+import { setUserRole } from "./user/set-user-role.js";
 import { unlinkSignInMethod } from "./user/unlink-sign-in-method.js";
 import { updateProfile } from "./user/update-profile.js";
 import { uploadAvatar } from "./user/upload-avatar.js";
@@ -32,6 +34,8 @@ export function userServiceImpl(deps: Deps): ServiceImpl<typeof UserService> {
     revokeSession: revokeSession(deps),
     revokeAllSessions: revokeAllSessions(deps),
     deleteAccount: deleteAccount(deps),
+    requestEmailChange: requestEmailChange(deps),
+    setUserRole: setUserRole(deps),
     listUsers: listUsers(deps),
     listAuditEvents: listAuditEvents(deps),
     listSignInMethods: listSignInMethods(deps),

@@ -25,8 +25,11 @@ import { KeyRing } from "../token/key-ring.js";
 import { PrismaSigningKeyStore } from "../token/signing-key-store.js";
 import { AdapterStore } from "../adapter/adapter-store.js";
 import { AdminDirectory } from "../admin/admin-directory.js";
+import { RoleAdmin } from "../admin/role-admin.js";
 import { AccountStore } from "../user/account-store.js";
 import { Accounts } from "../user/accounts.js";
+import { EmailChange } from "../user/email-change.js";
+import { EmailChangeStore } from "../user/email-change-store.js";
 import { SignInMethodStore } from "../user/provider-links.js";
 import { Authenticator } from "../session/authenticator.js";
 import type { HttpRoute } from "../http/http-routes.js";
@@ -79,6 +82,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   const throttle = new Throttle(rateLimits, config.rateLimits, throttleKeyer(config.keyEncryptionKey));
   stoppers.push(startBucketSweeper(rateLimits, logger));
   const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { webUrl: config.webUrl, mailer: mail.mailer, throttle, notices });
+  const accounts = new Accounts(new AccountStore(db, sessionStore, notices), users, hasher, throttle);
   const deps: Deps = {
     config,
     logger,
@@ -92,7 +96,9 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     audit,
     throttle,
     authn: new Authenticator(accessTokens, sessionStore),
-    accounts: new Accounts(new AccountStore(db, sessionStore, notices), users, hasher, throttle),
+    accounts,
+    emailChange: new EmailChange(new EmailChangeStore(db, notices), accounts, { webUrl: config.webUrl, mailer: mail.mailer, throttle }),
+    roles: new RoleAdmin(db, users),
     directory: new AdminDirectory(db),
     signInMethods: new SignInMethodStore(db),
     passwordAuth: new PasswordAuth(users, hasher, sessions, audit, throttle, {

@@ -17,6 +17,8 @@ export type RevokeReason =
   | "revoked_by_user"
   /** UserService.RevokeAllSessions. */
   | "revoke_all"
+  /** UserService.RevokeAllSessions by an admin for another user (the events name the admin as actor). */
+  | "revoked_by_admin"
   /** UserService.ChangePassword ends every other session. */
   | "password_changed"
   /** AuthService.ResetPassword ends every session. */
@@ -168,8 +170,14 @@ export class SessionStore {
    * SESSION_REVOKED per ended session, with data { reason }. Returns the ids it ended. Runs in
    * `opts.tx` when given, so a revocation that is part of a bigger write (a password change, a
    * reset, a deletion) commits or rolls back with it; otherwise in a transaction of its own.
+   * `opts.actorUserId` is the admin ending another user's sessions, recorded on each event.
    */
-  async revoke(target: RevokeTarget, reason: RevokeReason, client: ClientInfo, opts: { tx?: Prisma.TransactionClient } = {}): Promise<string[]> {
+  async revoke(
+    target: RevokeTarget,
+    reason: RevokeReason,
+    client: ClientInfo,
+    opts: { tx?: Prisma.TransactionClient; actorUserId?: string } = {},
+  ): Promise<string[]> {
     if ("sessionIds" in target && target.sessionIds.length === 0) return [];
     const run = async (tx: Prisma.TransactionClient) => {
       const now = new Date();
@@ -180,7 +188,7 @@ export class SessionStore {
         RETURNING id, "userId"`;
       if (ended.length > 0) {
         await tx.auditEvent.createMany({
-          data: ended.map((s) => auditRow({ type: "SESSION_REVOKED", userId: s.userId, sessionId: s.id, client, data: { reason } })),
+          data: ended.map((s) => auditRow({ type: "SESSION_REVOKED", userId: s.userId, sessionId: s.id, actorUserId: opts.actorUserId, client, data: { reason } })),
         });
       }
       return ended.map((s) => s.id);

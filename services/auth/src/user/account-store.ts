@@ -135,6 +135,15 @@ export class AccountStore {
   }
 
   /**
+   * An admin ends every live session of another user: each SESSION_REVOKED event names the
+   * admin as actor. No mail: the "signed out everywhere" notice would describe the admin's
+   * device to the user. Returns how many ended.
+   */
+  async revokeSessionsByAdmin(userId: string, adminId: string, client: ClientInfo): Promise<number> {
+    return (await this.sessions.revoke({ userId }, "revoked_by_admin", client, { actorUserId: adminId })).length;
+  }
+
+  /**
    * Deletes the account (accounts, sessions, refresh and one-time tokens cascade) if its
    * password hash is still `expectedHash`: its live sessions are first revoked with
    * SESSION_REVOKED each, then ACCOUNT_DELETED is recorded under its id (audit rows outlive

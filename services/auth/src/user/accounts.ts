@@ -86,8 +86,9 @@ export class Accounts {
     if (!changed) throw WRONG_PASSWORD();
   }
 
-  listSessions(caller: Caller): Promise<SessionRecord[]> {
-    return this.store.listSessions(caller.userId);
+  /** The live sessions of the caller, or of `userId` for an admin (PERMISSION_DENIED / NOT_FOUND as for get). */
+  async listSessions(caller: Caller, userId = ""): Promise<SessionRecord[]> {
+    return this.store.listSessions(await this.ownerOf(caller, userId));
   }
 
   /** Ends one of the caller's live sessions; NOT_FOUND for any other id, never revealing whose it is. */
@@ -97,8 +98,20 @@ export class Accounts {
     }
   }
 
-  revokeAllSessions(caller: Caller, keepCurrent: boolean, client: ClientInfo): Promise<number> {
-    return this.store.revokeSessions(caller.userId, keepCurrent ? caller.sessionId : null, client);
+  /**
+   * Ends every live session of the caller (but the current one with keepCurrent), or every one
+   * of `userId` for an admin, whose SESSION_REVOKED events then name the admin as actor.
+   */
+  async revokeAllSessions(caller: Caller, keepCurrent: boolean, client: ClientInfo, userId = ""): Promise<number> {
+    const owner = await this.ownerOf(caller, userId);
+    if (owner === caller.userId) return this.store.revokeSessions(caller.userId, keepCurrent ? caller.sessionId : null, client);
+    return this.store.revokeSessionsByAdmin(owner, caller.userId, client);
+  }
+
+  /** Whose sessions a request names: the caller's when `userId` is empty, else checked as get() does. */
+  private async ownerOf(caller: Caller, userId: string): Promise<string> {
+    if (userId === "" || userId === caller.userId) return caller.userId;
+    return (await this.get(caller, userId)).id;
   }
 
   /**
@@ -106,6 +119,19 @@ export class Accounts {
    * ChangePassword's), otherwise only from a session that signed in less than RECENT_SIGN_IN_MS ago.
    */
   async deleteAccount(caller: Caller, password: string, client: ClientInfo): Promise<void> {
+    const hash = await this.confirmIdentity(caller, password, client, "sign in again, then delete the account within 5 minutes");
+    const deleted = await this.store.deleteUser({ userId: caller.userId, expectedHash: hash, sessionId: caller.sessionId, client });
+    if (!deleted) throw hash === null ? new DomainError("session.revoked") : WRONG_PASSWORD();
+  }
+
+  /**
+   * Re-checks who the caller is before a sensitive change (DeleteAccount, RequestEmailChange):
+   * the current password when the account has one (throttled like ChangePassword's: RESOURCE_EXHAUSTED
+   * before any argon2 work past the limit), otherwise a sign-in less than RECENT_SIGN_IN_MS old,
+   * else UNAUTHENTICATED auth.recent_sign_in_required with `retryHint` as its message. Returns
+   * the password hash that was checked (null for accounts without one).
+   */
+  async confirmIdentity(caller: Caller, password: string, client: ClientInfo, retryHint: string): Promise<string | null> {
     const hash = await this.store.passwordHashOf(caller.userId);
     if (hash === undefined) throw new DomainError("session.revoked");
     if (hash !== null) {
@@ -114,11 +140,10 @@ export class Accounts {
       const started = await this.store.sessionStartedAt(caller.sessionId);
       if (!started) throw new DomainError("session.revoked");
       if (Date.now() - started.getTime() >= RECENT_SIGN_IN_MS) {
-        throw new DomainError("auth.recent_sign_in_required");
+        throw new DomainError("auth.recent_sign_in_required", retryHint);
       }
     }
-    const deleted = await this.store.deleteUser({ userId: caller.userId, expectedHash: hash, sessionId: caller.sessionId, client });
-    if (!deleted) throw hash === null ? new DomainError("session.revoked") : WRONG_PASSWORD();
+    return hash;
   }
 
   /**

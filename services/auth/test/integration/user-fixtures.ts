@@ -55,7 +55,7 @@ export async function signIn(
 /** A new account promoted to ROLE_ADMIN (as the make-admin command does). */
 export async function signUpAdmin(server: TestServer): Promise<SignedIn> {
   const admin = await signUp(server, { tag: "admin" });
-  const outcome = await setRole(server.app.db, admin.email, "ADMIN", { client: { ipAddress: "", userAgent: "test" }, via: "test" });
+  const outcome = await setRole(server.app.db, { email: admin.email }, "ADMIN", { client: { ipAddress: "", userAgent: "test" }, via: "test" });
   expect(outcome.kind).toBe("changed");
   return admin;
 }

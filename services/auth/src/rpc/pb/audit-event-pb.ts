@@ -18,6 +18,8 @@ const STORED: Record<Exclude<PbType, PbType.UNSPECIFIED>, AuditEventType> = {
   [PbType.ROLE_CHANGED]: "ROLE_CHANGED",
   [PbType.USER_REGISTERED]: "USER_REGISTERED",
   [PbType.ACCOUNT_UNLINKED]: "ACCOUNT_UNLINKED",
+  [PbType.EMAIL_CHANGE_REQUESTED]: "EMAIL_CHANGE_REQUESTED",
+  [PbType.EMAIL_CHANGED]: "EMAIL_CHANGED",
 };
 
 const PB_BY_STORED = new Map<string, PbType>(Object.entries(STORED).map(([pb, name]) => [name, Number(pb) as PbType]));
@@ -38,5 +40,6 @@ export function auditEventToPb(row: AuditEventRecord): AuditEvent {
     ipAddress: row.ipAddress,
     userAgent: row.userAgent,
     createTime: timestampFromDate(row.createdAt),
+    actorUserId: row.actorUserId ?? "",
   });
 }

@@ -4,12 +4,14 @@ import type { ListSessionsRequest, ListSessionsResponseSchema } from "../../../.
 import type { Deps } from "../deps.js";
 import { sessionToPb } from "../pb/session-pb.js";
 import { callerOf } from "../context.js";
+import { requireString } from "../../kernel/text.js";
 
-/** UserService.ListSessions: the caller's live sessions, newest first, the current one marked. */
+/** UserService.ListSessions: the caller's (or for an admin, user_id's) live sessions, newest first, the current one marked. */
 export function listSessions({ accounts }: Deps) {
-  return async (_req: ListSessionsRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof ListSessionsResponseSchema>> => {
+  return async (req: ListSessionsRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof ListSessionsResponseSchema>> => {
     const caller = callerOf(ctx);
-    const sessions = await accounts.listSessions(caller);
+    requireString(req.userId, "user_id", 64, { optional: true });
+    const sessions = await accounts.listSessions(caller, req.userId);
     return { sessions: sessions.map((s) => sessionToPb(s, caller.sessionId)) };
   };
 }
