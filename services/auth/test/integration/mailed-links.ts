@@ -31,7 +31,7 @@ export async function deliveredMail(source: MailSource, to: string): Promise<{ s
 }
 
 /** The web app pages that mailed links open. */
-export type LinkPage = "verify-email" | "reset-password";
+export type LinkPage = "verify-email" | "reset-password" | "confirm-email-change";
 
 /** The token in the newest link to `${webUrl}/<page>?token=…` delivered to `to`. */
 export async function mailedLinkToken(source: MailSource, to: string, page: LinkPage): Promise<string> {

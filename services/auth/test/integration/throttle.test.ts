@@ -1,7 +1,7 @@
 /**
  * Throttling against password guessing and mail flooding: Login per account and client, per account (failed attempts) and
  * per IP, ChangePassword/DeleteAccount's password check per user and client and per user, Register per IP,
- * RequestPasswordReset per email and per IP, RequestEmailVerification per user. Counted in
+ * RequestPasswordReset per email and per IP, RequestEmailVerification (and RequestEmailChange's mail) per user. Counted in
  * PostgreSQL, so two service instances on one database share the counts; a throttled call gets
  * RESOURCE_EXHAUSTED with a reason, a message naming the delay and `retry-after` metadata.
  *
@@ -260,6 +260,39 @@ describe("the current-password check of ChangePassword and DeleteAccount", () =>
     // The owner, from another address, still can.
     await signedIn(UserService, accessToken, freshIp()).deleteAccount({ password: GOOD_PASSWORD });
     expect(await a.app.db.user.count({ where: { email } })).toBe(0);
+  });
+});
+
+describe("RequestEmailChange", () => {
+  const signedInFrom = (accessToken: string, ip: string) =>
+    a.connect(UserService, { ...serviceCredentialHeader(), "x-forwarded-for": ip, authorization: `Bearer ${accessToken}` });
+
+  it("counts wrong passwords with ChangePassword's, and once throttled checks no password and mails nothing", async () => {
+    const { email, accessToken } = await signUp(a, freshIp());
+    const ip = freshIp();
+    const users = signedInFrom(accessToken, ip);
+    const newEmail = uniqueEmail("change-throttle");
+    // Two wrong guesses at ChangePassword and one here: one counter, the per-client limit of 3.
+    for (let i = 0; i < 2; i++) {
+      expect((await connectErrorOf(users.changePassword({ currentPassword: WRONG, newPassword: "another passphrase entirely" }))).code).toBe(Code.Unauthenticated);
+    }
+    expect((await connectErrorOf(users.requestEmailChange({ newEmail, password: WRONG }))).code).toBe(Code.Unauthenticated);
+    expectThrottled(await connectErrorOf(users.requestEmailChange({ newEmail, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
+    expect(await a.app.db.oneTimeToken.count({ where: { email: newEmail } })).toBe(0);
+    expect(await a.app.db.outboxMail.count({ where: { to: newEmail } })).toBe(0);
+    expect(await a.app.db.user.count({ where: { email } })).toBe(1);
+  });
+
+  it("shares RequestEmailVerification's per-user mail limit, and refuses without a token or mail", async () => {
+    const { accessToken } = await signUp(a, freshIp());
+    const users = signedInFrom(accessToken, freshIp());
+    const [first, second, third] = [uniqueEmail("change-mail"), uniqueEmail("change-mail"), uniqueEmail("change-mail")];
+    await users.requestEmailChange({ newEmail: first, password: GOOD_PASSWORD });
+    await users.requestEmailChange({ newEmail: second, password: GOOD_PASSWORD });
+    const err = await connectErrorOf(users.requestEmailChange({ newEmail: third, password: GOOD_PASSWORD }));
+    expectThrottled(err, "auth.too_many_verification_requests", 3600);
+    expect(await a.app.db.oneTimeToken.count({ where: { email: third } })).toBe(0);
+    expect(await a.app.db.outboxMail.count({ where: { to: third } })).toBe(0);
   });
 });
 
