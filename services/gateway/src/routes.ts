@@ -9,13 +9,14 @@ import type { Client } from "@connectrpc/connect";
 import type { z } from "zod";
 import {
   AuthService,
+  ConfirmEmailChangeResponseSchema,
   LoginResponseSchema,
   RefreshResponseSchema,
   RegisterResponseSchema,
   VerifyEmailResponseSchema,
 } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { AuditEventTypeSchema } from "../../../gen/tessera/user/v1/audit_event_pb.js";
-import { ProfileSchema, type Profile } from "../../../gen/tessera/user/v1/user_pb.js";
+import { ProfileSchema, Role, type Profile } from "../../../gen/tessera/user/v1/user_pb.js";
 import type { ProfileKey } from "../../shared/contract-limits.js";
 import {
   GetMeResponseSchema,
@@ -25,6 +26,7 @@ import {
   ListSignInMethodsResponseSchema,
   ListUsersResponseSchema,
   RevokeAllSessionsResponseSchema,
+  SetUserRoleResponseSchema,
   UpdateProfileResponseSchema,
   UploadAvatarResponseSchema,
   UserService,
@@ -104,6 +106,8 @@ function json<D extends DescMessage>(schema: D, message: MessageShape<D>): unkno
 }
 
 const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
+/** The user_id of a /users/{id}/… route: "me" is the caller (an empty user_id). */
+const userIdParam = (id: string): string => (id === "me" ? "" : id);
 const noContent: RouteResult = { status: 204 };
 
 /** PATCH body → UpdateProfile fields and an update_mask naming exactly the keys present. */
@@ -233,6 +237,23 @@ export const ROUTES: Route[] = [
       return ok(json(VerifyEmailResponseSchema, res));
     },
   }),
+  route<z.infer<typeof s.TokenBody>>({
+    method: "POST",
+    path: "/auth/confirm-email-change",
+    operationId: "confirmEmailChange",
+    summary: "Move the account to its new address with the token from the email-change mail",
+    description:
+      "Marks the new address verified and tells the old one; sessions stay signed in. 409 (reason user.already_exists) when another account took the address since the link was sent: nothing changed.",
+    tag: "auth",
+    auth: "none",
+    body: s.TokenBody,
+    response: { status: 200, schema: s.UserOnly, description: "the account at its new address, verified" },
+    errors: [400, 401, 409, 413, 429],
+    async handle({ body, clients, rpcHeaders }) {
+      const res = await clients.auth.confirmEmailChange({ token: body.token }, { headers: rpcHeaders });
+      return ok(json(ConfirmEmailChangeResponseSchema, res));
+    },
+  }),
   route({
     method: "POST",
     path: "/auth/request-email-verification",
@@ -310,6 +331,23 @@ export const ROUTES: Route[] = [
     errors: [400, 401, 413, 429],
     async handle({ body, clients, rpcHeaders }) {
       await clients.users.changePassword({ currentPassword: body.currentPassword, newPassword: body.newPassword }, { headers: rpcHeaders });
+      return noContent;
+    },
+  }),
+  route<z.infer<typeof s.EmailChangeBody>>({
+    method: "POST",
+    path: "/users/me/email-change",
+    operationId: "requestEmailChange",
+    summary: "Mail a link to confirm a new address for the caller's account",
+    description:
+      "Needs the current password, or for accounts without one a sign-in less than 5 minutes old (401 with reason auth.recent_sign_in_required otherwise). The answer is the same whether or not the new address has an account (that address is told instead of getting a link). A newer request voids older links. Mails count against the verification-mail limit (429).",
+    tag: "users",
+    auth: "bearer",
+    body: s.EmailChangeBody,
+    response: { status: 204, schema: null, description: "a link is on its way to the new address" },
+    errors: [400, 401, 413, 429],
+    async handle({ body, clients, rpcHeaders }) {
+      await clients.users.requestEmailChange({ newEmail: body.newEmail, password: body.password ?? "" }, { headers: rpcHeaders });
       return noContent;
     },
   }),
@@ -446,6 +484,52 @@ export const ROUTES: Route[] = [
     errors: [400, 401, 403, 404],
     async handle({ params, clients, rpcHeaders }) {
       return ok(json(GetUserResponseSchema, await clients.users.getUser({ userId: params.id! }, { headers: rpcHeaders })));
+    },
+  }),
+  route({
+    method: "GET",
+    path: "/users/{id}/sessions",
+    operationId: "listUserSessions",
+    summary: "A user's live sessions, newest first (admins only, or the caller's own id)",
+    description: "A non-admin gets 403 for every id but their own, whether or not it exists.",
+    tag: "users",
+    auth: "bearer",
+    response: { status: 200, schema: s.SessionList, description: "the sessions" },
+    errors: [400, 401, 403, 404],
+    async handle({ params, clients, rpcHeaders }) {
+      return ok(json(ListSessionsResponseSchema, await clients.users.listSessions({ userId: userIdParam(params.id!) }, { headers: rpcHeaders })));
+    },
+  }),
+  route({
+    method: "DELETE",
+    path: "/users/{id}/sessions",
+    operationId: "revokeUserSessions",
+    summary: "End every session of a user (admins only, or the caller's own id)",
+    description: "Each ended session is recorded with the admin as actor. A non-admin gets 403 for every id but their own, whether or not it exists.",
+    tag: "users",
+    auth: "bearer",
+    response: { status: 200, schema: s.RevokedCount, description: "how many sessions ended" },
+    errors: [400, 401, 403, 404],
+    async handle({ params, clients, rpcHeaders }) {
+      const res = await clients.users.revokeAllSessions({ userId: userIdParam(params.id!) }, { headers: rpcHeaders });
+      return ok(json(RevokeAllSessionsResponseSchema, res));
+    },
+  }),
+  route<z.infer<typeof s.SetRoleBody>>({
+    method: "PUT",
+    path: "/users/{id}/role",
+    operationId: "setUserRole",
+    summary: "Grant or remove the admin role (admins only)",
+    description:
+      "Recorded with the admin as actor; the role the user already has changes nothing. 409 (reason user.last_admin) when the change would leave no admin.",
+    tag: "users",
+    auth: "bearer",
+    body: s.SetRoleBody,
+    response: { status: 200, schema: s.UserOnly, description: "the account with its role" },
+    errors: [400, 401, 403, 404, 409, 413],
+    async handle({ params, body, clients, rpcHeaders }) {
+      const res = await clients.users.setUserRole({ userId: params.id!, role: Role[body.role === "ROLE_ADMIN" ? "ADMIN" : "USER"] }, { headers: rpcHeaders });
+      return ok(json(SetUserRoleResponseSchema, res));
     },
   }),
   route({

@@ -107,6 +107,8 @@ export const Session = z
     lastUsedTime: timestamp.optional(),
     expireTime: timestamp.optional(),
     current: z.boolean(),
+    browser: z.string().meta({ description: 'the browser read from userAgent with its major version, e.g. "Firefox 132"; empty when none' }),
+    operatingSystem: z.string().meta({ description: 'the operating system read from userAgent, e.g. "macOS", "Android 14"; empty when none' }),
   })
   .register(named, { id: "Session" });
 
@@ -140,6 +142,7 @@ export const AuditEvent = z
     ipAddress: z.string(),
     userAgent: z.string(),
     createTime: timestamp.optional(),
+    actorUserId: z.string().meta({ description: "the admin who acted on userId's account (role change, sessions ended by an admin); empty when the user acted themself or no user acted" }),
   })
   .register(named, { id: "AuditEvent" });
 export const AuditEventPage = z.object({ events: z.array(AuditEvent), nextPageToken: z.string() });
@@ -169,6 +172,13 @@ export const TokenBody = z.object({ token: text() });
 export const ChangePasswordBody = z.object({ currentPassword: text(), newPassword: text() });
 export const DeleteAccountBody = z.object({
   password: text().optional().meta({ description: "the current password; required when the account has one" }),
+});
+export const EmailChangeBody = z.object({
+  newEmail: text().meta({ description: "the address to move to; it changes only once the link mailed there is followed" }),
+  password: text().optional().meta({ description: "the current password; required when the account has one" }),
+});
+export const SetRoleBody = z.object({
+  role: z.enum(["ROLE_USER", "ROLE_ADMIN"]).meta({ description: "the role the account should have" }),
 });
 export const RevokeAllBody = z.object({
   keepCurrent: z.boolean().optional().meta({ description: "keep the session of the calling access token (default false)" }),
