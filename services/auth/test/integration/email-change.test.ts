@@ -204,6 +204,23 @@ describe("RequestEmailChange refuses, and changes nothing", () => {
     expect(await db().outboxMail.count({ where: { to: newEmail } })).toBe(0);
   });
 
+  it("for an account without a password, a sign-in 5 minutes old or more; a fresh one may", async () => {
+    const me = await signUp("change-oauth");
+    // As an OAuth-only account: no password hash, signed in 10 minutes ago.
+    await db().user.update({ where: { id: me.userId }, data: { passwordHash: null } });
+    const [session] = await db().session.findMany({ where: { userId: me.userId } });
+    await db().session.update({ where: { id: session!.id }, data: { createdAt: new Date(Date.now() - 10 * 60_000) } });
+    const newEmail = uniqueEmail("change-oauth-new");
+    const before = await accountState(me.userId);
+    expect(await failureDetail(me.requestEmailChange(newEmail, ""))).toEqual({ code: Code.Unauthenticated, reason: "auth.recent_sign_in_required", field: "" });
+    expect(await accountState(me.userId)).toEqual(before);
+    expect(await db().outboxMail.count({ where: { to: newEmail } })).toBe(0);
+
+    await db().session.update({ where: { id: session!.id }, data: { createdAt: new Date() } });
+    await me.requestEmailChange(newEmail, "");
+    expect((await auth.confirmEmailChange({ token: await changeToken(newEmail) })).user?.email).toBe(newEmail);
+  });
+
   it.each([
     ["not an email", "not an email"],
     ["empty", ""],
