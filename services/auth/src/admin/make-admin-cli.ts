@@ -1,7 +1,8 @@
 /**
  * `tsx services/auth/src/admin/make-admin-cli.ts <email>` — gives the account with this email
- * the admin role in $DATABASE_URL's database (how the first admin is made; admins cannot be
- * made over the API). Records a ROLE_CHANGED audit event. The account must exist: register it
+ * the admin role in $DATABASE_URL's database (how the first admin is made; after that, admins
+ * can use UserService.SetUserRole). Records a ROLE_CHANGED audit event through the same setRole
+ * as SetUserRole, without an actor. The account must exist: register it
  * first. Exit code 0 when the user is an admin afterwards (also if they already were), 1 on
  * any failure, with a one-line message.
  */
