@@ -64,7 +64,8 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   const accessTokens = new AccessTokens(keys, { issuer: config.issuer, audience: config.audience, ttlSeconds: config.accessTokenTtlSeconds });
   const mail = createMail(config, db, logger);
   stoppers.push(mail.startPurger());
-  const notices = new SecurityNotices(mail.mailer, config.webUrl);
+  const mailSite = { webUrl: config.webUrl, productName: config.productName };
+  const notices = new SecurityNotices(mail.mailer, mailSite);
   const sessionStore = new SessionStore(db);
   const sessions = new SessionService(sessionStore, accessTokens, {
     sessionTtlSeconds: config.sessionTtlSeconds,
@@ -78,7 +79,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   const rateLimits = new RateLimitStore(db);
   const throttle = new Throttle(rateLimits, config.rateLimits, throttleKeyer(config.keyEncryptionKey));
   stoppers.push(startBucketSweeper(rateLimits, logger));
-  const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { webUrl: config.webUrl, mailer: mail.mailer, throttle, notices });
+  const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { site: mailSite, mailer: mail.mailer, throttle, notices });
   const deps: Deps = {
     config,
     logger,

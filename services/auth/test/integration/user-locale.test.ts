@@ -1,6 +1,7 @@
 /**
  * User.locale ("en" | "fr"): set by Register, changed by UpdateProfile's "locale" mask, read
- * back by GetMe, "en" for adapter-created (OAuth) accounts.
+ * back by GetMe, "en" for adapter-created (OAuth) accounts, and the language of the mail the
+ * account receives, through the real outbox and development mailbox.
  */
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,10 +10,13 @@ import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js"
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import { GOOD_PASSWORD, serviceCredentialHeader, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
 import { failureDetail } from "../rpc-failure.js";
+import { deliveredMail, mailedLinkToken } from "./mailed-links.js";
+import { signUp } from "./user-fixtures.js";
 
+const WEB_URL = "https://web.locale.test";
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ TESSERA_WEB_URL: WEB_URL, PRODUCT_NAME: "Acme ID" });
 });
 afterAll(() => server?.stop());
 
@@ -75,5 +79,34 @@ describe("accounts made by the NextAuth adapter", () => {
     const { tokens } = await adapter.issueTokens({ userId: user!.id, clientIpAddress: "192.0.2.1" });
     const me = await server.connect(UserService, { authorization: `Bearer ${tokens!.accessToken}` }).getMe({});
     expect(me.user?.locale).toBe("en");
+  });
+});
+
+describe("mail in the account's language", () => {
+  it("a French account's reset mail arrives in French through the outbox, with a working link", async () => {
+    const { email } = await register("fr", "Amélie");
+    await server.connect(AuthService).requestPasswordReset({ email });
+    const reset = (await deliveredMail(server.app, email)).filter((m) => m.text.includes("/reset-password?"));
+    expect(reset).toHaveLength(1);
+    const [mail] = reset;
+    expect(mail!.subject).toBe("Réinitialisez votre mot de passe Acme ID");
+    expect(mail!.text).toContain("Bonjour Amélie,");
+    expect(mail!.text).toContain("Choisir un nouveau mot de passe");
+    expect(mail!.html).toContain('<html lang="fr"');
+    expect(`${mail!.subject}${mail!.text}${mail!.html}`).not.toMatch(/tessera/i);
+    // The link works: the new password signs in.
+    const token = await mailedLinkToken(server.app, email, "reset-password");
+    await server.connect(AuthService).resetPassword({ token, newPassword: "une phrase de passe toute neuve" });
+    expect((await server.connect(AuthService).login({ email, password: "une phrase de passe toute neuve" })).user?.locale).toBe("fr");
+  });
+
+  it("follows a change of language: verification mail after switching to French is French", async () => {
+    const me = await signUp(server, { tag: "switch" });
+    expect((await deliveredMail(server.app, me.email))[0]!.subject).toBe("Confirm your email address");
+    await me.users.updateProfile({ locale: "fr", updateMask: { paths: ["locale"] } });
+    await server.connect(AuthService, { authorization: `Bearer ${me.accessToken}` }).requestEmailVerification({});
+    const mails = await deliveredMail(server.app, me.email);
+    expect(mails.map((m) => m.subject)).toEqual(["Confirm your email address", "Confirmez votre adresse e-mail"]);
+    expect(mails[1]!.text).toContain(`${WEB_URL}/verify-email?token=`);
   });
 });
