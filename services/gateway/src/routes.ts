@@ -111,10 +111,11 @@ const userIdParam = (id: string): string => (id === "me" ? "" : id);
 const noContent: RouteResult = { status: 204 };
 
 /** PATCH body → UpdateProfile fields and an update_mask naming exactly the keys present. */
-export function profileUpdateFrom(body: z.infer<typeof s.PatchMeBody>): { name: string; image: string; profile: Profile; paths: string[] } {
+export function profileUpdateFrom(body: z.infer<typeof s.PatchMeBody>): { name: string; image: string; locale: string; profile: Profile; paths: string[] } {
   const paths: string[] = [];
   if (body.name !== undefined) paths.push("name");
   if (body.image !== undefined) paths.push("image");
+  if (body.locale !== undefined) paths.push("locale");
   const profile = create(ProfileSchema);
   for (const field of ProfileSchema.fields) {
     const value = body.profile?.[field.localName as ProfileKey];
@@ -123,8 +124,8 @@ export function profileUpdateFrom(body: z.infer<typeof s.PatchMeBody>): { name: 
     // null clears: the field keeps its zero value ("" or 0), which the contract reads as "not set".
     if (value !== null) (profile as unknown as Record<string, string | number>)[field.localName] = value;
   }
-  if (paths.length === 0) throw new HttpError(400, "invalid_argument", "request.invalid_argument", "the body names no field to change (name, image or profile.<field>)");
-  return { name: body.name ?? "", image: body.image ?? "", profile, paths };
+  if (paths.length === 0) throw new HttpError(400, "invalid_argument", "request.invalid_argument", "the body names no field to change (name, image, locale or profile.<field>)");
+  return { name: body.name ?? "", image: body.image ?? "", locale: body.locale ?? "", profile, paths };
 }
 
 export const ROUTES: Route[] = [
@@ -140,7 +141,10 @@ export const ROUTES: Route[] = [
     response: { status: 201, schema: s.UserAndTokens, description: "the new account and its first session's tokens" },
     errors: [400, 409, 413, 429],
     async handle({ body, clients, rpcHeaders }) {
-      const res = await clients.auth.register({ email: body.email, password: body.password, name: body.name ?? "" }, { headers: rpcHeaders });
+      const res = await clients.auth.register(
+        { email: body.email, password: body.password, name: body.name ?? "", locale: body.locale ?? "" },
+        { headers: rpcHeaders },
+      );
       return ok(json(RegisterResponseSchema, res), 201);
     },
   }),
@@ -285,7 +289,7 @@ export const ROUTES: Route[] = [
     method: "PATCH",
     path: "/users/me",
     operationId: "updateMe",
-    summary: "Change the caller's name, image URL or profile fields",
+    summary: "Change the caller's name, image URL, language or profile fields",
     description: "Only the keys present change; null or an empty string clears a field. Unknown keys are refused.",
     tag: "users",
     auth: "bearer",
@@ -295,7 +299,7 @@ export const ROUTES: Route[] = [
     async handle({ body, clients, rpcHeaders }) {
       const u = profileUpdateFrom(body);
       const res = await clients.users.updateProfile(
-        { name: u.name, image: u.image, profile: u.profile, updateMask: create(FieldMaskSchema, { paths: u.paths }) },
+        { name: u.name, image: u.image, locale: u.locale, profile: u.profile, updateMask: create(FieldMaskSchema, { paths: u.paths }) },
         { headers: rpcHeaders },
       );
       return ok(json(UpdateProfileResponseSchema, res));

@@ -73,6 +73,9 @@ function profileShape<S extends z.ZodType, N extends z.ZodType>(
 
 export const Profile = z.object(profileShape(() => z.string(), () => z.number().int())).register(named, { id: "Profile" });
 
+/** The languages of pages and mail (the auth service's kernel/locale.ts LOCALES). */
+const locale = () => z.enum(["en", "fr"]);
+
 export const User = z
   .object({
     id: z.string(),
@@ -84,6 +87,7 @@ export const User = z
     profile: Profile.optional(),
     createTime: timestamp.optional(),
     updateTime: timestamp.optional(),
+    locale: locale().meta({ description: "the language of the user's pages and mail" }),
   })
   .register(named, { id: "User" });
 
@@ -164,6 +168,7 @@ export const RegisterBody = z.object({
   email: text(),
   password: text(),
   name: text().optional(),
+  locale: locale().optional().meta({ description: 'the language of pages and mail; absent means "en"' }),
 });
 export const LoginBody = z.object({ email: text(), password: text() });
 export const EmailBody = z.object({ email: text() });
@@ -214,6 +219,7 @@ export const PatchMeBody = z.strictObject({
   name: str(NAME_MAX).optional(),
   image: str(URL_MAX, 'https URL of an avatar; null or "" removes it').optional(),
   profile: ProfilePatch.optional(),
+  locale: locale().optional().meta({ description: "the language of pages and mail" }),
 });
 
 const page = {

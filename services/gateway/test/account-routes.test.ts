@@ -47,6 +47,34 @@ describe("POST /users/me/password", () => {
   });
 });
 
+describe("the account's language (locale)", () => {
+  it("is chosen at registration, changed by PATCH /users/me, and read back by GET /users/me", async () => {
+    const email = uniqueEmail("locale");
+    const reg = await call(gw, "POST", "/auth/register", { json: { email, password: GOOD_PASSWORD, locale: "fr" } });
+    expect(reg.status).toBe(201);
+    expect(s.UserAndTokens.parse(reg.body).user.locale).toBe("fr");
+    const headers = bearer(reg.body.tokens.accessToken);
+    expect((await call(gw, "GET", "/users/me", { headers })).body.user.locale).toBe("fr");
+
+    const patched = await call(gw, "PATCH", "/users/me", { headers, json: { locale: "en" } });
+    expect(patched.status).toBe(200);
+    expect(s.UserOnly.parse(patched.body).user.locale).toBe("en");
+    expect((await call(gw, "GET", "/users/me", { headers })).body.user.locale).toBe("en");
+
+    // Without a locale, an account reads "en"; an unknown one is refused on its field, and nothing is created.
+    const plain = await register(gw);
+    expect((await call(gw, "GET", "/users/me", { headers: bearer(plain.accessToken) })).body.user.locale).toBe("en");
+    const other = uniqueEmail("badlocale");
+    expect(await call(gw, "POST", "/auth/register", { json: { email: other, password: GOOD_PASSWORD, locale: "de" } })).toMatchObject({
+      status: 400,
+      body: { reason: "request.invalid_argument", field: "locale" },
+    });
+    expect(await login(other, GOOD_PASSWORD)).toMatchObject({ status: 401 });
+    expect(await call(gw, "PATCH", "/users/me", { headers, json: { locale: "EN" } })).toMatchObject({ status: 400, body: { field: "locale" } });
+    expect((await call(gw, "GET", "/users/me", { headers })).body.user.locale).toBe("en");
+  });
+});
+
 describe("DELETE /users/me", () => {
   it("needs the password, then the account is gone", async () => {
     const me = await register(gw);

@@ -3,7 +3,7 @@ import { normalizeEmail } from "../identity/email.js";
 import type { UserRecord } from "../identity/user.js";
 import type { Mailer } from "../mail/outbox.js";
 import type { SecurityNotices } from "../notify/security-notices.js";
-import { passwordResetMail, verificationMail } from "../onetime/mail-templates.js";
+import { passwordResetMail, verificationMail, type MailSite } from "../mail/templates/mails.js";
 import type { PasswordHasher } from "../password/hasher.js";
 import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/policy.js";
 import { DomainError, invalidArgument } from "../kernel/errors.js";
@@ -26,17 +26,17 @@ export class AccountRecovery {
   constructor(
     private readonly store: RecoveryStore,
     private readonly hasher: PasswordHasher,
-    private readonly opts: { webUrl: string; mailer: MailNudger; throttle: Throttle; notices: Pick<SecurityNotices, "passwordChanged"> },
+    private readonly opts: { site: MailSite; mailer: MailNudger; throttle: Throttle; notices: Pick<SecurityNotices, "passwordChanged"> },
   ) {
-    this.sendVerification = (tx, to, issued) => opts.mailer.enqueue(tx, verificationMail(opts.webUrl, to, issued));
-    this.sendReset = (tx, to, issued) => opts.mailer.enqueue(tx, passwordResetMail(opts.webUrl, to, issued));
+    this.sendVerification = (tx, to, issued) => opts.mailer.enqueue(tx, verificationMail(opts.site, to, issued));
+    this.sendReset = (tx, to, issued) => opts.mailer.enqueue(tx, passwordResetMail(opts.site, to, issued));
   }
 
   /**
    * Issues a verification token and queues its mail in `tx` (Register's transaction). Call
    * `nudge()` after the transaction commits.
    */
-  async queueVerification(tx: Prisma.TransactionClient, user: { id: string; email: string }): Promise<void> {
+  async queueVerification(tx: Prisma.TransactionClient, user: { id: string; email: string; locale: string; name: string | null }): Promise<void> {
     await this.store.issue(tx, "EMAIL_VERIFICATION", user, this.sendVerification);
   }
 

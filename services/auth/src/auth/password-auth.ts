@@ -7,6 +7,7 @@ import type { PasswordHasher } from "../password/hasher.js";
 import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/policy.js";
 import { DomainError, invalidArgument } from "../kernel/errors.js";
 import type { ClientInfo } from "../kernel/client-info.js";
+import { parseLocale } from "../kernel/locale.js";
 import type { IssuedTokens, SessionService } from "../session/session-service.js";
 import { PasswordFailures } from "../throttle/password-failures.js";
 import { SIGN_IN_FAILURES } from "../throttle/rules.js";
@@ -36,10 +37,14 @@ export class PasswordAuth {
     this.failures = new PasswordFailures(throttle, SIGN_IN_FAILURES);
   }
 
-  /** Creates an account and its first session. Throttled per client IP (every valid request counts). */
-  async register(input: { email: string; password: string; name: string }, client: ClientInfo) {
+  /**
+   * Creates an account and its first session, in `input.locale` ("" means "en"). Throttled per
+   * client IP (every valid request counts).
+   */
+  async register(input: { email: string; password: string; name: string; locale: string }, client: ClientInfo) {
     const email = normalizeEmail(input.email);
     if (!email) throw invalidArgument("email", "must be a valid email address");
+    const locale = parseLocale(input.locale, "locale");
     const problem = checkPasswordPolicy(input.password);
     if (problem) throw invalidArgument("password", PASSWORD_PROBLEM_MESSAGES[problem]);
     // Before the argon2 hash; counts attempts on taken addresses too, which slows enumeration.
@@ -47,7 +52,7 @@ export class PasswordAuth {
     const passwordHash = await this.hasher.hash(input.password);
     // A taken address fails here with user.already_exists (SessionStore.create).
     const started = await this.sessions.start(
-      { newUser: { email, passwordHash, name: input.name || null } },
+      { newUser: { email, passwordHash, name: input.name || null, locale } },
       client,
       [{ type: "USER_REGISTERED" }, { type: "SIGN_IN_SUCCEEDED", data: { method: "password" } }],
       { afterCreate: this.onRegister && ((tx, user) => this.onRegister!.inTransaction(tx, user)) },

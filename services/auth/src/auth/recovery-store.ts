@@ -3,14 +3,15 @@ import type { Prisma, PrismaClient } from "../db/generated/client.js";
 import type { UserRecord } from "../identity/user.js";
 import { USER_FIELDS, toUserRecord } from "../identity/user-store.js";
 import type { ClientInfo } from "../kernel/client-info.js";
+import { storedLocale } from "../kernel/locale.js";
+import type { IssuedToken, Recipient } from "../mail/templates/mails.js";
 import { DomainError } from "../kernel/errors.js";
-import type { IssuedToken } from "../onetime/mail-templates.js";
 import { consumeOneTimeToken, invalidateOneTimeTokens, issueOneTimeToken, type ConsumedToken, type TokenPurpose } from "../onetime/one-time-tokens.js";
 import type { SessionStore } from "../session/session-store.js";
 import { removeLinksMadeUnverified } from "../user/provider-links.js";
 
-/** Queues the mail carrying a token just issued to `to`, in the transaction that issued it. */
-export type SendToken = (tx: Prisma.TransactionClient, to: string, issued: IssuedToken) => Promise<unknown>;
+/** Queues the mail carrying a token just issued to `to` (in their language), in the transaction that issued it. */
+export type SendToken = (tx: Prisma.TransactionClient, to: Recipient, issued: IssuedToken) => Promise<unknown>;
 
 /** Nothing tells an unknown, used, expired, tampered or wrong-purpose token apart. */
 const TOKEN_INVALID = () => new DomainError("token.invalid");
@@ -31,9 +32,9 @@ export class RecoveryStore {
   ) {}
 
   /** Issues a token of `purpose` for the user's address in `tx` (older ones stop working) and has `send` queue its mail. */
-  async issue(tx: Prisma.TransactionClient, purpose: TokenPurpose, user: { id: string; email: string }, send: SendToken): Promise<void> {
+  async issue(tx: Prisma.TransactionClient, purpose: TokenPurpose, user: { id: string; email: string; locale: string; name: string | null }, send: SendToken): Promise<void> {
     const issued = await issueOneTimeToken(tx, { purpose, userId: user.id, email: user.email });
-    await send(tx, user.email, issued);
+    await send(tx, { email: user.email, locale: storedLocale(user.locale), name: user.name }, issued);
   }
 
   /**
@@ -83,7 +84,7 @@ export class RecoveryStore {
    */
   async requestPasswordReset(email: string, client: ClientInfo, send: SendToken): Promise<void> {
     await this.db.$transaction(async (tx) => {
-      const user = await tx.user.findUnique({ where: { email }, select: { id: true, email: true } });
+      const user = await tx.user.findUnique({ where: { email }, select: { id: true, email: true, locale: true, name: true } });
       if (user) {
         await this.issue(tx, "PASSWORD_RESET", user, send);
       } else {
@@ -131,9 +132,9 @@ export class RecoveryStore {
   }
 }
 
-/** The user's address and verification, row-locked so an email change cannot interleave. */
+/** The user's address, language and verification, row-locked so an email change cannot interleave. */
 async function lockUser(tx: Prisma.TransactionClient, userId: string) {
-  const rows = await tx.$queryRaw<{ id: string; email: string; emailVerified: Date | null }[]>`
-    SELECT id, email, "emailVerified" FROM "User" WHERE id = ${userId} FOR UPDATE`;
+  const rows = await tx.$queryRaw<{ id: string; email: string; locale: string; name: string | null; emailVerified: Date | null }[]>`
+    SELECT id, email, locale, name, "emailVerified" FROM "User" WHERE id = ${userId} FOR UPDATE`;
   return rows[0] ?? null;
 }

@@ -54,6 +54,7 @@ describe("loadConfig", () => {
       corsOrigins: ["http://localhost:3000"],
       smtpUrl: undefined,
       mailFrom: "Tessera <no-reply@tessera.localhost>",
+      productName: "Tessera",
       mail: { retentionDays: 30, sendTimeoutSeconds: 60, retryWindowSeconds: 86400 },
       avatarDir: ".data/avatars",
       logLevel: "info",
@@ -70,6 +71,13 @@ describe("loadConfig", () => {
       },
     });
     expect(loadConfig(DEV).keyEncryptionKey).toHaveLength(32);
+  });
+
+  it("names the product in mail from PRODUCT_NAME, which also names the default sender; one line only", () => {
+    expect(loadConfig({ ...DEV, PRODUCT_NAME: "Acme ID" })).toMatchObject({ productName: "Acme ID", mailFrom: "Acme ID <no-reply@tessera.localhost>" });
+    expect(loadConfig({ ...DEV, PRODUCT_NAME: "Acme ID", MAIL_FROM: "Ops <ops@acme.test>" }).mailFrom).toBe("Ops <ops@acme.test>");
+    expect(named(configError({ ...DEV, PRODUCT_NAME: "Acme\r\nBcc: x@evil.test" }))).toEqual(["PRODUCT_NAME"]);
+    expect(named(configError({ ...DEV, PRODUCT_NAME: "x".repeat(61) }))).toEqual(["PRODUCT_NAME"]);
   });
 
   it("fails closed: with TESSERA_ENV unset it runs as production and refuses every development default", () => {

@@ -61,7 +61,16 @@ const schema = z.object({
   TESSERA_WEB_URL: z.url().default("http://localhost:3000"),
   TESSERA_CORS_ORIGINS: originList.optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
-  MAIL_FROM: z.string().min(3).default("Tessera <no-reply@tessera.localhost>"),
+  /** The product's name in mail (subjects, bodies, the HTML header) and the default sender name. */
+  PRODUCT_NAME: z
+    .string()
+    .trim()
+    .min(1)
+    .max(60)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, "must be one line of text (it goes into mail subjects)")
+    .default("Tessera"),
+  /** Sender of outgoing mail; default `${PRODUCT_NAME} <no-reply@tessera.localhost>`. */
+  MAIL_FROM: z.string().min(3).optional(),
   /** Days settled outbox mail (and development-mailbox mail) is kept before it is deleted. */
   TESSERA_MAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Longest one mail send may take, seconds; the outbox lease is twice this. */
@@ -192,6 +201,8 @@ export interface Config {
   /** SMTP server for outgoing mail; undefined means the development mailbox (never in production). */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** PRODUCT_NAME: the product's name in mail. */
+  productName: string;
   /** Outbox delivery and retention (TESSERA_MAIL_*). */
   mail: MailSettings;
   /** Folder for uploaded avatars. */
@@ -250,7 +261,8 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>> 
     webUrl: e.TESSERA_WEB_URL.replace(/\/+$/, ""),
     corsOrigins: e.TESSERA_CORS_ORIGINS ?? corsOriginsDefault(e.TESSERA_ENV, e.TESSERA_WEB_URL, env.TESSERA_WEB_URL !== undefined),
     smtpUrl: e.SMTP_URL,
-    mailFrom: e.MAIL_FROM,
+    mailFrom: e.MAIL_FROM ?? `${e.PRODUCT_NAME} <no-reply@tessera.localhost>`,
+    productName: e.PRODUCT_NAME,
     mail: {
       retentionDays: e.TESSERA_MAIL_RETENTION_DAYS,
       sendTimeoutSeconds: e.TESSERA_MAIL_SEND_TIMEOUT,

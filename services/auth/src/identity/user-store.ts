@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../db/generated/client.js";
+import { storedLocale } from "../kernel/locale.js";
 import type { UserRecord } from "./user.js";
 
 /** The columns of a UserRecord (never the password hash). */
@@ -10,13 +11,14 @@ export const USER_FIELDS = {
   image: true,
   role: true,
   profile: true,
+  locale: true,
   createdAt: true,
   updatedAt: true,
 } as const;
 
 /** Maps a selected row to a UserRecord. */
-export function toUserRecord(row: Omit<UserRecord, "profile"> & { profile: unknown }): UserRecord {
-  return { ...row, profile: (row.profile ?? {}) as Record<string, unknown> };
+export function toUserRecord(row: Omit<UserRecord, "profile" | "locale"> & { profile: unknown; locale: string }): UserRecord {
+  return { ...row, profile: (row.profile ?? {}) as Record<string, unknown>, locale: storedLocale(row.locale) };
 }
 
 /** Users in PostgreSQL. Emails arrive normalised. */

@@ -1,3 +1,5 @@
+import type { Locale } from "../kernel/locale.js";
+
 /** A Tessera account as the domain sees it (no password hash). */
 export interface UserRecord {
   id: string;
@@ -7,6 +9,8 @@ export interface UserRecord {
   image: string | null;
   role: "USER" | "ADMIN";
   profile: Record<string, unknown>;
+  /** The language of the user's pages and mail. */
+  locale: Locale;
   createdAt: Date;
   updatedAt: Date;
 }

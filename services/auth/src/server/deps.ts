@@ -67,7 +67,8 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   const accessTokens = new AccessTokens(keys, { issuer: config.issuer, audience: config.audience, ttlSeconds: config.accessTokenTtlSeconds });
   const mail = createMail(config, db, logger);
   stoppers.push(mail.startPurger());
-  const notices = new SecurityNotices(mail.mailer, config.webUrl);
+  const mailSite = { webUrl: config.webUrl, productName: config.productName };
+  const notices = new SecurityNotices(mail.mailer, mailSite);
   const sessionStore = new SessionStore(db);
   const sessions = new SessionService(sessionStore, accessTokens, {
     sessionTtlSeconds: config.sessionTtlSeconds,
@@ -81,7 +82,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   const rateLimits = new RateLimitStore(db);
   const throttle = new Throttle(rateLimits, config.rateLimits, throttleKeyer(config.keyEncryptionKey));
   stoppers.push(startBucketSweeper(rateLimits, logger));
-  const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { webUrl: config.webUrl, mailer: mail.mailer, throttle, notices });
+  const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { site: mailSite, mailer: mail.mailer, throttle, notices });
   const accounts = new Accounts(new AccountStore(db, sessionStore, notices), users, hasher, throttle);
   const deps: Deps = {
     config,
@@ -97,7 +98,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     throttle,
     authn: new Authenticator(accessTokens, sessionStore),
     accounts,
-    emailChange: new EmailChange(new EmailChangeStore(db, notices), accounts, { webUrl: config.webUrl, mailer: mail.mailer, throttle }),
+    emailChange: new EmailChange(new EmailChangeStore(db, notices), accounts, { site: mailSite, mailer: mail.mailer, throttle }),
     roles: new RoleAdmin(db, users),
     directory: new AdminDirectory(db),
     signInMethods: new SignInMethodStore(db),

@@ -3,6 +3,7 @@ import { isUniqueViolation } from "../db/database-errors.js";
 import { auditRow, type AuditEventInput } from "../audit/audit-event.js";
 import type { ClientInfo } from "../kernel/client-info.js";
 import { DomainError } from "../kernel/errors.js";
+import type { Locale } from "../kernel/locale.js";
 import { USER_FIELDS, toUserRecord } from "../identity/user-store.js";
 import type { UserRecord } from "../identity/user.js";
 import type { TokenHash } from "./refresh-token.js";
@@ -33,7 +34,7 @@ export type RevokeReason =
 export type RevokeTarget = { sessionIds: readonly string[]; userId?: string } | { userId: string; except?: string | null };
 
 /** Whose session to start: an existing user's, or a new account's (Register). */
-export type SessionOwner = { id: string } | { newUser: { email: string; passwordHash: string; name: string | null } };
+export type SessionOwner = { id: string } | { newUser: { email: string; passwordHash: string; name: string | null; locale: Locale } };
 
 /** Outcome of exchanging a refresh token. */
 export type RotateOutcome =

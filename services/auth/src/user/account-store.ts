@@ -39,6 +39,7 @@ export class AccountStore {
       const data: Prisma.UserUpdateInput = {};
       if (patch.name !== undefined) data.name = patch.name;
       if (patch.image !== undefined) data.image = patch.image;
+      if (patch.locale !== undefined) data.locale = patch.locale;
       if (patch.profile) {
         const current = rows[0]!.profile;
         const profile: Record<string, unknown> = current && typeof current === "object" && !Array.isArray(current) ? { ...current } : {};

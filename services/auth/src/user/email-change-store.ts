@@ -5,14 +5,15 @@ import { USER_FIELDS, toUserRecord } from "../identity/user-store.js";
 import type { UserRecord } from "../identity/user.js";
 import type { ClientInfo } from "../kernel/client-info.js";
 import { DomainError } from "../kernel/errors.js";
-import type { IssuedToken } from "../onetime/mail-templates.js";
+import { storedLocale } from "../kernel/locale.js";
+import type { IssuedToken, Recipient } from "../mail/templates/mails.js";
 import { consumeOneTimeToken, invalidateOneTimeTokens, issueOneTimeToken } from "../onetime/one-time-tokens.js";
 import type { SecurityNotices } from "../notify/security-notices.js";
 
 /** Queues, in `tx`, the mail to the new address: its link when it is free, a notice when another account has it. */
 export interface EmailChangeMails {
-  link(tx: Prisma.TransactionClient, to: string, issued: IssuedToken): Promise<unknown>;
-  taken(tx: Prisma.TransactionClient, to: string): Promise<unknown>;
+  link(tx: Prisma.TransactionClient, to: Recipient, issued: IssuedToken): Promise<unknown>;
+  taken(tx: Prisma.TransactionClient, to: Recipient): Promise<unknown>;
 }
 
 /** Nothing tells an unknown, used, expired, voided or wrong-purpose token apart. */
@@ -37,19 +38,20 @@ export class EmailChangeStore {
    */
   async request(input: { userId: string; newEmail: string; client: ClientInfo }, mails: EmailChangeMails): Promise<"queued" | "gone" | "same"> {
     return this.db.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ email: string }[]>`SELECT email FROM "User" WHERE id = ${input.userId} FOR UPDATE`;
+      const rows = await tx.$queryRaw<{ email: string; locale: string; name: string | null }[]>`SELECT email, locale, name FROM "User" WHERE id = ${input.userId} FOR UPDATE`;
       const user = rows[0];
       if (!user) return "gone";
       if (user.email === input.newEmail) return "same";
       const now = new Date();
-      const owner = await tx.user.findUnique({ where: { email: input.newEmail }, select: { id: true } });
+      const owner = await tx.user.findUnique({ where: { email: input.newEmail }, select: { id: true, locale: true, name: true } });
       // Voided either way, so the requester cannot tell a taken address by an older link dying or not.
       await invalidateOneTimeTokens(tx, input.userId, "EMAIL_CHANGE", now);
       if (owner) {
-        await mails.taken(tx, input.newEmail);
+        // Told in the language of the account that owns the address.
+        await mails.taken(tx, { email: input.newEmail, locale: storedLocale(owner.locale), name: owner.name });
       } else {
         const issued = await issueOneTimeToken(tx, { purpose: "EMAIL_CHANGE", userId: input.userId, email: input.newEmail, now });
-        await mails.link(tx, input.newEmail, issued);
+        await mails.link(tx, { email: input.newEmail, locale: storedLocale(user.locale), name: user.name }, issued);
       }
       await tx.auditEvent.create({
         data: auditRow({ type: "EMAIL_CHANGE_REQUESTED", userId: input.userId, client: input.client, data: { newAddressTaken: owner !== null } }),
@@ -90,7 +92,7 @@ export class EmailChangeStore {
         data: { invalidatedAt: now },
       });
       await tx.auditEvent.create({ data: auditRow({ type: "EMAIL_CHANGED", userId: consumed.userId, client }) });
-      await this.notices.emailChanged(tx, { oldAddress, newAddress: consumed.email }, client);
+      await this.notices.emailChanged(tx, { oldAddress, newAddress: consumed.email, locale: storedLocale(row.locale), name: row.name }, client);
       return toUserRecord(row);
     });
   }

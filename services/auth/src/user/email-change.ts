@@ -4,7 +4,7 @@ import { DomainError, invalidArgument } from "../kernel/errors.js";
 import { normalizeEmail } from "../identity/email.js";
 import type { UserRecord } from "../identity/user.js";
 import type { Mailer } from "../mail/outbox.js";
-import { emailChangeMail, emailChangeTakenMail } from "../onetime/email-change-mails.js";
+import { emailChangeConfirmMail, emailTakenMail, type MailSite } from "../mail/templates/mails.js";
 import { isOpaqueTokenShape } from "../session/refresh-token.js";
 import type { Throttle } from "../throttle/throttle.js";
 import type { Accounts } from "./accounts.js";
@@ -21,11 +21,11 @@ export class EmailChange {
   constructor(
     private readonly store: EmailChangeStore,
     private readonly accounts: Pick<Accounts, "me" | "confirmIdentity">,
-    private readonly opts: { webUrl: string; mailer: Mailer; throttle: Throttle },
+    private readonly opts: { site: MailSite; mailer: Mailer; throttle: Throttle },
   ) {
     this.mails = {
-      link: (tx, to, issued) => opts.mailer.enqueue(tx, emailChangeMail(opts.webUrl, to, issued)),
-      taken: (tx, to) => opts.mailer.enqueue(tx, emailChangeTakenMail(opts.webUrl, to)),
+      link: (tx, to, issued) => opts.mailer.enqueue(tx, emailChangeConfirmMail(opts.site, to, issued)),
+      taken: (tx, to) => opts.mailer.enqueue(tx, emailTakenMail(opts.site, to)),
     };
   }
 

@@ -13,6 +13,7 @@ import {
   type ProfileKey,
 } from "../../../shared/contract-limits.js";
 import { invalidArgument } from "../kernel/errors.js";
+import { parseLocale, type Locale } from "../kernel/locale.js";
 
 /** How one profile field is checked: its proto name and its rule. */
 interface ProfileFieldRule {
@@ -40,6 +41,7 @@ const PROFILE_KEY_BY_PROTO = new Map(
 export interface ProfilePatch {
   name?: string | null;
   image?: string | null;
+  locale?: Locale;
   profile?: Partial<Record<ProfileKey, string | number | null>>;
 }
 
@@ -63,6 +65,8 @@ export function profilePatchFrom(req: UpdateProfileRequest, now = new Date()): P
       patch.name = emptyToNull(checkText(req.name, "name", NAME_MAX));
     } else if (path === "image") {
       patch.image = emptyToNull(checkUrl(req.image, "image", ["https:"]));
+    } else if (path === "locale") {
+      patch.locale = parseLocale(req.locale, "locale");
     } else if (path === "profile") {
       for (const key of Object.keys(PROFILE_FIELDS) as ProfileKey[]) setProfileField(key);
     } else if (path.startsWith("profile.") && PROFILE_KEY_BY_PROTO.has(path.slice("profile.".length))) {
@@ -70,7 +74,7 @@ export function profilePatchFrom(req: UpdateProfileRequest, now = new Date()): P
     } else {
       throw invalidArgument(
         "update_mask",
-        `unknown path ${JSON.stringify(path.slice(0, 100))}; use "name", "image", "profile" or "profile.<field>" (e.g. "profile.company_name")`,
+        `unknown path ${JSON.stringify(path.slice(0, 100))}; use "name", "image", "locale", "profile" or "profile.<field>" (e.g. "profile.company_name")`,
       );
     }
   }

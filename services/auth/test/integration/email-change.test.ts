@@ -96,7 +96,7 @@ describe("RequestEmailChange then ConfirmEmailChange", () => {
     const before = await accountState(me.userId);
     expect(await me.requestEmailChange(other.email)).toEqual(await me.requestEmailChange(uniqueEmail("free")));
     const notice = (await mailbox(other.email)).at(-1)!;
-    expect(notice.subject).toMatch(/tried to move a Tessera account to this address/);
+    expect(notice.subject).toMatch(/tried to use this address for another Tessera account/);
     expect(notice.text).not.toMatch(/confirm-email-change/);
     expect(await db().oneTimeToken.count({ where: { email: other.email, purpose: "EMAIL_CHANGE" } })).toBe(0);
     expect((await db().user.findUniqueOrThrow({ where: { id: me.userId } })).email).toBe(before.user.email);

@@ -40,7 +40,10 @@ describe("registration mail", () => {
     expect(mail!.text).toContain(link);
     expect(mail!.html).toContain(`href="${link}"`);
     expect(mail!.text.split(token)).toHaveLength(2); // once, in the link
-    expect(mail!.html.split(token)).toHaveLength(2);
+    // In HTML only in the link: the button's target, and the same link spelled out under it.
+    expect(mail!.html.split(token)).toHaveLength(4);
+    expect(mail!.html.split(`href="${link}"`)).toHaveLength(3);
+    expect(mail!.html).toContain(`>${link}</a>`);
     expect(mail!.subject).not.toContain(token);
 
     // Stored only as SHA-256, bound to the purpose, user and address, for 24 hours.

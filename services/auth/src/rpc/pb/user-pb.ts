@@ -15,6 +15,7 @@ export function userToPb(u: UserRecord): User {
     profile: profileToPb(u.profile),
     createTime: timestampFromDate(u.createdAt),
     updateTime: timestampFromDate(u.updatedAt),
+    locale: u.locale,
   });
 }
 
