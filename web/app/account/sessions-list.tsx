@@ -58,37 +58,37 @@ export function SessionsList({ authUrl }: { authUrl: string }) {
       </p>
       {sessions?.length ? (
         <div className="table-scroll">
-        <table className="stack-on-small">
-          <thead>
-            <tr>
-              <th scope="col">{t("device")}</th>
-              <th scope="col">{t("address")}</th>
-              <th scope="col">{t("signedIn")}</th>
-              <th scope="col">{t("lastActive")}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t("action")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.map((s) => (
-              <tr key={s.id} data-session-id={s.id} data-current={s.current ? "true" : "false"}>
-                <td data-label={t("device")}>
-                  {s.userAgent || t("unknownDevice")}
-                  {s.current ? <strong> {t("thisDevice")}</strong> : null}
-                </td>
-                <td data-label={t("address")}>{s.ipAddress || "—"}</td>
-                <td data-label={t("signedIn")}>{when(s.createTime)}</td>
-                <td data-label={t("lastActive")}>{when(s.lastUsedTime ?? s.createTime)}</td>
-                <td>
-                  <button type="button" className="button secondary" onClick={() => void revoke(s)}>
-                    {s.current ? t("signOut") : t("revoke")}
-                  </button>
-                </td>
+          <table className="stack-on-small">
+            <thead>
+              <tr>
+                <th scope="col">{t("device")}</th>
+                <th scope="col">{t("address")}</th>
+                <th scope="col">{t("signedIn")}</th>
+                <th scope="col">{t("lastActive")}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t("action")}</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {sessions.map((s) => (
+                <tr key={s.id} data-session-id={s.id} data-current={s.current ? "true" : "false"}>
+                  <td data-label={t("device")}>
+                    {s.userAgent || t("unknownDevice")}
+                    {s.current ? <strong> {t("thisDevice")}</strong> : null}
+                  </td>
+                  <td data-label={t("address")}>{s.ipAddress || "—"}</td>
+                  <td data-label={t("signedIn")}>{when(s.createTime)}</td>
+                  <td data-label={t("lastActive")}>{when(s.lastUsedTime ?? s.createTime)}</td>
+                  <td>
+                    <button type="button" className="button secondary" onClick={() => void revoke(s)}>
+                      {s.current ? t("signOut") : t("revoke")}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       ) : null}
     </section>

@@ -214,4 +214,21 @@ describe.skipIf(!!browserSkipReason)(`accessibility in Chromium${browserSkipReas
     expect(await page.locator("main").getByRole("alert").count()).toBe(0);
     await context.close();
   });
+
+  it("puts the auth service's refusal of a sign-up under the email field, in the person's language", async () => {
+    const email = uniqueEmail("taken");
+    await stack.auth.connect(AuthService).register({ email, password: GOOD_PASSWORD, name: "" });
+    const { context, page } = await newPage("fr");
+    await page.goto("/signup");
+    await page.getByLabel("E-mail", { exact: true }).fill(email);
+    await page.getByLabel("Mot de passe", { exact: true }).fill(GOOD_PASSWORD);
+    await page.getByLabel("Confirmer le mot de passe").fill(GOOD_PASSWORD);
+    await page.getByRole("button", { name: "Créer le compte" }).click();
+    const field = page.getByLabel("E-mail", { exact: true });
+    await expect.poll(() => field.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe("email");
+    const errorId = (await field.getAttribute("aria-describedby"))!.split(" ")[0]!;
+    expect(await page.locator(`[id="${errorId}"]`).innerText()).toContain("Un compte utilise déjà cet e-mail");
+    await context.close();
+  });
 });
