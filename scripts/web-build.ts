@@ -10,7 +10,7 @@ import path from "node:path";
 export const BUILD_STAMP = "tessera-build-complete";
 
 /** What the web build is made of, relative to the repository root. */
-const SOURCES = ["web/app", "web/components", "web/lib", "web/types", "web/proxy.ts", "web/next.config.ts", "gen", "package-lock.json"];
+const SOURCES = ["web/app", "web/components", "web/lib", "web/types", "web/i18n", "web/messages", "web/proxy.ts", "web/next.config.ts", "gen", "package-lock.json"];
 
 /** A SHA-256 over the names and contents of every file the web build reads. */
 export function webSourceHash(root: string): string {

@@ -24,8 +24,13 @@ const config: NextConfig = {
   // Built with webpack (`next build --webpack`): the generated clients in gen/ import
   // TypeScript files by their .js names (NodeNext ESM), which Turbopack cannot resolve yet
   // (vercel/next.js#82945).
-  webpack(webpackConfig: { resolve: { extensionAlias?: Record<string, string[]> } }) {
+  // next-intl finds its per-request configuration through the `next-intl/config` alias. Its
+  // plugin (createNextIntlPlugin) would set it, but resolves the file against the working
+  // directory, and `npm run build:web` builds from the repository root: the alias is set here
+  // instead, by absolute path.
+  webpack(webpackConfig: { resolve: { extensionAlias?: Record<string, string[]>; alias?: Record<string, string> } }) {
     webpackConfig.resolve.extensionAlias = { ".js": [".ts", ".tsx", ".js"] };
+    webpackConfig.resolve.alias = { ...webpackConfig.resolve.alias, "next-intl/config": path.join(root, "web", "i18n", "request.ts") };
     return webpackConfig;
   },
   outputFileTracingRoot: root,

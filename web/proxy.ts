@@ -4,6 +4,7 @@
 // this a refresh done while rendering would be lost and the spent refresh token presented again.
 import { encode, getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { CURRENT_PATH_HEADER } from "./lib/current-path";
 import { webConfig } from "./lib/server/config";
 import { contentSecurityPolicy, newNonce } from "./lib/server/csp";
 import { needsRefresh, refreshIfNeeded, SessionEndedError } from "./lib/server/refresh";
@@ -35,6 +36,7 @@ export async function proxy(req: NextRequest) {
   const headers = new Headers(req.headers); // after the cookie changes above
   headers.set("x-nonce", nonce);
   headers.set("content-security-policy", csp);
+  headers.set(CURRENT_PATH_HEADER, req.nextUrl.pathname + req.nextUrl.search);
   const res = NextResponse.next({ request: { headers } });
   res.headers.set("content-security-policy", csp);
   if (cookie) {

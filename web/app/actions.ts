@@ -1,11 +1,13 @@
 "use server";
-// Server actions behind the forms. Each returns a message for the page; none leaks whether an
-// email has an account (the auth service answers reset requests the same either way).
+// Server actions behind the forms. Each returns a message for the page in the request's
+// language (and, for an error about one input, its name); none leaks whether an email has an
+// account (the auth service answers reset requests the same either way).
 import { redirect, unstable_rethrow } from "next/navigation";
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import type { ActionState } from "../components/action-form";
 import { relayHeaders } from "../lib/server/client-info";
-import { errorDetail, isUnauthenticated, userMessage } from "../lib/server/errors";
+import { errorDetail, isUnauthenticated, userError } from "../lib/server/errors";
 import { tessera } from "../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../lib/server/session";
 
@@ -16,19 +18,21 @@ export async function requestPasswordReset(_: ActionState, form: FormData): Prom
     await tessera().auth.requestPasswordReset({ email: text(form, "email") }, { headers: relayHeaders(await headers()) });
   } catch (err) {
     unstable_rethrow(err); // redirect() to sign-in when the session has ended
-    return { error: userMessage(err) };
+    return userError(err);
   }
-  return { ok: "If an account uses this email, we have sent it a link to reset the password. The link works once and expires soon." };
+  return { ok: (await getTranslations("forgotPassword"))("sent") };
 }
 
 export async function resetPassword(_: ActionState, form: FormData): Promise<ActionState> {
   const newPassword = String(form.get("password") ?? "");
-  if (newPassword !== String(form.get("confirm") ?? "")) return { error: "The two passwords differ." };
+  if (newPassword !== String(form.get("confirm") ?? "")) return { error: (await getTranslations("forms"))("passwordsDiffer"), field: "confirm" };
   try {
     await tessera().auth.resetPassword({ token: text(form, "token"), newPassword }, { headers: relayHeaders(await headers()) });
   } catch (err) {
     unstable_rethrow(err); // redirect() to sign-in when the session has ended
-    return { error: userMessage(err) };
+    const e = await userError(err);
+    // The service names `new_password`; this form calls it `password`.
+    return e.field === "newPassword" ? { ...e, field: "password" } : e;
   }
   redirect("/signin?reset=1");
 }
@@ -38,9 +42,9 @@ export async function verifyEmail(_: ActionState, form: FormData): Promise<Actio
     await tessera().auth.verifyEmail({ token: text(form, "token") }, { headers: relayHeaders(await headers()) });
   } catch (err) {
     unstable_rethrow(err); // redirect() to sign-in when the session has ended
-    return { error: userMessage(err) };
+    return userError(err);
   }
-  return { ok: "Your email is verified. Thank you!" };
+  return { ok: (await getTranslations("verifyEmail"))("verified") };
 }
 
 export async function resendVerification(_: ActionState): Promise<ActionState> {
@@ -49,24 +53,25 @@ export async function resendVerification(_: ActionState): Promise<ActionState> {
     await orSignIn(tessera().auth.requestEmailVerification({}, asUser(session)));
   } catch (err) {
     unstable_rethrow(err); // redirect() to sign-in when the session has ended
-    return { error: userMessage(err) };
+    return userError(err);
   }
-  return { ok: "We sent you a new verification link." };
+  return { ok: (await getTranslations("checkEmail"))("resent") };
 }
 
 export async function changePassword(_: ActionState, form: FormData): Promise<ActionState> {
   const session = await requireSession("/account");
   const newPassword = String(form.get("newPassword") ?? "");
-  if (newPassword !== String(form.get("confirm") ?? "")) return { error: "The two new passwords differ." };
+  const t = await getTranslations("changePassword");
+  if (newPassword !== String(form.get("confirm") ?? "")) return { error: (await getTranslations("forms"))("newPasswordsDiffer"), field: "confirm" };
   try {
     await tessera().user.changePassword({ currentPassword: String(form.get("currentPassword") ?? ""), newPassword }, asUser(session));
   } catch (err) {
     unstable_rethrow(err); // redirect() to sign-in when the session has ended
-    if (errorDetail(err)?.reason === "auth.invalid_credentials") return { error: "The current password is wrong." };
+    if (errorDetail(err)?.reason === "auth.invalid_credentials") return { error: t("wrongCurrent"), field: "currentPassword" };
     if (isUnauthenticated(err)) redirect("/signin?error=SessionEnded");
-    return { error: userMessage(err) };
+    return userError(err);
   }
-  return { ok: "Password changed. Your other sessions have been signed out." };
+  return { ok: t("changed") };
 }
 
 /** Ends every session of the user, this one included; the page then clears its cookie. */
@@ -77,7 +82,7 @@ export async function signOutEverywhere(): Promise<ActionState> {
   } catch (err) {
     unstable_rethrow(err); // redirect() to sign-in when the session has ended
     // Already ended elsewhere: the outcome the user asked for.
-    if (!isUnauthenticated(err)) return { error: userMessage(err) };
+    if (!isUnauthenticated(err)) return userError(err);
   }
-  return { ok: "Signed out everywhere." };
+  return { ok: (await getTranslations("signOut"))("done") };
 }

@@ -1,43 +1,59 @@
-// What the pages say when the auth service refuses something: actionable, never internal.
+// What the pages say when the auth service refuses something: actionable, in the person's
+// language, chosen by reason and field, never internal.
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { describe, expect, it, vi } from "vitest";
+import { createTranslator } from "next-intl";
+import { describe, expect, it } from "vitest";
 import { ErrorDetailSchema } from "../../gen/tessera/errors/v1/error_detail_pb.js";
-import { userMessage } from "../lib/server/errors.js";
+import { describeError, inputName, translateError, type ErrorTranslator } from "../lib/server/error-keys.js";
+import en from "../messages/en.json";
+import fr from "../messages/fr.json";
 
-const rpcError = (code: Code, message: string, reason = "", metadata: Record<string, string> = {}) =>
-  new ConnectError(message, code, metadata, [{ desc: ErrorDetailSchema, value: create(ErrorDetailSchema, { reason }) }]);
+const rpcError = (code: Code, message: string, reason = "", metadata: Record<string, string> = {}, field = "") =>
+  new ConnectError(message, code, metadata, [{ desc: ErrorDetailSchema, value: create(ErrorDetailSchema, { reason, field }) }]);
 
-describe("userMessage", () => {
-  it("tells a wrong password from a dead link from an ended session", () => {
-    expect(userMessage(rpcError(Code.Unauthenticated, "invalid email or password", "auth.invalid_credentials"))).toBe("Wrong email or password.");
-    expect(userMessage(rpcError(Code.Unauthenticated, "this link is invalid", "token.invalid"))).toBe(
-      "This link is invalid or has expired. Request a new one.",
-    );
-    expect(userMessage(rpcError(Code.Unauthenticated, "session has ended", "session.revoked"))).toBe("Your session has ended. Sign in again.");
+const say = (locale: "en" | "fr", err: unknown) =>
+  translateError(describeError(err), createTranslator({ locale, messages: locale === "en" ? en : fr, namespace: "errors" }) as ErrorTranslator);
+
+describe("describeError", () => {
+  it("tells a wrong password from a dead link from an ended session, in both languages", () => {
+    expect(say("en", rpcError(Code.Unauthenticated, "invalid email or password", "auth.invalid_credentials"))).toBe("Wrong email or password.");
+    expect(say("fr", rpcError(Code.Unauthenticated, "invalid email or password", "auth.invalid_credentials"))).toBe("E-mail ou mot de passe incorrect.");
+    expect(say("en", rpcError(Code.Unauthenticated, "this link is invalid", "token.invalid"))).toBe("This link is invalid or has expired. Request a new one.");
+    expect(say("en", rpcError(Code.Unauthenticated, "session has ended", "session.revoked"))).toBe("Your session has ended. Sign in again.");
+    expect(say("fr", rpcError(Code.Unauthenticated, "session has ended", "session.revoked"))).toBe("Votre session a pris fin. Reconnectez-vous.");
   });
 
-  it("passes the service's validation message on, field first and readable", () => {
-    expect(userMessage(rpcError(Code.InvalidArgument, "new_password: password must be at least 8 characters"))).toBe(
-      "New password: password must be at least 8 characters",
-    );
+  it("names the input a validation error is about, and says what is wrong with it", () => {
+    const short = rpcError(Code.InvalidArgument, "new_password: password must be at least 8 characters", "request.invalid_argument", {}, "new_password");
+    expect(describeError(short)).toEqual({ key: "passwordTooShort", values: { min: 8 }, field: "newPassword" });
+    expect(say("en", short)).toBe("The password must be at least 8 characters long.");
+    expect(say("fr", short)).toBe("Le mot de passe doit comporter au moins 8 caractères.");
+    const common = rpcError(Code.InvalidArgument, "password: password is too common; choose…", "request.invalid_argument", {}, "password");
+    expect(describeError(common)).toMatchObject({ key: "passwordTooCommon", field: "password" });
+    const url = rpcError(Code.InvalidArgument, "profile.website: must be an absolute http or https URL", "request.invalid_argument", {}, "profile.website");
+    expect(describeError(url)).toEqual({ key: "urlInvalid", field: "website" });
+    const long = rpcError(Code.InvalidArgument, "profile.company_name: must be at most 200 characters", "request.invalid_argument", {}, "profile.company_name");
+    expect(say("fr", long)).toBe("C'est trop long : 200 caractères au plus.");
+    expect(describeError(long).field).toBe("companyName");
+    // The database refused a value without saying which.
+    expect(describeError(rpcError(Code.InvalidArgument, "a value in the request is out of range", "request.invalid_argument"))).toEqual({ key: "invalidValue" });
+    expect(inputName("new_password")).toBe("newPassword");
   });
 
   it("says how long to wait when throttled", () => {
-    expect(userMessage(rpcError(Code.ResourceExhausted, "too many attempts", "auth.too_many_attempts", { "retry-after": "42" }))).toBe(
-      "Too many attempts. Try again in 42 seconds.",
-    );
-    expect(userMessage(rpcError(Code.ResourceExhausted, "too many attempts", "", { "retry-after": "900" }))).toBe(
-      "Too many attempts. Try again in 15 minutes.",
-    );
-    expect(userMessage(rpcError(Code.ResourceExhausted, "too many attempts"))).toBe("Too many attempts. Wait a moment and try again.");
+    expect(say("en", rpcError(Code.ResourceExhausted, "too many attempts", "auth.too_many_attempts", { "retry-after": "42" }))).toBe("Too many attempts. Try again in 42 seconds.");
+    expect(say("fr", rpcError(Code.ResourceExhausted, "too many attempts", "", { "retry-after": "900" }))).toBe("Trop de tentatives. Réessayez dans 15 minutes.");
+    expect(say("en", rpcError(Code.ResourceExhausted, "too many attempts"))).toBe("Too many attempts. Wait a moment and try again.");
+  });
+
+  it("translates the failed preconditions it knows by reason", () => {
+    expect(say("fr", rpcError(Code.FailedPrecondition, "the email address is already verified", "email.already_verified"))).toBe("Votre adresse e-mail est déjà vérifiée.");
+    expect(say("en", rpcError(Code.FailedPrecondition, "…", "account.last_sign_in_method"))).toContain("only way to sign in");
   });
 
   it("never shows an unexpected error's text", () => {
-    const log = vi.spyOn(console, "error").mockImplementation(() => {});
-    expect(userMessage(new Error("ECONNRESET at pg.Client.query (/srv/app/db.js:12)"))).toBe("Something went wrong. Try again.");
-    expect(userMessage(rpcError(Code.Internal, "relation \"users\" does not exist"))).toBe("Something went wrong. Try again.");
-    expect(log).toHaveBeenCalledTimes(2);
-    log.mockRestore();
+    expect(say("en", new Error("ECONNRESET at pg.Client.query (/srv/app/db.js:12)"))).toBe("Something went wrong. Try again.");
+    expect(say("fr", rpcError(Code.Internal, 'relation "users" does not exist'))).toBe("Une erreur est survenue. Réessayez.");
   });
 });

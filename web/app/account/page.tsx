@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { ActionForm } from "../../components/action-form";
-import { NewPasswordFields } from "../../components/form-parts";
+import { Field, NewPasswordFields } from "../../components/form-parts";
 import { webConfig } from "../../lib/server/config";
 import { tessera } from "../../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../../lib/server/session";
@@ -12,54 +13,51 @@ import { SessionsList } from "./sessions-list";
 import { SignInMethods } from "./sign-in-methods";
 import { SignOutButtons } from "./sign-out-buttons";
 
-export const metadata: Metadata = { title: "Your account" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("account"))("title") };
+}
 
 export default async function AccountPage() {
   const session = await requireSession("/account");
   const { user } = await orSignIn(tessera().user.getMe({}, asUser(session)));
   const me = user!;
+  const [t, ta, tp] = await Promise.all([getTranslations("account"), getTranslations("avatar"), getTranslations("changePassword")]);
   return (
     <>
-      <h1>Your account</h1>
-      <section aria-labelledby="identity-heading" className="row">
-        {me.image ? <img src={me.image} alt="Your profile picture" className="avatar" width={64} height={64} /> : null}
+      <h1>{t("heading")}</h1>
+      <section aria-labelledby="identity-heading" className="identity">
+        {me.image ? <img src={me.image} alt={t("picture")} className="avatar" width={64} height={64} /> : null}
         <div>
           <h2 id="identity-heading">{me.name || me.email}</h2>
           <p>
             {me.email}{" "}
-            {me.emailVerifiedTime ? <span className="badge ok">verified</span> : <span className="badge warn">not verified</span>}
+            {me.emailVerifiedTime ? <span className="badge ok">{t("verified")}</span> : <span className="badge warn">{t("notVerified")}</span>}
           </p>
         </div>
       </section>
       {me.emailVerifiedTime ? null : (
-        <section aria-label="Verify your email" className="alert info">
-          <p>Your email is not verified yet. Open the link we mailed you, or ask for a new one.</p>
-          <ActionForm action={resendVerification} submit="Send the verification link again" label="Send the verification link again" />
+        <section aria-label={t("verifyLabel")} className="alert info">
+          <p>{t("verifyPrompt")}</p>
+          <ActionForm action={resendVerification} submit={t("resend")} label={t("resend")} />
         </section>
       )}
 
-      <section aria-labelledby="profile-heading">
-        <h2 id="profile-heading">Profile</h2>
+      <section aria-labelledby="profile-heading" className="card">
+        <h2 id="profile-heading">{(await getTranslations("profile"))("heading")}</h2>
         <ProfileForm stored={profileValues(me)} />
       </section>
 
-      <section aria-labelledby="avatar-heading">
-        <h2 id="avatar-heading">Profile picture</h2>
-        <ActionForm action={uploadAvatar} submit="Upload picture" pendingLabel="Uploading…" label="Profile picture">
-          <label>
-            Image (PNG, JPEG or WebP, up to 2 MB)
-            <input name="avatar" type="file" accept="image/png,image/jpeg,image/webp" required />
-          </label>
+      <section aria-labelledby="avatar-heading" className="card">
+        <h2 id="avatar-heading">{ta("heading")}</h2>
+        <ActionForm action={uploadAvatar} submit={ta("submit")} pendingLabel={ta("pending")} label={ta("formLabel")}>
+          <Field name="avatar" label={ta("file")} type="file" accept="image/png,image/jpeg,image/webp" required />
         </ActionForm>
       </section>
 
-      <section aria-labelledby="password-heading">
-        <h2 id="password-heading">Password</h2>
-        <ActionForm action={changePassword} submit="Change password" pendingLabel="Changing…" label="Change password">
-          <label>
-            Current password
-            <input name="currentPassword" type="password" autoComplete="current-password" required />
-          </label>
+      <section aria-labelledby="password-heading" className="card">
+        <h2 id="password-heading">{tp("heading")}</h2>
+        <ActionForm action={changePassword} submit={tp("submit")} pendingLabel={tp("pending")} label={tp("formLabel")}>
+          <Field name="currentPassword" label={tp("current")} type="password" autoComplete="current-password" required />
           <NewPasswordFields name="newPassword" />
         </ActionForm>
       </section>

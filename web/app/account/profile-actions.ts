@@ -6,7 +6,8 @@ import { revalidatePath } from "next/cache";
 import { create } from "@bufbuild/protobuf";
 import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
 import type { ActionState } from "../../components/action-form";
-import { userMessage } from "../../lib/server/errors";
+import { getTranslations } from "next-intl/server";
+import { userError } from "../../lib/server/errors";
 import { profileValues } from "../../lib/server/profile-values";
 import { tessera } from "../../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../../lib/server/session";
@@ -26,7 +27,8 @@ export async function updateProfile(_: ProfileState, form: FormData): Promise<Pr
   const shown = parseShown(String(form.get(SHOWN_FIELD) ?? ""));
   const changed = PROFILE_INPUTS.filter(({ name }) => typed[name] !== shown?.[name]);
   revalidatePath("/account");
-  if (changed.length === 0) return { ok: "Nothing to save: the profile is unchanged." };
+  const t = await getTranslations("profile");
+  if (changed.length === 0) return { ok: t("unchanged") };
   const { name, ...profile } = typed;
   try {
     const { user } = await orSignIn(
@@ -35,23 +37,25 @@ export async function updateProfile(_: ProfileState, form: FormData): Promise<Pr
         asUser(session),
       ),
     );
-    return { ok: "Profile saved.", saved: profileValues(user!) };
+    return { ok: t("saved"), saved: profileValues(user!) };
   } catch (err) {
     unstable_rethrow(err); // redirect() to sign-in when the session has ended
-    return { error: userMessage(err), typed };
+    return { ...(await userError(err)), typed };
   }
 }
 
 export async function uploadAvatar(_: ActionState, form: FormData): Promise<ActionState> {
   const session = await requireSession("/account");
   const file = form.get("avatar");
-  if (!(file instanceof File) || file.size === 0) return { error: "Choose an image file first." };
+  const t = await getTranslations("avatar");
+  if (!(file instanceof File) || file.size === 0) return { error: t("chooseFile"), field: "avatar" };
   try {
     await orSignIn(tessera().user.uploadAvatar({ image: new Uint8Array(await file.arrayBuffer()) }, asUser(session)));
   } catch (err) {
     unstable_rethrow(err); // redirect() to sign-in when the session has ended
-    return { error: userMessage(err) };
+    const e = await userError(err);
+    return e.field === "image" ? { ...e, field: "avatar" } : e;
   }
   revalidatePath("/account");
-  return { ok: "Picture updated." };
+  return { ok: t("updated") };
 }

@@ -4,21 +4,23 @@
 import { unstable_rethrow } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import type { ActionState } from "../../components/action-form";
-import { errorDetail, userMessage } from "../../lib/server/errors";
+import { getTranslations } from "next-intl/server";
+import { errorDetail, userError } from "../../lib/server/errors";
 import { tessera } from "../../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../../lib/server/session";
 
 export async function unlinkSignInMethod(_: ActionState, form: FormData): Promise<ActionState> {
   const session = await requireSession("/account");
+  const t = await getTranslations("signInMethods");
   try {
     await orSignIn(tessera().user.unlinkSignInMethod({ linkedAccountId: String(form.get("linkedAccountId") ?? "") }, asUser(session)));
   } catch (err) {
     unstable_rethrow(err); // redirect() to sign-in when the session has ended
     if (errorDetail(err)?.reason === "account.last_sign_in_method") {
-      return { error: "This is the only way to sign in to your account, so it was not removed. Set a password first." };
+      return { error: t("lastMethod") };
     }
-    return { error: userMessage(err) };
+    return userError(err);
   }
   revalidatePath("/account");
-  return { ok: "Sign-in method removed." };
+  return { ok: t("removed") };
 }

@@ -1,30 +1,29 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { ActionForm } from "../../components/action-form";
 import { webConfig } from "../../lib/server/config";
 import { requireSession } from "../../lib/server/session";
 import { resendVerification } from "../actions";
 
-export const metadata: Metadata = { title: "Check your email" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("checkEmail"))("title") };
+}
 
 export default async function CheckEmailPage() {
   const session = await requireSession("/check-email");
+  const t = await getTranslations("checkEmail");
   return (
-    <>
-      <h1>Check your email</h1>
-      <p>
-        We sent a verification link to <strong>{session.user.email}</strong>. Open it to confirm the address is yours. The link works
-        once and expires after a while.
-      </p>
+    <div className="narrow">
+      <h1>{t("heading")}</h1>
+      <p>{t.rich("sentTo", { email: session.user.email ?? "", strong: (chunks) => <strong>{chunks}</strong> })}</p>
       {webConfig().production ? null : (
-        <p className="alert info">
-          Development: mails are not sent anywhere. Read them in the <Link href="/dev/mailbox">development mailbox</Link>.
-        </p>
+        <p className="alert info">{t.rich("devMailbox", { link: (chunks) => <Link href="/dev/mailbox">{chunks}</Link> })}</p>
       )}
-      <ActionForm action={resendVerification} submit="Send the link again" label="Send the verification link again" />
+      <ActionForm action={resendVerification} submit={t("resend")} label={t("resendLabel")} />
       <p>
-        <Link href="/account">Continue to your account</Link>
+        <Link href="/account">{t("continue")}</Link>
       </p>
-    </>
+    </div>
   );
 }

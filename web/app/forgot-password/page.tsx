@@ -1,24 +1,29 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { ActionForm } from "../../components/action-form";
+import { Field } from "../../components/form-parts";
 import { requestPasswordReset } from "../actions";
 
-export const metadata: Metadata = { title: "Forgot your password" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("forgotPassword"))("title") };
+}
 
-export default function ForgotPasswordPage() {
+export default async function ForgotPasswordPage() {
+  const t = await getTranslations("forgotPassword");
+  const tf = await getTranslations("forms");
   return (
-    <>
-      <h1>Forgot your password?</h1>
-      <p>Enter your account&apos;s email. We will send it a link to choose a new password.</p>
-      <ActionForm action={requestPasswordReset} submit="Send the reset link" pendingLabel="Sending…" label="Request a password reset">
-        <label>
-          Email
-          <input name="email" type="email" autoComplete="email" required />
-        </label>
-      </ActionForm>
+    <div className="narrow">
+      <h1>{t("heading")}</h1>
+      <p>{t("intro")}</p>
+      <div className="card">
+        <ActionForm action={requestPasswordReset} submit={t("submit")} pendingLabel={t("pending")} label={t("formLabel")}>
+          <Field name="email" label={tf("email")} type="email" autoComplete="email" required />
+        </ActionForm>
+      </div>
       <p>
-        <Link href="/signin">Back to sign in</Link>
+        <Link href="/signin">{t("backToSignIn")}</Link>
       </p>
-    </>
+    </div>
   );
 }

@@ -1,13 +1,20 @@
 "use client";
 import { signIn, signOut } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
-import { useEffect, useState, type FormEvent } from "react";
-import { FormOutcome, SubmitButton } from "../../components/form-parts";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { Field, FormOutcome, SubmitButton } from "../../components/form-parts";
+import { decodeCredentialsError } from "../../lib/credentials-error";
 
 /** Email + password sign-in through next-auth's Credentials provider (AuthService.Login). */
 export function SignInForm({ callbackUrl, clearSession }: { callbackUrl: string; clearSession: boolean }) {
+  const t = useTranslations("signin");
+  const tf = useTranslations("forms");
   const router = useRouter();
-  const [error, setError] = useState<string>();
+  const errorId = useId();
+  const errorRef = useRef<HTMLDivElement>(null);
+  // A new object per failure, so a second identical failure moves focus again.
+  const [failure, setFailure] = useState<{ message: string }>();
   const [pending, setPending] = useState(false);
 
   // The session ended on the server (revoked elsewhere): drop the stale cookie too.
@@ -15,10 +22,15 @@ export function SignInForm({ callbackUrl, clearSession }: { callbackUrl: string;
     if (clearSession) void signOut({ redirect: false });
   }, [clearSession]);
 
+  // Wrong email or password concerns both fields: the summary says so and takes the focus.
+  useEffect(() => {
+    if (failure) errorRef.current?.querySelector<HTMLElement>("[role=alert]")?.focus();
+  }, [failure]);
+
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setPending(true);
-    setError(undefined);
+    setFailure(undefined);
     const form = new FormData(e.currentTarget);
     const res = await signIn("credentials", {
       redirect: false,
@@ -28,33 +40,31 @@ export function SignInForm({ callbackUrl, clearSession }: { callbackUrl: string;
     });
     setPending(false);
     if (!res || res.error) {
-      setError(res?.error && res.error !== "CredentialsSignin" ? res.error : "Wrong email or password.");
+      setFailure({ message: res?.error && res.error !== "CredentialsSignin" ? decodeCredentialsError(res.error).error : t("wrongCredentials") });
       return;
     }
     router.push(callbackUrl);
     router.refresh();
   }
 
+  const invalid = !!failure;
   return (
-    <form onSubmit={onSubmit} aria-label="Sign in with email and password">
-      <label>
-        Email
-        <input name="email" type="email" autoComplete="email" required />
-      </label>
-      <label>
-        Password
-        <input name="password" type="password" autoComplete="current-password" required />
-      </label>
-      <FormOutcome error={error} />
-      <SubmitButton pending={pending} label="Sign in" pendingLabel="Signing in…" />
+    <form onSubmit={onSubmit} aria-label={t("formLabel")}>
+      <Field name="email" label={tf("email")} type="email" autoComplete="email" required invalid={invalid} describedBy={failure ? errorId : undefined} />
+      <Field name="password" label={tf("password")} type="password" autoComplete="current-password" required invalid={invalid} describedBy={failure ? errorId : undefined} />
+      <div ref={errorRef}>
+        <FormOutcome error={failure?.message} id={errorId} />
+      </div>
+      <SubmitButton pending={pending} label={t("submit")} pendingLabel={t("pending")} />
     </form>
   );
 }
 
 export function ProviderButton({ id, name, callbackUrl }: { id: string; name: string; callbackUrl: string }) {
+  const t = useTranslations("signin");
   return (
-    <button type="button" onClick={() => void signIn(id, { callbackUrl })}>
-      Continue with {name}
+    <button type="button" className="button secondary" onClick={() => void signIn(id, { callbackUrl })}>
+      {t("continueWith", { provider: name })}
     </button>
   );
 }

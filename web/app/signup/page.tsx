@@ -1,17 +1,24 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
+import { webConfig } from "../../lib/server/config";
 import { SignUpForm } from "./signup-form";
 
-export const metadata: Metadata = { title: "Create an account" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("signup"))("title") };
+}
 
-export default function SignUpPage() {
+export default async function SignUpPage() {
+  const t = await getTranslations("signup");
   return (
-    <>
-      <h1>Create an account</h1>
-      <SignUpForm />
+    <div className="narrow">
+      <h1>{t("heading", { product: webConfig().productName })}</h1>
+      <div className="card">
+        <SignUpForm />
+      </div>
       <p>
-        Already have an account? <Link href="/signin">Sign in</Link>
+        {t("haveAccount")} <Link href="/signin">{t("signIn")}</Link>
       </p>
-    </>
+    </div>
   );
 }

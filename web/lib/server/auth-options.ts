@@ -10,7 +10,8 @@ import { headers } from "next/headers";
 import { TesseraAdapter } from "./adapter";
 import { webConfig } from "./config";
 import { relayHeaders, clientInfo } from "./client-info";
-import { isUnauthenticated, userMessage } from "./errors";
+import { encodeCredentialsError } from "../credentials-error";
+import { isUnauthenticated, userError } from "./errors";
 import { refreshIfNeeded } from "./refresh";
 import { returnPath } from "./return-path";
 import { SESSION_MAX_AGE_SECONDS } from "./session-cookie";
@@ -66,7 +67,7 @@ function providers() {
         mode: { label: "Mode", type: "text" },
       },
       // Sign-up goes through here too, so a new account is signed in with the one session
-      // Register opened. A thrown message reaches the form as `error`.
+      // Register opened. A thrown message reaches the form as `error` (with the input it concerns).
       async authorize(credentials, req) {
         const email = credentials?.email ?? "";
         const password = credentials?.password ?? "";
@@ -79,7 +80,7 @@ function providers() {
           const u = res.user!;
           return { id: u.id, email: u.email, name: u.name || null, image: u.image || null, tessera: backendTokens(res.tokens) };
         } catch (err) {
-          throw new Error(userMessage(err));
+          throw new Error(encodeCredentialsError(await userError(err)));
         }
       },
     }),

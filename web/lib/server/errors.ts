@@ -1,6 +1,10 @@
 import "server-only";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { getTranslations } from "next-intl/server";
 import { ErrorDetailSchema } from "../../../gen/tessera/errors/v1/error_detail_pb.js";
+import { describeError, translateError, type ErrorTranslator } from "./error-keys";
+
+export { describeError, type UserError } from "./error-keys";
 
 /** The auth service's machine-readable reason and field (tessera.errors.v1.ErrorDetail), if any. */
 export function errorDetail(err: unknown): { reason: string; field: string } | undefined {
@@ -10,43 +14,20 @@ export function errorDetail(err: unknown): { reason: string; field: string } | u
 }
 
 /**
- * A message a person can act on, for an error from the auth service. Validation messages are
- * written for users by the service; anything unexpected is logged and shown generically, so no
- * internal detail reaches the page.
+ * What a form shows for an error from the auth service, in the request's language: the message,
+ * and the form input it concerns when the service named one. Anything unexpected is logged and
+ * shown generically, so no internal detail reaches the page.
  */
-export function userMessage(err: unknown): string {
-  if (err instanceof ConnectError) {
-    switch (err.code) {
-      case Code.InvalidArgument: {
-        // "new_password: password must be…" → "New password: password must be…"
-        const m = err.rawMessage.replace(/^([a-z_.]+): /, (_, f: string) => `${f.replace(/[_.]/g, " ")}: `);
-        return m.charAt(0).toUpperCase() + m.slice(1);
-      }
-      case Code.AlreadyExists:
-        return "An account already uses this email. Sign in, or reset your password.";
-      case Code.Unauthenticated: {
-        const reason = errorDetail(err)?.reason;
-        if (reason === "auth.invalid_credentials") return "Wrong email or password.";
-        if (reason === "token.invalid") return "This link is invalid or has expired. Request a new one.";
-        return "Your session has ended. Sign in again.";
-      }
-      case Code.ResourceExhausted: {
-        // The auth service says how long to wait in `retry-after` (seconds).
-        const wait = Number(err.metadata.get("retry-after"));
-        if (!Number.isInteger(wait) || wait <= 0) return "Too many attempts. Wait a moment and try again.";
-        return wait < 90 ? `Too many attempts. Try again in ${wait} seconds.` : `Too many attempts. Try again in ${Math.ceil(wait / 60)} minutes.`;
-      }
-      case Code.FailedPrecondition:
-      case Code.NotFound: {
-        const m = err.rawMessage;
-        return `${m.charAt(0).toUpperCase()}${m.slice(1)}.`;
-      }
-      case Code.Unavailable:
-        return "The sign-in service is unavailable. Try again in a moment.";
-    }
-  }
-  console.error("tessera web: unexpected error from the auth service", err);
-  return "Something went wrong. Try again.";
+export async function userError(err: unknown): Promise<{ error: string; field?: string }> {
+  const e = describeError(err);
+  if (e.key === "generic") console.error("tessera web: unexpected error from the auth service", err);
+  const t = await getTranslations("errors");
+  return { error: translateError(e, t as ErrorTranslator), ...(e.field ? { field: e.field } : {}) };
+}
+
+/** userError's message alone. */
+export async function userMessage(err: unknown): Promise<string> {
+  return (await userError(err)).error;
 }
 
 export function isUnauthenticated(err: unknown): boolean {

@@ -31,6 +31,7 @@ const schema = z.object({
   TESSERA_OIDC_CLIENT_ID: optional,
   TESSERA_OIDC_CLIENT_SECRET: optional,
   TESSERA_OIDC_NAME: optional,
+  PRODUCT_NAME: z.string().trim().min(1).max(60).default("Tessera"),
 });
 
 export interface WebConfig {
@@ -38,6 +39,8 @@ export interface WebConfig {
   env: "development" | "test" | "production";
   /** True when running as production: development secrets are refused, the mailbox is off. */
   production: boolean;
+  /** PRODUCT_NAME: the name pages show in titles and the header (messages take it as {product}). */
+  productName: string;
   /** Interface and port web/server.ts listens on (127.0.0.1 unless told otherwise). */
   host: string;
   port: number;
@@ -79,6 +82,7 @@ export function loadWebConfig(env: Record<string, string | undefined> = process.
   return {
     env: e.TESSERA_ENV,
     production,
+    productName: e.PRODUCT_NAME,
     host: e.TESSERA_WEB_HOST,
     port: e.TESSERA_WEB_PORT,
     trustedProxies: e.TESSERA_WEB_TRUSTED_PROXIES,

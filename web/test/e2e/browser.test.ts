@@ -303,7 +303,11 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
         await form.getByRole("button", { name: "Change password" }).click();
       };
       await fill("not my password at all", "another fine passphrase 7");
-      await expect.poll(() => form.getByRole("alert").innerText()).toBe("The current password is wrong.");
+      // The error names the current password: shown under that field, tied to it, focused.
+      const current = form.getByLabel("Current password");
+      await expect.poll(() => current.getAttribute("aria-invalid")).toBe("true");
+      expect(await form.locator(`[id="${(await current.getAttribute("aria-describedby"))!.split(" ")[0]}"]`).innerText()).toBe("The current password is wrong.");
+      expect(await a.page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe("currentPassword");
       await fill(GOOD_PASSWORD, "another fine passphrase 7");
       await expect.poll(() => form.getByRole("status").innerText()).toContain("Password changed");
 

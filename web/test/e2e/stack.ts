@@ -185,6 +185,11 @@ export function launchChromium(): Promise<Browser> {
 /** The secrets a deployment gives both the auth service and the web app (the build sees them too). */
 export type StackSecrets = { TESSERA_SERVICE_CREDENTIAL: string; NEXTAUTH_SECRET: string };
 
+/** Fresh secrets, as a real deployment would have them (the build sees them too). */
+export function randomStackSecrets(): StackSecrets {
+  return { TESSERA_SERVICE_CREDENTIAL: `svc-${randomBytes(24).toString("hex")}`, NEXTAUTH_SECRET: `nas-${randomBytes(24).toString("hex")}` };
+}
+
 /** Everything a browser test drives, wired to each other on free ports. */
 export interface BrowserStack {
   auth: TestServer;

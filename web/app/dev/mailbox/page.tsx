@@ -1,12 +1,16 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { Fragment } from "react";
 import { clientInfo } from "../../../lib/server/client-info";
 import { webConfig } from "../../../lib/server/config";
 import { isLoopback } from "../../../lib/server/forwarded-headers";
+import { Field } from "../../../components/form-parts";
 
-export const metadata: Metadata = { title: "Development mailbox" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("mailbox"))("title") };
+}
 
 interface DevMail {
   id: string;
@@ -37,40 +41,40 @@ export default async function MailboxPage({ searchParams }: { searchParams: Prom
   const cfg = webConfig();
   if (cfg.production || !isLoopback(clientInfo(await headers()).ipAddress)) notFound();
   const { to } = await searchParams;
+  const t = await getTranslations("mailbox");
   const url = new URL(`${cfg.authUrl}/dev/mail`);
   if (to) url.searchParams.set("to", to);
   let messages: DevMail[] = [];
-  let error: string | undefined;
+  let error = false;
   try {
     const res = await fetch(url, { cache: "no-store" });
     if (!res.ok) throw new Error(`status ${res.status}`);
     messages = ((await res.json()) as { messages: DevMail[] }).messages;
   } catch (err) {
     console.error("tessera web: reading the development mailbox failed", err);
-    error = "Could not read the development mailbox from the auth service.";
+    error = true;
   }
   return (
     <>
-      <h1>Development mailbox</h1>
-      <p className="muted">Every mail the auth service sent, newest first. This page does not exist in production.</p>
-      <form method="get" aria-label="Filter by recipient" className="row">
-        <label>
-          Recipient
-          <input name="to" type="email" defaultValue={to ?? ""} />
-        </label>
-        <button type="submit">Filter</button>
+      <h1>{t("heading")}</h1>
+      <p className="muted">{t("intro")}</p>
+      <form method="get" aria-label={t("filterLabel")} className="inline-form">
+        <Field name="to" label={t("recipient")} type="email" defaultValue={to ?? ""} />
+        <button type="submit" className="button secondary">
+          {t("filter")}
+        </button>
       </form>
       {error ? (
         <p role="alert" className="alert error">
-          {error}
+          {t("readFailed")}
         </p>
       ) : null}
-      {messages.length === 0 && !error ? <p>No mail yet.</p> : null}
+      {messages.length === 0 && !error ? <p className="empty-state">{t("empty")}</p> : null}
       {messages.map((m) => (
         <article key={m.id} className="mail" aria-label={m.subject}>
           <h2>{m.subject}</h2>
           <p className="muted">
-            To {m.to} · {new Date(m.createdAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC
+            {t("meta", { to: m.to, date: new Date(m.createdAt) })}
           </p>
           <Linked text={m.text} />
         </article>
