@@ -3,6 +3,7 @@
 // revalidates the page, so what the person sees afterwards is what the auth service holds.
 import { unstable_rethrow } from "next/navigation";
 import { revalidatePath } from "next/cache";
+import { getTranslations } from "next-intl/server";
 import { create } from "@bufbuild/protobuf";
 import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
 import type { ActionState } from "../../components/action-form";
@@ -10,6 +11,7 @@ import { userMessage } from "../../lib/server/errors";
 import { profileValues } from "../../lib/server/profile-values";
 import { tessera } from "../../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../../lib/server/session";
+import { PROFILE_FIELDS } from "../../lib/profile-fields";
 import { parseShown, PROFILE_INPUTS, SHOWN_FIELD, type ProfileInput, type ProfileValues } from "../../lib/profile-values";
 
 /** The profile form's state: the outcome, the account as saved, or on failure what was typed (kept, not lost). */
@@ -26,8 +28,20 @@ export async function updateProfile(_: ProfileState, form: FormData): Promise<Pr
   const shown = parseShown(String(form.get(SHOWN_FIELD) ?? ""));
   const changed = PROFILE_INPUTS.filter(({ name }) => typed[name] !== shown?.[name]);
   revalidatePath("/account");
-  if (changed.length === 0) return { ok: "Nothing to save: the profile is unchanged." };
-  const { name, ...profile } = typed;
+  const t = await getTranslations("profile");
+  if (changed.length === 0) return { ok: t("unchanged") };
+  const { name, ...texts } = typed;
+  // Number fields: "" is "not set" (0 in the contract); anything else must be a whole number.
+  const profile: Record<string, string | number> = { ...texts };
+  for (const f of PROFILE_FIELDS) {
+    if (f.input.type !== "number") continue;
+    const text = texts[f.key];
+    const n = text === "" ? 0 : Number(text);
+    if (!Number.isSafeInteger(n)) {
+      return { error: t("wholeNumber", { field: t(f.key) }), field: f.key, typed };
+    }
+    profile[f.key] = n;
+  }
   try {
     const { user } = await orSignIn(
       tessera().user.updateProfile(
@@ -35,23 +49,24 @@ export async function updateProfile(_: ProfileState, form: FormData): Promise<Pr
         asUser(session),
       ),
     );
-    return { ok: "Profile saved.", saved: profileValues(user!) };
+    return { ok: t("saved"), saved: profileValues(user!) };
   } catch (err) {
     unstable_rethrow(err); // redirect() to sign-in when the session has ended
-    return { error: userMessage(err), typed };
+    return { ...(await fieldError(err)), typed };
   }
 }
 
 export async function uploadAvatar(_: ActionState, form: FormData): Promise<ActionState> {
   const session = await requireSession("/account");
+  const t = await getTranslations("profile");
   const file = form.get("avatar");
-  if (!(file instanceof File) || file.size === 0) return { error: "Choose an image file first." };
+  if (!(file instanceof File) || file.size === 0) return { error: t("avatarMissing") };
   try {
     await orSignIn(tessera().user.uploadAvatar({ image: new Uint8Array(await file.arrayBuffer()) }, asUser(session)));
   } catch (err) {
     unstable_rethrow(err); // redirect() to sign-in when the session has ended
-    return { error: userMessage(err) };
+    return { error: await userMessage(err) };
   }
   revalidatePath("/account");
-  return { ok: "Picture updated." };
+  return { ok: t("avatarSaved") };
 }

@@ -1,34 +1,32 @@
 "use client";
+// Signing out here, or everywhere (after a confirmation saying what it does).
 import { signOut } from "next-auth/react";
-import { useState } from "react";
+import { useTranslations } from "next-intl";
 import type { ActionState } from "../../components/action-form";
+import { ConfirmAction } from "../../components/confirm-action";
 
 export function SignOutButtons({ signOutEverywhere }: { signOutEverywhere: () => Promise<ActionState> }) {
-  const [error, setError] = useState<string>();
-  const [pending, setPending] = useState(false);
-  async function everywhere() {
-    setPending(true);
-    const res = await signOutEverywhere();
-    if (res?.error) {
-      setPending(false);
-      setError(res.error);
-      return;
-    }
-    await signOut({ callbackUrl: "/signin" });
-  }
+  const t = useTranslations("signOut");
   return (
-    <section aria-label="Sign out" className="row">
-      <button type="button" onClick={() => void signOut({ callbackUrl: "/signin" })}>
-        Sign out
+    <section aria-label={t("label")} className="row">
+      <button type="button" className="secondary" onClick={() => void signOut({ callbackUrl: "/signin" })}>
+        {t("here")}
       </button>
-      <button type="button" onClick={() => void everywhere()} disabled={pending}>
-        Sign out everywhere
-      </button>
-      {error ? (
-        <p role="alert" className="alert error">
-          {error}
-        </p>
-      ) : null}
+      <ConfirmAction
+        action={async () => {
+          const res = await signOutEverywhere();
+          if (res?.error) return res;
+          await signOut({ callbackUrl: "/signin" });
+          return res;
+        }}
+        trigger={t("everywhere")}
+        title={t("everywhereTitle")}
+        confirm={t("everywhere")}
+        cancel={t("cancel")}
+        danger
+      >
+        <p>{t("everywhereBody")}</p>
+      </ConfirmAction>
     </section>
   );
 }
