@@ -1,12 +1,9 @@
-// The profile fields the account page edits, shared by the form (browser) and its server
-// action: each input's name and the UpdateProfile update_mask path it writes.
-export const PROFILE_INPUTS = [
-  { name: "name", path: "name" },
-  { name: "companyName", path: "profile.company_name" },
-  { name: "website", path: "profile.website" },
-  { name: "country", path: "profile.country" },
-  { name: "about", path: "profile.about" },
-] as const;
+// The fields the account page's profile form edits, shared by the form (browser) and its server
+// action: each input's name and the UpdateProfile update_mask path it writes. Values travel as
+// the text the inputs hold; a number field's "" means not set (0 in the contract).
+import { PROFILE_FIELDS } from "./profile-fields";
+
+export const PROFILE_INPUTS = [{ name: "name", path: "name" }, ...PROFILE_FIELDS.map((f) => ({ name: f.key, path: f.path }))] as const;
 
 export type ProfileInput = (typeof PROFILE_INPUTS)[number]["name"];
 

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { getTranslations } from "next-intl/server";
+import { Role } from "../../../gen/tessera/user/v1/user_pb.js";
 import { ActionForm } from "../../components/action-form";
 import { Field, NewPasswordFields } from "../../components/form-parts";
 import { webConfig } from "../../lib/server/config";
@@ -7,6 +9,8 @@ import { tessera } from "../../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../../lib/server/session";
 import { profileValues } from "../../lib/server/profile-values";
 import { changePassword, resendVerification, signOutEverywhere } from "../actions";
+import { DeleteAccount } from "./delete-account";
+import { EmailChange } from "./email-change";
 import { uploadAvatar } from "./profile-actions";
 import { ProfileForm } from "./profile-form";
 import { SessionsList } from "./sessions-list";
@@ -19,9 +23,17 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function AccountPage() {
   const session = await requireSession("/account");
-  const { user } = await orSignIn(tessera().user.getMe({}, asUser(session)));
+  const [{ user }, methods] = await Promise.all([
+    orSignIn(tessera().user.getMe({}, asUser(session))),
+    orSignIn(tessera().user.listSignInMethods({}, asUser(session))),
+  ]);
   const me = user!;
-  const [t, ta, tp] = await Promise.all([getTranslations("account"), getTranslations("avatar"), getTranslations("changePassword")]);
+  const [t, ta, tp, tprofile] = await Promise.all([
+    getTranslations("account"),
+    getTranslations("avatar"),
+    getTranslations("changePassword"),
+    getTranslations("profile"),
+  ]);
   return (
     <>
       <h1>{t("heading")}</h1>
@@ -33,6 +45,11 @@ export default async function AccountPage() {
             {me.email}{" "}
             {me.emailVerifiedTime ? <span className="badge ok">{t("verified")}</span> : <span className="badge warn">{t("notVerified")}</span>}
           </p>
+          {me.role === Role.ADMIN ? (
+            <p>
+              <Link href="/admin">{t("adminConsole")}</Link>
+            </p>
+          ) : null}
         </div>
       </section>
       {me.emailVerifiedTime ? null : (
@@ -43,7 +60,7 @@ export default async function AccountPage() {
       )}
 
       <section aria-labelledby="profile-heading" className="card">
-        <h2 id="profile-heading">{(await getTranslations("profile"))("heading")}</h2>
+        <h2 id="profile-heading">{tprofile("heading")}</h2>
         <ProfileForm stored={profileValues(me)} />
       </section>
 
@@ -54,18 +71,24 @@ export default async function AccountPage() {
         </ActionForm>
       </section>
 
-      <section aria-labelledby="password-heading" className="card">
-        <h2 id="password-heading">{tp("heading")}</h2>
-        <ActionForm action={changePassword} submit={tp("submit")} pendingLabel={tp("pending")} label={tp("formLabel")}>
-          <Field name="currentPassword" label={tp("current")} type="password" autoComplete="current-password" required />
-          <NewPasswordFields name="newPassword" />
-        </ActionForm>
-      </section>
+      <EmailChange email={me.email} hasPassword={methods.hasPassword} />
 
-      <SignInMethods session={session} />
+      {methods.hasPassword ? (
+        <section aria-labelledby="password-heading" className="card">
+          <h2 id="password-heading">{tp("heading")}</h2>
+          <ActionForm action={changePassword} submit={tp("submit")} pendingLabel={tp("pending")} label={tp("formLabel")}>
+            <Field name="currentPassword" label={tp("current")} type="password" autoComplete="current-password" required />
+            <NewPasswordFields name="newPassword" />
+          </ActionForm>
+        </section>
+      ) : null}
+
+      <SignInMethods methods={methods} />
 
       <SessionsList authUrl={webConfig().publicAuthUrl} />
       <SignOutButtons signOutEverywhere={signOutEverywhere} />
+
+      <DeleteAccount hasPassword={methods.hasPassword} />
     </>
   );
 }

@@ -11,6 +11,7 @@ import { userError } from "../../lib/server/errors";
 import { profileValues } from "../../lib/server/profile-values";
 import { tessera } from "../../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../../lib/server/session";
+import { PROFILE_FIELDS } from "../../lib/profile-fields";
 import { parseShown, PROFILE_INPUTS, SHOWN_FIELD, type ProfileInput, type ProfileValues } from "../../lib/profile-values";
 
 /** The profile form's state: the outcome, the account as saved, or on failure what was typed (kept, not lost). */
@@ -29,7 +30,15 @@ export async function updateProfile(_: ProfileState, form: FormData): Promise<Pr
   revalidatePath("/account");
   const t = await getTranslations("profile");
   if (changed.length === 0) return { ok: t("unchanged") };
-  const { name, ...profile } = typed;
+  const { name, ...texts } = typed;
+  // Number fields: "" is "not set" (0 in the contract); anything else must be a whole number.
+  const profile: Record<string, string | number> = { ...texts };
+  for (const f of PROFILE_FIELDS) {
+    if (f.input.type !== "number") continue;
+    const n = texts[f.key] === "" ? 0 : Number(texts[f.key]);
+    if (!Number.isSafeInteger(n)) return { error: t("wholeNumber", { field: t(f.key) }), field: f.key, typed };
+    profile[f.key] = n;
+  }
   try {
     const { user } = await orSignIn(
       tessera().user.updateProfile(

@@ -1,36 +1,32 @@
 "use client";
+// Signing out here, or everywhere (after a confirmation saying what it does).
 import { signOut } from "next-auth/react";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import type { ActionState } from "../../components/action-form";
+import { ConfirmAction } from "../../components/confirm-action";
 
 export function SignOutButtons({ signOutEverywhere }: { signOutEverywhere: () => Promise<ActionState> }) {
   const t = useTranslations("signOut");
-  const [error, setError] = useState<string>();
-  const [pending, setPending] = useState(false);
-  async function everywhere() {
-    setPending(true);
-    const res = await signOutEverywhere();
-    if (res?.error) {
-      setPending(false);
-      setError(res.error);
-      return;
-    }
-    await signOut({ callbackUrl: "/signin" });
-  }
   return (
     <section aria-label={t("label")} className="row">
       <button type="button" className="button secondary" onClick={() => void signOut({ callbackUrl: "/signin" })}>
-        {t("signOut")}
+        {t("here")}
       </button>
-      <button type="button" className="button danger" onClick={() => void everywhere()} disabled={pending}>
-        {t("everywhere")}
-      </button>
-      {error ? (
-        <p role="alert" className="alert error" tabIndex={-1}>
-          {error}
-        </p>
-      ) : null}
+      <ConfirmAction
+        action={async () => {
+          const res = await signOutEverywhere();
+          if (res?.error) return res;
+          await signOut({ callbackUrl: "/signin" });
+          return res;
+        }}
+        trigger={t("everywhere")}
+        title={t("everywhereTitle")}
+        confirm={t("everywhere")}
+        cancel={t("cancel")}
+        danger
+      >
+        <p>{t("everywhereBody")}</p>
+      </ConfirmAction>
     </section>
   );
 }

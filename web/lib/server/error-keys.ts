@@ -31,6 +31,7 @@ function invalidArgument(field: string, message: string): UserError {
     if (/at most \d+/.test(message)) return { key: "passwordTooLong", values: { max: at(/at most (\d+)/) }, ...f };
   }
   if (last === "email") return { key: "emailInvalid", ...f };
+  if (last === "new_email") return { key: /already your address/.test(message) ? "emailSame" : "emailInvalid", ...f };
   if (last === "image") return { key: "imageInvalid", ...f };
   if (last === "token") return { key: "linkInvalid", ...f };
   if (/URL/.test(message)) return { key: "urlInvalid", ...f };

@@ -1,0 +1,25 @@
+// Moving the account to a new address: the new address gets a link, and nothing changes until
+// it is opened. Accounts without a password need a recent sign-in instead.
+import { getTranslations } from "next-intl/server";
+import { EMAIL_MAX_LENGTH } from "../../../services/shared/contract-limits";
+import { ActionForm } from "../../components/action-form";
+import { Field } from "../../components/form-parts";
+import { requestEmailChange } from "./account-actions";
+
+export async function EmailChange({ email, hasPassword }: { email: string; hasPassword: boolean }) {
+  const t = await getTranslations("email");
+  return (
+    <section aria-labelledby="email-heading" className="card">
+      <h2 id="email-heading">{t("heading")}</h2>
+      <p>{t("current", { email })}</p>
+      <ActionForm action={requestEmailChange} submit={t("submit")} pendingLabel={t("sending")} label={t("heading")}>
+        <Field name="newEmail" label={t("newEmail")} type="email" autoComplete="email" required maxLength={EMAIL_MAX_LENGTH} />
+        {hasPassword ? (
+          <Field name="password" label={t("password")} type="password" autoComplete="current-password" required />
+        ) : (
+          <p className="muted">{t("noPasswordHint")}</p>
+        )}
+      </ActionForm>
+    </section>
+  );
+}
