@@ -36,3 +36,13 @@ export function fromAcceptLanguage(header: string | null | undefined): Locale | 
 export function negotiateLocale(cookie: string | undefined, acceptLanguage: string | null | undefined): Locale {
   return isLocale(cookie) ? cookie : (fromAcceptLanguage(acceptLanguage) ?? DEFAULT_LOCALE);
 }
+
+/** The locale of a request given its raw headers (Node's IncomingHttpHeaders, as next-auth's authorize sees them). */
+export function localeOfHeaders(headers: Record<string, string | string[] | undefined>): Locale {
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(",") : v);
+  const cookie = one(headers.cookie)
+    ?.split(";")
+    .map((c) => c.trim().split("="))
+    .find(([name]) => name === LOCALE_COOKIE)?.[1];
+  return negotiateLocale(cookie, one(headers["accept-language"]));
+}

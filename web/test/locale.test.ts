@@ -1,6 +1,6 @@
 // Which language a request gets: the switcher's cookie, else the browser's Accept-Language, else English.
 import { describe, expect, it } from "vitest";
-import { fromAcceptLanguage, negotiateLocale } from "../i18n/locales.js";
+import { fromAcceptLanguage, negotiateLocale, localeOfHeaders } from "../i18n/locales.js";
 
 describe("negotiateLocale", () => {
   it("follows the cookie when it names a language we speak", () => {
@@ -21,5 +21,12 @@ describe("negotiateLocale", () => {
     expect(negotiateLocale(undefined, undefined)).toBe("en");
     expect(negotiateLocale(undefined, "de-DE")).toBe("en");
     expect(negotiateLocale(undefined, "*")).toBe("en");
+  });
+
+  it("reads the cookie, then Accept-Language, from raw request headers (the locale a sign-up registers)", () => {
+    expect(localeOfHeaders({ cookie: "a=1; locale=fr; b=2", "accept-language": "en" })).toBe("fr");
+    expect(localeOfHeaders({ cookie: "locale=de", "accept-language": "fr-CA,en;q=0.5" })).toBe("fr");
+    expect(localeOfHeaders({ "accept-language": ["de", "fr;q=0.9"] })).toBe("fr");
+    expect(localeOfHeaders({})).toBe("en");
   });
 });

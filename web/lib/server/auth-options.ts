@@ -2,6 +2,7 @@
 // Credentials sign-in calls AuthService.Login/Register; OAuth sign-in goes through the adapter
 // (AdapterService) and then AdapterService.IssueTokens.
 import "server-only";
+import { localeOfHeaders } from "../../i18n/locales";
 import type { NextAuthOptions, Profile } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import CredentialsProvider from "next-auth/providers/credentials";
@@ -75,7 +76,7 @@ function providers() {
         try {
           const res =
             credentials?.mode === "register"
-              ? await tessera().auth.register({ email, password, name: credentials?.name ?? "" }, relay)
+              ? await tessera().auth.register({ email, password, name: credentials?.name ?? "", locale: localeOfHeaders(req.headers ?? {}) }, relay)
               : await tessera().auth.login({ email, password }, relay);
           const u = res.user!;
           return { id: u.id, email: u.email, name: u.name || null, image: u.image || null, tessera: backendTokens(res.tokens) };
