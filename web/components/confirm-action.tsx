@@ -3,7 +3,7 @@
 // focus moves into it, Escape cancels and the page behind is inert) that says what will
 // happen; only its confirm button submits the server action. A refusal (a wrong password) is
 // shown inside the dialog, which stays open; success closes it and is announced on the page.
-import { useActionState, useEffect, useRef, type ReactNode } from "react";
+import { useActionState, useEffect, useId, useRef, type ReactNode } from "react";
 import type { FormAction } from "./action-form";
 import { FormErrorContext, FormOutcome } from "./form-parts";
 
@@ -20,17 +20,19 @@ export function ConfirmAction(props: {
   /** Hidden inputs (ids) the action needs. */
   fields?: Record<string, string>;
   danger?: boolean;
+  /** Nothing to act on now (the outcome of the last action stays shown). */
+  disabled?: boolean;
 }) {
   const [state, formAction, pending] = useActionState(props.action, undefined);
   const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useRef(`confirm-${Math.random().toString(36).slice(2)}`).current;
+  const titleId = useId();
   useEffect(() => {
     if (state?.ok) dialog.current?.close();
     else if (state?.error) dialog.current?.querySelector<HTMLElement>("[aria-invalid=true], [role=alert]")?.focus();
   }, [state]);
   return (
     <div className="confirm-action">
-      <button type="button" className={`button ${props.danger ? "danger" : "secondary"}`} onClick={() => dialog.current?.showModal()}>
+      <button type="button" className={`button ${props.danger ? "danger" : "secondary"}`} onClick={() => dialog.current?.showModal()} disabled={props.disabled}>
         {props.trigger}
       </button>
       <dialog ref={dialog} aria-labelledby={titleId} className="dialog">

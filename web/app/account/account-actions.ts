@@ -1,11 +1,22 @@
 "use server";
 // The account page's heavier tasks: moving to a new email address and deleting the account.
-import { unstable_rethrow } from "next/navigation";
+// Both prove the person first (password, or a recent sign-in), so a wrong password, though
+// UNAUTHENTICATED, is the form's error and not an ended session.
+import { redirect, unstable_rethrow } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import type { ActionState } from "../../components/action-form";
-import { errorDetail, userMessage } from "../../lib/server/errors";
+import { errorDetail, isUnauthenticated, userError } from "../../lib/server/errors";
 import { tessera } from "../../lib/server/rpc";
-import { asUser, orSignIn, requireSession } from "../../lib/server/session";
+import { asUser, requireSession } from "../../lib/server/session";
+
+/** What the form shows when the identity check refused, or what any other failure means. */
+async function refusal(err: unknown, t: (key: "wrongPassword" | "recentSignIn") => string): Promise<ActionState> {
+  const reason = errorDetail(err)?.reason;
+  if (reason === "auth.invalid_credentials") return { error: t("wrongPassword"), field: "password" };
+  if (reason === "auth.recent_sign_in_required") return { error: t("recentSignIn") };
+  if (isUnauthenticated(err)) redirect("/signin?error=SessionEnded");
+  return userError(err);
+}
 
 /** Mails a confirmation link to the new address; the address changes only when it is opened. */
 export async function requestEmailChange(_: ActionState, form: FormData): Promise<ActionState> {
@@ -13,13 +24,10 @@ export async function requestEmailChange(_: ActionState, form: FormData): Promis
   const t = await getTranslations("email");
   const newEmail = String(form.get("newEmail") ?? "").trim();
   try {
-    await orSignIn(tessera().user.requestEmailChange({ newEmail, password: String(form.get("password") ?? "") }, asUser(session)));
+    await tessera().user.requestEmailChange({ newEmail, password: String(form.get("password") ?? "") }, asUser(session));
   } catch (err) {
-    unstable_rethrow(err); // redirect() to sign-in when the session has ended
-    const reason = errorDetail(err)?.reason;
-    if (reason === "auth.invalid_credentials") return { error: t("wrongPassword"), field: "password" };
-    if (reason === "auth.recent_sign_in_required") return { error: t("recentSignIn") };
-    return { error: await userMessage(err) };
+    unstable_rethrow(err);
+    return refusal(err, t);
   }
   return { ok: t("linkSent", { email: newEmail }) };
 }
@@ -32,13 +40,10 @@ export async function deleteAccount(_: ActionState, form: FormData): Promise<Act
   const session = await requireSession("/account");
   const t = await getTranslations("deleteAccount");
   try {
-    await orSignIn(tessera().user.deleteAccount({ password: String(form.get("password") ?? "") }, asUser(session)));
+    await tessera().user.deleteAccount({ password: String(form.get("password") ?? "") }, asUser(session));
   } catch (err) {
-    unstable_rethrow(err); // redirect() to sign-in when the session has ended
-    const reason = errorDetail(err)?.reason;
-    if (reason === "auth.invalid_credentials") return { error: t("wrongPassword"), field: "password" };
-    if (reason === "auth.recent_sign_in_required") return { error: t("recentSignIn") };
-    return { error: await userMessage(err) };
+    unstable_rethrow(err);
+    return refusal(err, t);
   }
   return { ok: t("deleted") };
 }

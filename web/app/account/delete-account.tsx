@@ -17,7 +17,7 @@ export function DeleteAccount({ hasPassword }: { hasPassword: boolean }) {
       <ConfirmAction
         action={async (state, form) => {
           const res = await deleteAccount(state, form);
-          if (res?.ok) await signOut({ callbackUrl: "/?deleted=1" });
+          if (res?.ok) await signOut({ callbackUrl: "/signin?deleted=1" });
           return res;
         }}
         trigger={t("trigger")}

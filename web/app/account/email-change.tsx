@@ -12,7 +12,7 @@ export async function EmailChange({ email, hasPassword }: { email: string; hasPa
     <section aria-labelledby="email-heading" className="card">
       <h2 id="email-heading">{t("heading")}</h2>
       <p>{t("current", { email })}</p>
-      <ActionForm action={requestEmailChange} submit={t("submit")} pendingLabel={t("sending")} label={t("heading")}>
+      <ActionForm action={requestEmailChange} submit={t("submit")} pendingLabel={t("sending")} label={t("heading")} keepOnError>
         <Field name="newEmail" label={t("newEmail")} type="email" autoComplete="email" required maxLength={EMAIL_MAX_LENGTH} />
         {hasPassword ? (
           <Field name="password" label={t("password")} type="password" autoComplete="current-password" required />

@@ -33,6 +33,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           {message}
         </p>
       ) : null}
+      {q.deleted === "1" ? (
+        <p role="status" className="alert success">
+          {t("accountDeleted")}
+        </p>
+      ) : null}
       {q.reset === "1" ? (
         <p role="status" className="alert success">
           {t("passwordReset")}

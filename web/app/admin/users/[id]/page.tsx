@@ -99,7 +99,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
       </section>
 
       <section aria-labelledby="sessions-heading" className="card">
-        <h2 id="sessions-heading">{t("sessions", { count: sessions.length })}</h2>
+        <h2 id="sessions-heading">{t("sessions")}</h2>
         {sessions.length === 0 ? (
           <p className="empty-state">{t("noSessions")}</p>
         ) : (
@@ -117,19 +117,19 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
             ))}
           </ul>
         )}
-        {sessions.length > 0 ? (
-          <ConfirmAction
-            action={revokeUserSessions}
+        {/* Kept when no session is left, so the outcome of ending them stays on the page. */}
+        <ConfirmAction
+          action={revokeUserSessions}
             trigger={t("revokeAll")}
             title={t("revokeAllTitle", { email: user.email })}
             confirm={t("revokeAll")}
             cancel={t("cancel")}
             fields={{ userId: user.id }}
             danger
+            disabled={sessions.length === 0}
           >
             <p>{t("revokeAllBody", { count: sessions.length })}</p>
           </ConfirmAction>
-        ) : null}
       </section>
 
       <section aria-labelledby="events-heading" className="card">
