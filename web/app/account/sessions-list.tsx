@@ -19,6 +19,8 @@ export function SessionsList({ authUrl }: { authUrl: string }) {
   const client = useMemo(() => userClient(authUrl), [authUrl]);
   const [sessions, setSessions] = useState<Session[]>();
   const [error, setError] = useState<string>();
+  // The last revocation's outcome, said for the whole list (the revoked row is gone).
+  const [status, setStatus] = useState<string>();
 
   const load = useCallback(async () => {
     try {
@@ -50,8 +52,9 @@ export function SessionsList({ authUrl }: { authUrl: string }) {
     }
     try {
       await client.revokeSession({ sessionId: s.id });
+      setStatus(t("revoked"));
       await load();
-      return { ok: t("revoked") };
+      return undefined;
     } catch {
       return { error: t("revokeFailed") };
     }
@@ -66,7 +69,7 @@ export function SessionsList({ authUrl }: { authUrl: string }) {
         </p>
       ) : null}
       <p role="status" className="muted">
-        {sessions ? t("count", { count: sessions.length }) : t("loading")}
+        {status ?? (sessions ? t("count", { count: sessions.length }) : t("loading"))}
       </p>
       {sessions?.length ? (
         <ul className="plain-list sessions">

@@ -204,6 +204,7 @@ describe.skipIf(!!browserSkipReason)(`account tasks and the admin console in Chr
     await other.getByRole("button", { name: "Revoke" }).click();
     await dialog.getByRole("button", { name: "Revoke" }).click();
     await expect.poll(() => list.locator("[data-session-id]").count()).toBe(1);
+    expect(await list.getByRole("status").first().innerText()).toBe("Session revoked.");
     await b.page.reload();
     await b.page.waitForURL("**/signin**");
     await a.context.close();

@@ -241,20 +241,21 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
 
     it("sees the session listed, and a second browser revokes it", async () => {
       const { page } = a;
-      const rows = page.locator("tr[data-session-id]");
+      const rows = page.locator("[data-session-id]");
       await expect.poll(() => rows.count()).toBe(1);
       expect(await rows.first().getAttribute("data-current")).toBe("true");
 
       const b = await newPage();
       await signInWithPassword(b.page, email, GOOD_PASSWORD);
       await b.page.waitForURL("**/account");
-      const other = b.page.locator('tr[data-current="false"]');
+      const other = b.page.locator('[data-current="false"]');
       await expect.poll(() => other.count()).toBe(1);
       await other.getByRole("button", { name: "Revoke" }).click();
+      await b.page.getByRole("dialog", { name: "Revoke this session?" }).getByRole("button", { name: "Revoke" }).click();
       await expect.poll(() => b.page.getByRole("region", { name: /where you are signed in/i }).getByRole("status").innerText()).toContain(
         "Session revoked",
       );
-      await expect.poll(() => b.page.locator("tr[data-session-id]").count()).toBe(1);
+      await expect.poll(() => b.page.locator("[data-session-id]").count()).toBe(1);
 
       // The first browser is signed out at its next page.
       await page.goto("/account");
@@ -343,7 +344,7 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       await p.page.waitForURL("**/account");
       // The session list has fetched /api/auth/session, whose answer re-sets the cookie: only
       // then may the test rewrite the cookie without that answer overwriting it.
-      await expect.poll(() => p.page.locator("tr[data-session-id]").count()).toBe(1);
+      await expect.poll(() => p.page.locator("[data-session-id]").count()).toBe(1);
       return p;
     }
 
@@ -353,13 +354,13 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       const tabs = await Promise.all(Array.from({ length: 4 }, () => context.newPage()));
       await Promise.all(tabs.map((t) => t.goto("/account")));
       for (const t of tabs) expect(new URL(t.url()).pathname).toBe("/account");
-      for (const t of tabs) await expect.poll(() => t.locator("tr[data-session-id]").count()).toBe(1);
+      for (const t of tabs) await expect.poll(() => t.locator("[data-session-id]").count()).toBe(1);
       const after = (await decode({ token: (await context.cookies()).find((c) => c.name === COOKIE)!.value, secret: NEXTAUTH_SECRET }))!;
       expect(after.refreshToken).not.toBe(before.refreshToken);
       expect(after.accessExpires! - Date.now()).toBeGreaterThan(5 * 60_000);
       // Still one live session: no refresh token was presented twice (which would end it).
       await page.goto("/account");
-      await expect.poll(() => page.locator("tr[data-session-id]").count()).toBe(1);
+      await expect.poll(() => page.locator("[data-session-id]").count()).toBe(1);
       await context.close();
     });
 
@@ -414,7 +415,7 @@ describe.skipIf(!!browserSkipReason)(`web app in Chromium${browserSkipReason ? `
       await page.waitForURL("**/account");
       expect(await page.locator("main").innerText()).toContain(email);
       expect(await page.locator(".badge").innerText()).toBe("verified");
-      await expect.poll(() => page.locator('tr[data-current="true"]').count()).toBe(1);
+      await expect.poll(() => page.locator('[data-current="true"]').count()).toBe(1);
       expect(await linkedUserId("new-person")).toEqual(expect.any(String));
       await context.close();
     });

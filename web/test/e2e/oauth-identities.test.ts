@@ -134,6 +134,10 @@ describe.skipIf(!!browserSkipReason)(`OAuth identities in Chromium${browserSkipR
     await expect.poll(() => methods.innerText()).toContain("Test IdP");
     expect(await methods.innerText()).toContain("Password: set");
     await methods.getByRole("button", { name: "Unlink Test IdP" }).click();
+    // It asks first, saying what unlinking means.
+    const dialog = a.page.getByRole("dialog", { name: "Unlink Test IdP?" });
+    expect(await dialog.innerText()).toContain("no longer be able to sign in with Test IdP");
+    await dialog.getByRole("button", { name: "Unlink Test IdP" }).click();
     // The page is re-rendered without the link.
     await expect.poll(() => methods.innerText()).not.toContain("Test IdP");
     expect(await linkedUserId("unlinker")).toBeUndefined();
