@@ -7,7 +7,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { BrowserContext, BrowserContextOptions, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { deliveredMail } from "../../../services/auth/test/integration/mailed-links.js";
 import { GOOD_PASSWORD, uniqueEmail } from "../../../services/auth/test/harness.js";
@@ -18,6 +18,9 @@ import { browserSkipReason, randomStackSecrets, startBrowserStack, stopBrowserSt
 if (browserSkipReason) console.warn(`[skipped] account-task browser tests: ${browserSkipReason}`);
 
 const DIST_DIR = ".next-test-tasks";
+// Each test drives one or two browsers through several pages; under CI load that is more than
+// the default 30 s.
+vi.setConfig({ testTimeout: 90_000 });
 /** Where screenshots go: the README's folder when asked for, else a scratch folder (they are taken either way). */
 const SCREENSHOTS = process.env.TESSERA_SCREENSHOTS ?? path.join(process.env.TMPDIR ?? "/tmp", "tessera-screenshots");
 let stack: BrowserStack;
@@ -36,7 +39,8 @@ describe.skipIf(!!browserSkipReason)(`account tasks and the admin console in Chr
     const context = await stack.browser.newContext({ baseURL: stack.web.url, bypassCSP: true, viewport: { width: 1000, height: 800 }, ...options });
     await context.addCookies([{ name: "locale", value: locale, url: stack.web.url }]);
     // A step that cannot happen fails naming its locator, well before the test's own timeout.
-    context.setDefaultTimeout(10_000);
+    // 20 s leaves room for a loaded CI machine running the other suites beside this one.
+    context.setDefaultTimeout(20_000);
     return { context, page: await context.newPage() };
   }
 
