@@ -1,0 +1,75 @@
+import type { PrismaClient } from "../db/generated/client.js";
+import { DomainError } from "../kernel/errors.js";
+import type { ClientInfo } from "../kernel/client-info.js";
+import { hashOpaqueToken, isOpaqueTokenShape, newOpaqueToken } from "../session/refresh-token.js";
+import type { SecondFactorCheck } from "./second-factor-check.js";
+import { looksLikeRecoveryCode } from "./recovery-codes.js";
+
+/** How long the second step of a sign-in may wait. */
+export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
+/** Wrong proofs a challenge takes; the next attempt finds it spent. */
+export const CHALLENGE_MAX_FAILURES = 5;
+
+/** The first factor a challenge was issued after. */
+export type FirstFactor = "password";
+
+/** A pending second step, as Login hands it to the client. */
+export interface IssuedChallenge {
+  token: string;
+  expiresAt: Date;
+  /** The proofs CompleteSignIn accepts. */
+  methods: string[];
+}
+
+/** A proof for the second step; a passkey assertion will be another kind. */
+export type SecondFactorProof = { kind: "totp"; code: string } | { kind: "recovery_code"; code: string };
+
+const INVALID = () => new DomainError("auth.invalid_challenge");
+
+/**
+ * The second step of a sign-in: an opaque random token (only its SHA-256 stored), single use,
+ * expiring after CHALLENGE_TTL_MS, bound to the user and the first factor, spent by a success
+ * or by CHALLENGE_MAX_FAILURES wrong proofs.
+ */
+export class SignInChallenges {
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly check: SecondFactorCheck,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** True when signing in as `userId` needs a second step. */
+  required(userId: string): Promise<boolean> {
+    return this.check.enrolled(userId);
+  }
+
+  async issue(userId: string, firstFactor: FirstFactor): Promise<IssuedChallenge> {
+    const token = newOpaqueToken();
+    const expiresAt = new Date(this.now() + CHALLENGE_TTL_MS);
+    await this.db.signInChallenge.create({ data: { tokenHash: hashOpaqueToken(token), userId, firstFactor, expiresAt } });
+    return { token, expiresAt, methods: ["totp", "recovery_code"] };
+  }
+
+  /**
+   * Proves the second factor of a challenge and spends it; returns the user and first factor
+   * to open the session for. UNAUTHENTICATED auth.invalid_challenge for an unknown, used,
+   * expired or exhausted challenge, auth.invalid_second_factor for a wrong proof (counted).
+   */
+  async complete(token: string, proof: SecondFactorProof, client: ClientInfo): Promise<{ userId: string; firstFactor: string; factor: string }> {
+    if (!isOpaqueTokenShape(token)) throw INVALID();
+    const tokenHash = hashOpaqueToken(token);
+    const live = { tokenHash, usedAt: null, expiresAt: { gt: new Date(this.now()) }, failures: { lt: CHALLENGE_MAX_FAILURES } };
+    const challenge = await this.db.signInChallenge.findFirst({ where: live });
+    if (!challenge) throw INVALID();
+    // A TOTP-shaped code sent as a recovery code (or the reverse) is simply wrong.
+    const shapeFits = (proof.kind === "recovery_code") === looksLikeRecoveryCode(proof.code);
+    const factor = shapeFits ? await this.check.verify(challenge.userId, proof.code, client, "sign_in") : null;
+    if (!factor) {
+      await this.db.signInChallenge.updateMany({ where: { id: challenge.id, usedAt: null }, data: { failures: { increment: 1 } } });
+      throw new DomainError("auth.invalid_second_factor");
+    }
+    const { count } = await this.db.signInChallenge.updateMany({ where: { id: challenge.id, ...live }, data: { usedAt: new Date(this.now()) } });
+    if (count !== 1) throw INVALID();
+    return { userId: challenge.userId, firstFactor: challenge.firstFactor, factor };
+  }
+}
