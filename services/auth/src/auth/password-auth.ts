@@ -23,10 +23,6 @@ export interface RegistrationHook {
 /** Same message for unknown email and wrong password: nothing tells them apart. */
 const INVALID_CREDENTIALS = "email or password is incorrect";
 
-/** For clients that predate second factors: they cannot finish such a sign-in. */
-const SECOND_FACTOR_UPGRADE =
-  "this account has a second factor, which this client does not support; upgrade the client (set LoginRequest.second_factor_capable and call CompleteSignIn)";
-
 /** Password registration and sign-in. */
 export class PasswordAuth {
   private readonly failures: PasswordFailures;
@@ -37,7 +33,7 @@ export class PasswordAuth {
     private readonly sessions: SessionService,
     private readonly audit: AuditLog,
     private readonly throttle: Throttle,
-    private readonly challenges: Pick<SignInChallenges, "required" | "issue" | "complete">,
+    private readonly challenges: Pick<SignInChallenges, "gate" | "complete">,
     private readonly onRegister?: RegistrationHook,
   ) {
     this.failures = new PasswordFailures(throttle, SIGN_IN_FAILURES);
@@ -107,10 +103,8 @@ export class PasswordAuth {
     if (this.hasher.needsRehash(found.passwordHash!)) {
       await this.users.updatePasswordHash(found.user.id, await this.hasher.hash(input.password));
     }
-    if (await this.challenges.required(found.user.id)) {
-      if (!input.secondFactorCapable) throw new DomainError("auth.second_factor_required", SECOND_FACTOR_UPGRADE);
-      return { challenge: await this.challenges.issue(found.user.id, "password") };
-    }
+    const challenge = await this.challenges.gate(found.user.id, "password", !!input.secondFactorCapable);
+    if (challenge) return { challenge };
     return this.sessions.start({ id: found.user.id }, client, [{ type: "SIGN_IN_SUCCEEDED", data: { method: "password" } }]);
   }
 

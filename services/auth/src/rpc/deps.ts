@@ -14,6 +14,7 @@ import type { OutboxWorker } from "../mail/outbox-worker.js";
 import type { PasswordHasher } from "../password/hasher.js";
 import type { Authenticator } from "../session/authenticator.js";
 import type { SecondFactors } from "../second-factor/second-factors.js";
+import type { SignInChallenges } from "../second-factor/sign-in-challenges.js";
 import type { SessionService } from "../session/session-service.js";
 import type { SessionStore } from "../session/session-store.js";
 import type { Throttle } from "../throttle/throttle.js";
@@ -51,6 +52,8 @@ export interface Deps {
   passwordAuth: PasswordAuth;
   /** The caller's authenticator app and recovery codes, and admins' removal of them (UserService). */
   secondFactors: SecondFactors;
+  /** The second step of a sign-in (Login, AdapterService.IssueTokens, CompleteSignIn). */
+  signInChallenges: SignInChallenges;
   /** Email verification and password reset (one-time tokens by mail). */
   accountRecovery: AccountRecovery;
   /** Uploaded avatar images (UserService.UploadAvatar, GET /avatars/<key>). */

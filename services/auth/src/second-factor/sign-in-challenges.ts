@@ -10,8 +10,8 @@ export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 /** Wrong proofs a challenge takes; the next attempt finds it spent. */
 export const CHALLENGE_MAX_FAILURES = 5;
 
-/** The first factor a challenge was issued after. */
-export type FirstFactor = "password";
+/** The first factor a challenge was issued after: Login's password, or an OAuth sign-in (AdapterService.IssueTokens). */
+export type FirstFactor = "password" | "oauth";
 
 /** A pending second step, as Login hands it to the client. */
 export interface IssuedChallenge {
@@ -23,6 +23,10 @@ export interface IssuedChallenge {
 
 /** A proof for the second step; a passkey assertion will be another kind. */
 export type SecondFactorProof = { kind: "totp"; code: string } | { kind: "recovery_code"; code: string };
+
+/** For clients that predate second factors: they cannot finish such a sign-in. */
+const SECOND_FACTOR_UPGRADE =
+  "this account has a second factor, which this client does not support; upgrade the client (set second_factor_capable and call AuthService.CompleteSignIn)";
 
 const INVALID = () => new DomainError("auth.invalid_challenge");
 
@@ -41,6 +45,17 @@ export class SignInChallenges {
   /** True when signing in as `userId` needs a second step. */
   required(userId: string): Promise<boolean> {
     return this.check.enrolled(userId);
+  }
+
+  /**
+   * Once the first factor is proven: null when the account has no second factor (open the
+   * session), a challenge for a `capable` client, and for any other FAILED_PRECONDITION
+   * auth.second_factor_required (a client that predates second factors must be upgraded).
+   */
+  async gate(userId: string, firstFactor: FirstFactor, capable: boolean): Promise<IssuedChallenge | null> {
+    if (!(await this.required(userId))) return null;
+    if (!capable) throw new DomainError("auth.second_factor_required", SECOND_FACTOR_UPGRADE);
+    return this.issue(userId, firstFactor);
   }
 
   async issue(userId: string, firstFactor: FirstFactor): Promise<IssuedChallenge> {

@@ -88,6 +88,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { site: mailSite, mailer: mail.mailer, throttle, notices });
   const secondFactorCheck = new SecondFactorCheck(db, config.keyEncryptionKey, throttle, notices);
   const accounts = new Accounts(new AccountStore(db, sessionStore, notices), users, hasher, throttle, secondFactorCheck);
+  const signInChallenges = new SignInChallenges(db, secondFactorCheck);
   const secondFactors = new SecondFactors(db, accounts, secondFactorCheck, { kek: config.keyEncryptionKey, issuer: config.productName, notices });
   const deps: Deps = {
     config,
@@ -108,7 +109,8 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     directory: new AdminDirectory(db),
     signInMethods: new SignInMethodStore(db),
     secondFactors,
-    passwordAuth: new PasswordAuth(users, hasher, sessions, audit, throttle, new SignInChallenges(db, secondFactorCheck), {
+    signInChallenges,
+    passwordAuth: new PasswordAuth(users, hasher, sessions, audit, throttle, signInChallenges, {
       inTransaction: (tx, user) => accountRecovery.queueVerification(tx, user),
       afterCommit: () => accountRecovery.nudge(),
     }),

@@ -5,9 +5,10 @@
  */
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AdapterService } from "../../../../gen/tessera/adapter/v1/adapter_service_pb.js";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { totpCode } from "../../src/second-factor/totp.js";
-import { GOOD_PASSWORD, startTestServer, type TestServer } from "../harness.js";
+import { GOOD_PASSWORD, serviceCredentialHeader, startTestServer, type TestServer } from "../harness.js";
 import { failureDetail } from "../rpc-failure.js";
 import { signUp, signUpAdmin, type SignedIn } from "./user-fixtures.js";
 
@@ -106,6 +107,22 @@ describe("enrolment and the two-step sign-in", () => {
     const me = await enrolled();
     expect(await failureDetail(me.users.beginTotpEnrollment({ password: GOOD_PASSWORD }))).toEqual(err(Code.FailedPrecondition, "second_factor.already_enabled"));
     expect(await failureDetail(me.users.confirmTotpEnrollment({ code: "123456" }))).toEqual(err(Code.FailedPrecondition, "second_factor.not_enrolled"));
+  });
+});
+
+describe("the OAuth sign-in (AdapterService.IssueTokens)", () => {
+  it("needs the second step too: a web server that predates it is told to upgrade, a capable one gets a challenge", async () => {
+    const me = await enrolled();
+    const adapter = server.connect(AdapterService, serviceCredentialHeader());
+    const before = await sessionsOf(me.userId);
+    expect(await failureDetail(adapter.issueTokens({ userId: me.userId }))).toEqual(REQUIRED);
+    const res = await adapter.issueTokens({ userId: me.userId, secondFactorCapable: true });
+    expect(res.tokens).toBeUndefined();
+    expect(await sessionsOf(me.userId)).toBe(before);
+    const done = await auth().completeSignIn({ challengeToken: res.secondFactorChallenge!.token, proof: { case: "totpCode", value: await code(me.secret) } });
+    expect(done.tokens?.accessToken).toBeTruthy();
+    const signIn = await server.app.db.auditEvent.findFirst({ where: { userId: me.userId, type: "SIGN_IN_SUCCEEDED", sessionId: done.tokens!.sessionId } });
+    expect(signIn?.data).toEqual({ method: "oauth", secondFactor: "totp" });
   });
 });
 
