@@ -106,7 +106,8 @@ export enum AuditEventType {
   SIGN_IN_SUCCEEDED = 1,
 
   /**
-   * AUDIT_EVENT_TYPE_SIGN_IN_FAILED: a sign-in with a wrong password for an existing account.
+   * AUDIT_EVENT_TYPE_SIGN_IN_FAILED: a sign-in with a wrong password for an existing account,
+   * or a wrong code at its second step (AuthService.CompleteSignIn).
    *
    * @generated from enum value: AUDIT_EVENT_TYPE_SIGN_IN_FAILED = 2;
    */

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../db/generated/client.js";
+import { auditRow } from "../audit/audit-event.js";
 import { DomainError } from "../kernel/errors.js";
 import type { ClientInfo } from "../kernel/client-info.js";
 import { hashOpaqueToken, isOpaqueTokenShape, newOpaqueToken } from "../session/refresh-token.js";
@@ -33,7 +34,8 @@ const INVALID = () => new DomainError("auth.invalid_challenge");
 /**
  * The second step of a sign-in: an opaque random token (only its SHA-256 stored), single use,
  * expiring after CHALLENGE_TTL_MS, bound to the user and the first factor, spent by a success
- * or by CHALLENGE_MAX_FAILURES wrong proofs.
+ * or by CHALLENGE_MAX_FAILURES wrong proofs. A wrong proof is recorded as SIGN_IN_FAILED
+ * (data {step: "second_factor"}), so admins see guessing at the second step too.
  */
 export class SignInChallenges {
   constructor(
@@ -80,7 +82,10 @@ export class SignInChallenges {
     const shapeFits = (proof.kind === "recovery_code") === looksLikeRecoveryCode(proof.code);
     const factor = shapeFits ? await this.check.verify(challenge.userId, proof.code, client, "sign_in") : null;
     if (!factor) {
-      await this.db.signInChallenge.updateMany({ where: { id: challenge.id, usedAt: null }, data: { failures: { increment: 1 } } });
+      await this.db.$transaction([
+        this.db.signInChallenge.updateMany({ where: { id: challenge.id, usedAt: null }, data: { failures: { increment: 1 } } }),
+        this.db.auditEvent.create({ data: auditRow({ type: "SIGN_IN_FAILED", userId: challenge.userId, client, data: { step: "second_factor", proof: proof.kind } }) }),
+      ]);
       throw new DomainError("auth.invalid_second_factor");
     }
     const { count } = await this.db.signInChallenge.updateMany({ where: { id: challenge.id, ...live }, data: { usedAt: new Date(this.now()) } });

@@ -154,6 +154,8 @@ describe("TOTP codes at sign-in", () => {
     }
     expect(await failureDetail(auth().completeSignIn({ challengeToken: token, proof: { case: "totpCode", value: right } }))).toEqual(BAD_CHALLENGE);
     expect(await sessionsOf(me.userId)).toBe(1);
+    const failed = await server.app.db.auditEvent.findMany({ where: { userId: me.userId, type: "SIGN_IN_FAILED" } });
+    expect(failed.map((e) => e.data)).toEqual(Array(5).fill({ step: "second_factor", proof: "totp" }));
   });
 
   it("refuses an expired, a used and an unknown challenge", async () => {
