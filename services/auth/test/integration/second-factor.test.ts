@@ -65,7 +65,9 @@ describe("enrolment and the two-step sign-in", () => {
   it("makes Login two-step: an old client is told to upgrade and gets no session, a capable one completes with a code", async () => {
     const me = await enrolled();
     expect((await me.users.getSecondFactors({})).totpEnabled).toBe(true);
-    expect((await me.users.getSecondFactors({})).recoveryCodesRemaining).toBe(10);
+    const status = await me.users.getSecondFactors({});
+    expect(status.recoveryCodesRemaining).toBe(10);
+    expect(Math.abs(Number(status.totpEnabledTime!.seconds) * 1000 - Date.now())).toBeLessThan(60_000);
     expect(me.recoveryCodes).toHaveLength(10);
     expect(new Set(me.recoveryCodes).size).toBe(10);
 
@@ -213,7 +215,7 @@ describe("turning it off and step-up", () => {
     expect(await server.app.db.auditEvent.count({ where: { userId: me.userId, type: "SECOND_FACTOR_DISABLED" } })).toBe(1);
   });
 
-  it("ChangePassword and DeleteAccount need a second factor when one is enrolled", async () => {
+  it("ChangePassword, RequestEmailChange and DeleteAccount need a second factor when one is enrolled", async () => {
     const me = await enrolled();
     const next = "another perfectly fine passphrase";
     expect(await failureDetail(me.users.changePassword({ currentPassword: GOOD_PASSWORD, newPassword: next }))).toEqual(REQUIRED);
@@ -222,6 +224,11 @@ describe("turning it off and step-up", () => {
     expect(await failureDetail(auth().login({ email: me.email, password: GOOD_PASSWORD, secondFactorCapable: true }))).toEqual(
       err(Code.Unauthenticated, "auth.invalid_credentials"),
     );
+
+    const move = { newEmail: `moved-${me.email}`, password: next };
+    expect(await failureDetail(me.users.requestEmailChange(move))).toEqual(REQUIRED);
+    await me.users.requestEmailChange({ ...move, secondFactorCode: me.recoveryCodes[1]! });
+    expect(await server.app.db.outboxMail.count({ where: { to: move.newEmail } })).toBe(1);
 
     expect(await failureDetail(me.users.deleteAccount({ password: next }))).toEqual(REQUIRED);
     expect(await failureDetail(me.users.deleteAccount({ password: next, secondFactorCode: me.recoveryCodes[0]! }))).toEqual(WRONG_CODE);
