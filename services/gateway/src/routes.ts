@@ -2,7 +2,6 @@
  * The route table: each route's method, path, summary, auth, schemas and handler. The router
  * (server.ts) and the OpenAPI document (openapi.ts) both read this table, so they cannot drift.
  */
-import { toJson, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
 import { create } from "@bufbuild/protobuf";
 import type { Client } from "@connectrpc/connect";
@@ -32,6 +31,7 @@ import {
   UserService,
 } from "../../../gen/tessera/user/v1/user_service_pb.js";
 import { z as zod } from "zod";
+import { json, noContent, ok, route } from "./route-kit.js";
 import { SECOND_FACTOR_ROUTES } from "./second-factor-routes.js";
 import { HttpError } from "./errors.js";
 import * as s from "./schemas.js";
@@ -99,17 +99,8 @@ export interface Route<B = unknown, Q = unknown> {
   handle(ctx: RouteContext<B, Q>): Promise<RouteResult>;
 }
 
-const route = <B = unknown, Q = unknown>(r: Route<B, Q>): Route => r as unknown as Route;
-
-/** Proto JSON as REST bodies carry it: camelCase, implicit defaults emitted so shapes are stable. */
-function json<D extends DescMessage>(schema: D, message: MessageShape<D>): unknown {
-  return toJson(schema, message, { alwaysEmitImplicit: true });
-}
-
-const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
 /** The user_id of a /users/{id}/… route: "me" is the caller (an empty user_id). */
 const userIdParam = (id: string): string => (id === "me" ? "" : id);
-const noContent: RouteResult = { status: 204 };
 
 /** PATCH body → UpdateProfile fields and an update_mask naming exactly the keys present. */
 export function profileUpdateFrom(body: z.infer<typeof s.PatchMeBody>): { name: string; image: string; locale: string; profile: Profile; paths: string[] } {

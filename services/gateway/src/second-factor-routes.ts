@@ -2,7 +2,6 @@
  * Routes of second factors: the second step of a sign-in, the caller's authenticator app and
  * recovery codes, and an admin's removal of a user's. Part of the route table (routes.ts).
  */
-import { toJson, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import type { z } from "zod";
 import { CompleteSignInResponseSchema } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
 import {
@@ -12,13 +11,10 @@ import {
   RegenerateRecoveryCodesResponseSchema,
 } from "../../../gen/tessera/user/v1/user_service_pb.js";
 import { HttpError } from "./errors.js";
+import { json, noContent, ok, route } from "./route-kit.js";
 import type { Route } from "./routes.js";
 import * as s from "./schemas.js";
 
-const route = <B = unknown, Q = unknown>(r: Route<B, Q>): Route => r as unknown as Route;
-const json = <D extends DescMessage>(schema: D, message: MessageShape<D>): unknown => toJson(schema, message, { alwaysEmitImplicit: true });
-const ok = (body: unknown) => ({ status: 200, body });
-const noContent = { status: 204 };
 
 const STEP_UP = "Needs the current password (or, for accounts without one, a sign-in less than 5 minutes old) and secondFactorCode: a code from the authenticator app or a recovery code.";
 
