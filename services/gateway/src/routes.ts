@@ -2,7 +2,6 @@
  * The route table: each route's method, path, summary, auth, schemas and handler. The router
  * (server.ts) and the OpenAPI document (openapi.ts) both read this table, so they cannot drift.
  */
-import { toJson, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
 import { create } from "@bufbuild/protobuf";
 import type { Client } from "@connectrpc/connect";
@@ -32,6 +31,8 @@ import {
   UserService,
 } from "../../../gen/tessera/user/v1/user_service_pb.js";
 import { z as zod } from "zod";
+import { json, noContent, ok, route } from "./route-kit.js";
+import { SECOND_FACTOR_ROUTES } from "./second-factor-routes.js";
 import { HttpError } from "./errors.js";
 import * as s from "./schemas.js";
 
@@ -98,17 +99,8 @@ export interface Route<B = unknown, Q = unknown> {
   handle(ctx: RouteContext<B, Q>): Promise<RouteResult>;
 }
 
-const route = <B = unknown, Q = unknown>(r: Route<B, Q>): Route => r as unknown as Route;
-
-/** Proto JSON as REST bodies carry it: camelCase, implicit defaults emitted so shapes are stable. */
-function json<D extends DescMessage>(schema: D, message: MessageShape<D>): unknown {
-  return toJson(schema, message, { alwaysEmitImplicit: true });
-}
-
-const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
 /** The user_id of a /users/{id}/… route: "me" is the caller (an empty user_id). */
 const userIdParam = (id: string): string => (id === "me" ? "" : id);
-const noContent: RouteResult = { status: 204 };
 
 /** PATCH body → UpdateProfile fields and an update_mask naming exactly the keys present. */
 export function profileUpdateFrom(body: z.infer<typeof s.PatchMeBody>): { name: string; image: string; locale: string; profile: Profile; paths: string[] } {
@@ -156,10 +148,12 @@ export const ROUTES: Route[] = [
     tag: "auth",
     auth: "none",
     body: s.LoginBody,
-    response: { status: 200, schema: s.UserAndTokens, description: "the account and the new session's tokens" },
-    errors: [400, 401, 413, 429],
+    description:
+      "For an account with a second factor, a client that sends secondFactorCapable: true gets only secondFactorChallenge (no session yet) and finishes with /auth/complete-sign-in; any other client gets 409 with reason auth.second_factor_required.",
+    response: { status: 200, schema: s.SignInResult, description: "the account and the new session's tokens, or the challenge of the second step" },
+    errors: [400, 401, 409, 413, 429],
     async handle({ body, clients, rpcHeaders }) {
-      const res = await clients.auth.login({ email: body.email, password: body.password }, { headers: rpcHeaders });
+      const res = await clients.auth.login({ email: body.email, password: body.password, secondFactorCapable: body.secondFactorCapable ?? false }, { headers: rpcHeaders });
       return ok(json(LoginResponseSchema, res));
     },
   }),
@@ -311,14 +305,14 @@ export const ROUTES: Route[] = [
     operationId: "deleteMe",
     summary: "Delete the caller's account and end every session",
     description:
-      "Needs the current password in the body, or for accounts without one a sign-in less than 5 minutes old (401 with reason auth.recent_sign_in_required otherwise).",
+      "Needs the current password in the body, or for accounts without one a sign-in less than 5 minutes old (401 with reason auth.recent_sign_in_required otherwise). With a second factor enrolled, secondFactorCode is needed too (409 auth.second_factor_required when absent, 401 auth.invalid_second_factor when wrong).",
     tag: "users",
     auth: "bearer",
     body: s.DeleteAccountBody,
     response: { status: 204, schema: null, description: "the account is gone" },
-    errors: [400, 401, 413, 429],
+    errors: [400, 401, 409, 413, 429],
     async handle({ body, clients, rpcHeaders }) {
-      await clients.users.deleteAccount({ password: body.password ?? "" }, { headers: rpcHeaders });
+      await clients.users.deleteAccount({ password: body.password ?? "", secondFactorCode: body.secondFactorCode ?? "" }, { headers: rpcHeaders });
       return noContent;
     },
   }),
@@ -327,14 +321,17 @@ export const ROUTES: Route[] = [
     path: "/users/me/password",
     operationId: "changePassword",
     summary: "Change the caller's password",
-    description: "Checks the current password; ends every other session of the caller. The new password follows the policy of register.",
+    description: "Checks the current password; ends every other session of the caller. The new password follows the policy of register. With a second factor enrolled, secondFactorCode is needed too (409 auth.second_factor_required when absent, 401 auth.invalid_second_factor when wrong).",
     tag: "users",
     auth: "bearer",
     body: s.ChangePasswordBody,
     response: { status: 204, schema: null, description: "password changed; this session stays signed in" },
-    errors: [400, 401, 413, 429],
+    errors: [400, 401, 409, 413, 429],
     async handle({ body, clients, rpcHeaders }) {
-      await clients.users.changePassword({ currentPassword: body.currentPassword, newPassword: body.newPassword }, { headers: rpcHeaders });
+      await clients.users.changePassword(
+        { currentPassword: body.currentPassword, newPassword: body.newPassword, secondFactorCode: body.secondFactorCode ?? "" },
+        { headers: rpcHeaders },
+      );
       return noContent;
     },
   }),
@@ -344,14 +341,17 @@ export const ROUTES: Route[] = [
     operationId: "requestEmailChange",
     summary: "Mail a link to confirm a new address for the caller's account",
     description:
-      "Needs the current password, or for accounts without one a sign-in less than 5 minutes old (401 with reason auth.recent_sign_in_required otherwise). The answer is the same whether or not the new address has an account (that address is told instead of getting a link). A newer request voids older links. Mails count against the verification-mail limit (429).",
+      "Needs the current password, or for accounts without one a sign-in less than 5 minutes old (401 with reason auth.recent_sign_in_required otherwise). The answer is the same whether or not the new address has an account (that address is told instead of getting a link). A newer request voids older links. Mails count against the verification-mail limit (429). With a second factor enrolled, secondFactorCode is needed too (409 auth.second_factor_required when absent, 401 auth.invalid_second_factor when wrong).",
     tag: "users",
     auth: "bearer",
     body: s.EmailChangeBody,
     response: { status: 204, schema: null, description: "a link is on its way to the new address" },
-    errors: [400, 401, 413, 429],
+    errors: [400, 401, 409, 413, 429],
     async handle({ body, clients, rpcHeaders }) {
-      await clients.users.requestEmailChange({ newEmail: body.newEmail, password: body.password ?? "" }, { headers: rpcHeaders });
+      await clients.users.requestEmailChange(
+        { newEmail: body.newEmail, password: body.password ?? "", secondFactorCode: body.secondFactorCode ?? "" },
+        { headers: rpcHeaders },
+      );
       return noContent;
     },
   }),
@@ -536,6 +536,7 @@ export const ROUTES: Route[] = [
       return ok(json(SetUserRoleResponseSchema, res));
     },
   }),
+  ...SECOND_FACTOR_ROUTES,
   route({
     method: "GET",
     path: "/.well-known/jwks.json",

@@ -117,6 +117,28 @@ export const Session = z
   .register(named, { id: "Session" });
 
 export const UserAndTokens = z.object({ user: User, tokens: Tokens });
+
+export const SecondFactorChallenge = z
+  .object({
+    token: z.string().meta({ description: "pass it as challengeToken to /auth/complete-sign-in; single use" }),
+    expireTime: timestamp.optional(),
+    methods: z.array(z.string()).meta({ description: 'the proofs accepted: "totp", "recovery_code"; ignore unknown ones' }),
+  })
+  .register(named, { id: "SecondFactorChallenge", description: "the pending second step of a sign-in (5 minutes)" });
+export const ChallengeOnly = z.object({ secondFactorChallenge: SecondFactorChallenge });
+export const SignInResult = z.union([UserAndTokens, ChallengeOnly]);
+export const TotpEnrollment = z.object({
+  secret: z.string().meta({ description: "the TOTP secret in base32, to type into an authenticator app" }),
+  otpauthUri: z.string().meta({ description: "the otpauth://totp/ URI to show as a QR code" }),
+});
+export const RecoveryCodes = z.object({
+  recoveryCodes: z.array(z.string()).meta({ description: '10 single-use codes "xxxxx-xxxxx", shown once' }),
+});
+export const SecondFactorStatus = z.object({
+  totpEnabled: z.boolean(),
+  totpEnabledTime: timestamp.optional(),
+  recoveryCodesRemaining: z.number().int(),
+});
 export const UserOnly = z.object({ user: User });
 export const TokensOnly = z.object({ tokens: Tokens });
 export const SessionList = z.object({ sessions: z.array(Session) });
@@ -170,17 +192,43 @@ export const RegisterBody = z.object({
   name: text().optional(),
   locale: locale().optional().meta({ description: 'the language of pages and mail; absent means "en"' }),
 });
-export const LoginBody = z.object({ email: text(), password: text() });
+export const LoginBody = z.object({
+  email: text(),
+  password: text(),
+  secondFactorCapable: z
+    .boolean()
+    .optional()
+    .meta({ description: "the client handles secondFactorChallenge; without it an account with a second factor is refused (409 auth.second_factor_required)" }),
+});
+export const CompleteSignInBody = z.object({
+  challengeToken: text(),
+  totpCode: text().optional().meta({ description: "the 6-digit code of the authenticator app; give this or recoveryCode" }),
+  recoveryCode: text().optional().meta({ description: "one of the account's recovery codes" }),
+});
+export const PasswordBody = z.object({
+  password: text().optional().meta({ description: "the current password; required when the account has one" }),
+});
+export const CodeBody = z.object({ code: text().meta({ description: "the code the authenticator app shows now" }) });
+export const StepUpBody = z.object({
+  password: text().optional().meta({ description: "the current password; required when the account has one" }),
+  secondFactorCode: text().optional().meta({ description: "a code from the authenticator app or a recovery code; required when the account has a second factor" }),
+});
 export const EmailBody = z.object({ email: text() });
 export const ResetPasswordBody = z.object({ token: text(), newPassword: text() });
 export const TokenBody = z.object({ token: text() });
-export const ChangePasswordBody = z.object({ currentPassword: text(), newPassword: text() });
+export const ChangePasswordBody = z.object({
+  currentPassword: text(),
+  newPassword: text(),
+  secondFactorCode: text().optional().meta({ description: "a code from the authenticator app or a recovery code; required when the account has a second factor" }),
+});
 export const DeleteAccountBody = z.object({
   password: text().optional().meta({ description: "the current password; required when the account has one" }),
+  secondFactorCode: text().optional().meta({ description: "a code from the authenticator app or a recovery code; required when the account has a second factor" }),
 });
 export const EmailChangeBody = z.object({
   newEmail: text().meta({ description: "the address to move to; it changes only once the link mailed there is followed" }),
   password: text().optional().meta({ description: "the current password; required when the account has one" }),
+  secondFactorCode: text().optional().meta({ description: "a code from the authenticator app or a recovery code; required when the account has a second factor" }),
 });
 export const SetRoleBody = z.object({
   role: z.enum(["ROLE_USER", "ROLE_ADMIN"]).meta({ description: "the role the account should have" }),

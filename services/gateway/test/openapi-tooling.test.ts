@@ -78,6 +78,8 @@ export async function login(base: string, body: LoginBody): Promise<LoginOk | Pr
 
 export function accessToken(r: LoginOk | Problem): string {
   if ("reason" in r) throw new Error(r.reason + ": " + r.detail + (r.field ? " (" + r.field + ")" : ""));
+  // Only when the body asked for it (secondFactorCapable): the account needs /auth/complete-sign-in.
+  if ("secondFactorChallenge" in r) throw new Error("second step needed until " + r.secondFactorChallenge.expireTime);
   return r.tokens.accessToken;
 }
 

@@ -6,6 +6,8 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Jwk } from "./jwk_pb.js";
 import { file_tessera_auth_v1_jwk } from "./jwk_pb.js";
+import type { SecondFactorChallenge } from "./second_factor_challenge_pb.js";
+import { file_tessera_auth_v1_second_factor_challenge } from "./second_factor_challenge_pb.js";
 import type { Tokens } from "./tokens_pb.js";
 import { file_tessera_auth_v1_tokens } from "./tokens_pb.js";
 import { file_tessera_errors_v1_reasons } from "../../errors/v1/reasons_pb.js";
@@ -17,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/auth/v1/auth_service.proto.
  */
 export const file_tessera_auth_v1_auth_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJ0ZXNzZXJhL2F1dGgvdjEvYXV0aF9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLmF1dGgudjEiUAoPUmVnaXN0ZXJSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEgwKBG5hbWUYAyABKAkSDgoGbG9jYWxlGAQgASgJImAKEFJlZ2lzdGVyUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEicKBnRva2VucxgCIAEoCzIXLnRlc3NlcmEuYXV0aC52MS5Ub2tlbnMiLwoMTG9naW5SZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJIl0KDUxvZ2luUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEicKBnRva2VucxgCIAEoCzIXLnRlc3NlcmEuYXV0aC52MS5Ub2tlbnMiJwoOUmVmcmVzaFJlcXVlc3QSFQoNcmVmcmVzaF90b2tlbhgBIAEoCSI6Cg9SZWZyZXNoUmVzcG9uc2USJwoGdG9rZW5zGAEgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucyImCg1Mb2dvdXRSZXF1ZXN0EhUKDXJlZnJlc2hfdG9rZW4YASABKAkiEAoOTG9nb3V0UmVzcG9uc2UiLAobUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJIh4KHFJlcXVlc3RQYXNzd29yZFJlc2V0UmVzcG9uc2UiOwoUUmVzZXRQYXNzd29yZFJlcXVlc3QSDQoFdG9rZW4YASABKAkSFAoMbmV3X3Bhc3N3b3JkGAIgASgJIhcKFVJlc2V0UGFzc3dvcmRSZXNwb25zZSIhCh9SZXF1ZXN0RW1haWxWZXJpZmljYXRpb25SZXF1ZXN0IiIKIFJlcXVlc3RFbWFpbFZlcmlmaWNhdGlvblJlc3BvbnNlIiMKElZlcmlmeUVtYWlsUmVxdWVzdBINCgV0b2tlbhgBIAEoCSI6ChNWZXJpZnlFbWFpbFJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciIqChlDb25maXJtRW1haWxDaGFuZ2VSZXF1ZXN0Eg0KBXRva2VuGAEgASgJIkEKGkNvbmZpcm1FbWFpbENoYW5nZVJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciIQCg5HZXRKd2tzUmVxdWVzdCI1Cg9HZXRKd2tzUmVzcG9uc2USIgoEa2V5cxgBIAMoCzIULnRlc3NlcmEuYXV0aC52MS5Kd2sy3gwKC0F1dGhTZXJ2aWNlEqMBCghSZWdpc3RlchIgLnRlc3NlcmEuYXV0aC52MS5SZWdpc3RlclJlcXVlc3QaIS50ZXNzZXJhLmF1dGgudjEuUmVnaXN0ZXJSZXNwb25zZSJSirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBN1c2VyLmFscmVhZHlfZXhpc3RzirUYG2F1dGgudG9vX21hbnlfcmVnaXN0cmF0aW9ucxKaAQoFTG9naW4SHS50ZXNzZXJhLmF1dGgudjEuTG9naW5SZXF1ZXN0Gh4udGVzc2VyYS5hdXRoLnYxLkxvZ2luUmVzcG9uc2UiUoq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYFmF1dGgudG9vX21hbnlfYXR0ZW1wdHMSywEKB1JlZnJlc2gSHy50ZXNzZXJhLmF1dGgudjEuUmVmcmVzaFJlcXVlc3QaIC50ZXNzZXJhLmF1dGgudjEuUmVmcmVzaFJlc3BvbnNlIn2KtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYGmF1dGguaW52YWxpZF9yZWZyZXNoX3Rva2VuirUYGWF1dGgucmVmcmVzaF90b2tlbl9yZXVzZWSKtRgPc2Vzc2lvbi5yZXZva2VkirUYD3Nlc3Npb24uZXhwaXJlZBJnCgZMb2dvdXQSHi50ZXNzZXJhLmF1dGgudjEuTG9nb3V0UmVxdWVzdBofLnRlc3NlcmEuYXV0aC52MS5Mb2dvdXRSZXNwb25zZSIcirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudBKxAQoUUmVxdWVzdFBhc3N3b3JkUmVzZXQSLC50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXF1ZXN0Gi0udGVzc2VyYS5hdXRoLnYxLlJlcXVlc3RQYXNzd29yZFJlc2V0UmVzcG9uc2UiPIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgcYXV0aC50b29fbWFueV9yZXNldF9yZXF1ZXN0cxKNAQoNUmVzZXRQYXNzd29yZBIlLnRlc3NlcmEuYXV0aC52MS5SZXNldFBhc3N3b3JkUmVxdWVzdBomLnRlc3NlcmEuYXV0aC52MS5SZXNldFBhc3N3b3JkUmVzcG9uc2UiLYq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgNdG9rZW4uaW52YWxpZBKCAgoYUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uEjAudGVzc2VyYS5hdXRoLnYxLlJlcXVlc3RFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3QaMS50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uUmVzcG9uc2UigAGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgWZW1haWwuYWxyZWFkeV92ZXJpZmllZIq1GCNhdXRoLnRvb19tYW55X3ZlcmlmaWNhdGlvbl9yZXF1ZXN0cxKHAQoLVmVyaWZ5RW1haWwSIy50ZXNzZXJhLmF1dGgudjEuVmVyaWZ5RW1haWxSZXF1ZXN0GiQudGVzc2VyYS5hdXRoLnYxLlZlcmlmeUVtYWlsUmVzcG9uc2UiLYq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgNdG9rZW4uaW52YWxpZBKzAQoSQ29uZmlybUVtYWlsQ2hhbmdlEioudGVzc2VyYS5hdXRoLnYxLkNvbmZpcm1FbWFpbENoYW5nZVJlcXVlc3QaKy50ZXNzZXJhLmF1dGgudjEuQ29uZmlybUVtYWlsQ2hhbmdlUmVzcG9uc2UiRIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgNdG9rZW4uaW52YWxpZIq1GBN1c2VyLmFscmVhZHlfZXhpc3RzEkwKB0dldEp3a3MSHy50ZXNzZXJhLmF1dGgudjEuR2V0Sndrc1JlcXVlc3QaIC50ZXNzZXJhLmF1dGgudjEuR2V0Sndrc1Jlc3BvbnNlQj9aPWdpdGh1Yi5jb20vdGVzc2VyYS1hdXRoL3Rlc3NlcmEvZ2VuL2dvL3Rlc3NlcmEvYXV0aC92MTthdXRodjFiBnByb3RvMw", [file_tessera_auth_v1_jwk, file_tessera_auth_v1_tokens, file_tessera_errors_v1_reasons, file_tessera_user_v1_user]);
+  fileDesc("CiJ0ZXNzZXJhL2F1dGgvdjEvYXV0aF9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLmF1dGgudjEiUAoPUmVnaXN0ZXJSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEgwKBG5hbWUYAyABKAkSDgoGbG9jYWxlGAQgASgJImAKEFJlZ2lzdGVyUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEicKBnRva2VucxgCIAEoCzIXLnRlc3NlcmEuYXV0aC52MS5Ub2tlbnMiTgoMTG9naW5SZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEh0KFXNlY29uZF9mYWN0b3JfY2FwYWJsZRgDIAEoCCKmAQoNTG9naW5SZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXISJwoGdG9rZW5zGAIgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucxJHChdzZWNvbmRfZmFjdG9yX2NoYWxsZW5nZRgDIAEoCzImLnRlc3NlcmEuYXV0aC52MS5TZWNvbmRGYWN0b3JDaGFsbGVuZ2UiZwoVQ29tcGxldGVTaWduSW5SZXF1ZXN0EhcKD2NoYWxsZW5nZV90b2tlbhgBIAEoCRITCgl0b3RwX2NvZGUYAiABKAlIABIXCg1yZWNvdmVyeV9jb2RlGAMgASgJSABCBwoFcHJvb2YiZgoWQ29tcGxldGVTaWduSW5SZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXISJwoGdG9rZW5zGAIgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucyInCg5SZWZyZXNoUmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIjoKD1JlZnJlc2hSZXNwb25zZRInCgZ0b2tlbnMYASABKAsyFy50ZXNzZXJhLmF1dGgudjEuVG9rZW5zIiYKDUxvZ291dFJlcXVlc3QSFQoNcmVmcmVzaF90b2tlbhgBIAEoCSIQCg5Mb2dvdXRSZXNwb25zZSIsChtSZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QSDQoFZW1haWwYASABKAkiHgocUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXNwb25zZSI7ChRSZXNldFBhc3N3b3JkUmVxdWVzdBINCgV0b2tlbhgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkiFwoVUmVzZXRQYXNzd29yZFJlc3BvbnNlIiEKH1JlcXVlc3RFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3QiIgogUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uUmVzcG9uc2UiIwoSVmVyaWZ5RW1haWxSZXF1ZXN0Eg0KBXRva2VuGAEgASgJIjoKE1ZlcmlmeUVtYWlsUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIioKGUNvbmZpcm1FbWFpbENoYW5nZVJlcXVlc3QSDQoFdG9rZW4YASABKAkiQQoaQ29uZmlybUVtYWlsQ2hhbmdlUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIhAKDkdldEp3a3NSZXF1ZXN0IjUKD0dldEp3a3NSZXNwb25zZRIiCgRrZXlzGAEgAygLMhQudGVzc2VyYS5hdXRoLnYxLkp3azLRDgoLQXV0aFNlcnZpY2USowEKCFJlZ2lzdGVyEiAudGVzc2VyYS5hdXRoLnYxLlJlZ2lzdGVyUmVxdWVzdBohLnRlc3NlcmEuYXV0aC52MS5SZWdpc3RlclJlc3BvbnNlIlKKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYE3VzZXIuYWxyZWFkeV9leGlzdHOKtRgbYXV0aC50b29fbWFueV9yZWdpc3RyYXRpb25zErkBCgVMb2dpbhIdLnRlc3NlcmEuYXV0aC52MS5Mb2dpblJlcXVlc3QaHi50ZXNzZXJhLmF1dGgudjEuTG9naW5SZXNwb25zZSJxirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBhhdXRoLmludmFsaWRfY3JlZGVudGlhbHOKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0c4q1GBthdXRoLnNlY29uZF9mYWN0b3JfcmVxdWlyZWQS0QEKDkNvbXBsZXRlU2lnbkluEiYudGVzc2VyYS5hdXRoLnYxLkNvbXBsZXRlU2lnbkluUmVxdWVzdBonLnRlc3NlcmEuYXV0aC52MS5Db21wbGV0ZVNpZ25JblJlc3BvbnNlIm6KtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYFmF1dGguaW52YWxpZF9jaGFsbGVuZ2WKtRgaYXV0aC5pbnZhbGlkX3NlY29uZF9mYWN0b3KKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0cxLLAQoHUmVmcmVzaBIfLnRlc3NlcmEuYXV0aC52MS5SZWZyZXNoUmVxdWVzdBogLnRlc3NlcmEuYXV0aC52MS5SZWZyZXNoUmVzcG9uc2UifYq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgaYXV0aC5pbnZhbGlkX3JlZnJlc2hfdG9rZW6KtRgZYXV0aC5yZWZyZXNoX3Rva2VuX3JldXNlZIq1GA9zZXNzaW9uLnJldm9rZWSKtRgPc2Vzc2lvbi5leHBpcmVkEmcKBkxvZ291dBIeLnRlc3NlcmEuYXV0aC52MS5Mb2dvdXRSZXF1ZXN0Gh8udGVzc2VyYS5hdXRoLnYxLkxvZ291dFJlc3BvbnNlIhyKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50ErEBChRSZXF1ZXN0UGFzc3dvcmRSZXNldBIsLnRlc3NlcmEuYXV0aC52MS5SZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QaLS50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXNwb25zZSI8irUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBxhdXRoLnRvb19tYW55X3Jlc2V0X3JlcXVlc3RzEo0BCg1SZXNldFBhc3N3b3JkEiUudGVzc2VyYS5hdXRoLnYxLlJlc2V0UGFzc3dvcmRSZXF1ZXN0GiYudGVzc2VyYS5hdXRoLnYxLlJlc2V0UGFzc3dvcmRSZXNwb25zZSItirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA10b2tlbi5pbnZhbGlkEoICChhSZXF1ZXN0RW1haWxWZXJpZmljYXRpb24SMC50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uUmVxdWVzdBoxLnRlc3NlcmEuYXV0aC52MS5SZXF1ZXN0RW1haWxWZXJpZmljYXRpb25SZXNwb25zZSKAAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBZlbWFpbC5hbHJlYWR5X3ZlcmlmaWVkirUYI2F1dGgudG9vX21hbnlfdmVyaWZpY2F0aW9uX3JlcXVlc3RzEocBCgtWZXJpZnlFbWFpbBIjLnRlc3NlcmEuYXV0aC52MS5WZXJpZnlFbWFpbFJlcXVlc3QaJC50ZXNzZXJhLmF1dGgudjEuVmVyaWZ5RW1haWxSZXNwb25zZSItirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA10b2tlbi5pbnZhbGlkErMBChJDb25maXJtRW1haWxDaGFuZ2USKi50ZXNzZXJhLmF1dGgudjEuQ29uZmlybUVtYWlsQ2hhbmdlUmVxdWVzdBorLnRlc3NlcmEuYXV0aC52MS5Db25maXJtRW1haWxDaGFuZ2VSZXNwb25zZSJEirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA10b2tlbi5pbnZhbGlkirUYE3VzZXIuYWxyZWFkeV9leGlzdHMSTAoHR2V0SndrcxIfLnRlc3NlcmEuYXV0aC52MS5HZXRKd2tzUmVxdWVzdBogLnRlc3NlcmEuYXV0aC52MS5HZXRKd2tzUmVzcG9uc2VCP1o9Z2l0aHViLmNvbS90ZXNzZXJhLWF1dGgvdGVzc2VyYS9nZW4vZ28vdGVzc2VyYS9hdXRoL3YxO2F1dGh2MWIGcHJvdG8z", [file_tessera_auth_v1_jwk, file_tessera_auth_v1_second_factor_challenge, file_tessera_auth_v1_tokens, file_tessera_errors_v1_reasons, file_tessera_user_v1_user]);
 
 /**
  * RegisterRequest creates an account.
@@ -111,6 +113,15 @@ export type LoginRequest = Message<"tessera.auth.v1.LoginRequest"> & {
    * @generated from field: string password = 2;
    */
   password: string;
+
+  /**
+   * second_factor_capable says the client handles second_factor_challenge in the response
+   * (and calls CompleteSignIn). Without it, an account with a second factor is refused with
+   * FAILED_PRECONDITION auth.second_factor_required.
+   *
+   * @generated from field: bool second_factor_capable = 3;
+   */
+  secondFactorCapable: boolean;
 };
 
 /**
@@ -121,11 +132,93 @@ export const LoginRequestSchema: GenMessage<LoginRequest> = /*@__PURE__*/
   messageDesc(file_tessera_auth_v1_auth_service, 2);
 
 /**
- * LoginResponse holds the account and the new session's tokens.
+ * LoginResponse holds either the account and the new session's tokens, or, for an account
+ * with a second factor when the client is second_factor_capable, only a challenge.
  *
  * @generated from message tessera.auth.v1.LoginResponse
  */
 export type LoginResponse = Message<"tessera.auth.v1.LoginResponse"> & {
+  /**
+   * user is the signed-in account; unset when second_factor_challenge is set.
+   *
+   * @generated from field: tessera.user.v1.User user = 1;
+   */
+  user?: User | undefined;
+
+  /**
+   * tokens are the new session's tokens; unset when second_factor_challenge is set.
+   *
+   * @generated from field: tessera.auth.v1.Tokens tokens = 2;
+   */
+  tokens?: Tokens | undefined;
+
+  /**
+   * second_factor_challenge is set when the password was right but the account needs a second
+   * factor: pass it to CompleteSignIn. No session exists yet.
+   *
+   * @generated from field: tessera.auth.v1.SecondFactorChallenge second_factor_challenge = 3;
+   */
+  secondFactorChallenge?: SecondFactorChallenge | undefined;
+};
+
+/**
+ * Describes the message tessera.auth.v1.LoginResponse.
+ * Use `create(LoginResponseSchema)` to create a new message.
+ */
+export const LoginResponseSchema: GenMessage<LoginResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_auth_v1_auth_service, 3);
+
+/**
+ * CompleteSignInRequest proves a second factor for a challenge.
+ *
+ * @generated from message tessera.auth.v1.CompleteSignInRequest
+ */
+export type CompleteSignInRequest = Message<"tessera.auth.v1.CompleteSignInRequest"> & {
+  /**
+   * challenge_token is SecondFactorChallenge.token from Login, at most 64 characters.
+   *
+   * @generated from field: string challenge_token = 1;
+   */
+  challengeToken: string;
+
+  /**
+   * proof is the second factor; exactly one is required. Other kinds (passkeys) may be added.
+   *
+   * @generated from oneof tessera.auth.v1.CompleteSignInRequest.proof
+   */
+  proof: {
+    /**
+     * totp_code is the 6-digit code shown by the authenticator app (spaces are ignored).
+     *
+     * @generated from field: string totp_code = 2;
+     */
+    value: string;
+    case: "totpCode";
+  } | {
+    /**
+     * recovery_code is one of the account's recovery codes, "xxxxx-xxxxx" (case, spaces and
+     * dashes are ignored).
+     *
+     * @generated from field: string recovery_code = 3;
+     */
+    value: string;
+    case: "recoveryCode";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message tessera.auth.v1.CompleteSignInRequest.
+ * Use `create(CompleteSignInRequestSchema)` to create a new message.
+ */
+export const CompleteSignInRequestSchema: GenMessage<CompleteSignInRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_auth_v1_auth_service, 4);
+
+/**
+ * CompleteSignInResponse holds the account and the new session's tokens, as LoginResponse.
+ *
+ * @generated from message tessera.auth.v1.CompleteSignInResponse
+ */
+export type CompleteSignInResponse = Message<"tessera.auth.v1.CompleteSignInResponse"> & {
   /**
    * user is the signed-in account.
    *
@@ -142,11 +235,11 @@ export type LoginResponse = Message<"tessera.auth.v1.LoginResponse"> & {
 };
 
 /**
- * Describes the message tessera.auth.v1.LoginResponse.
- * Use `create(LoginResponseSchema)` to create a new message.
+ * Describes the message tessera.auth.v1.CompleteSignInResponse.
+ * Use `create(CompleteSignInResponseSchema)` to create a new message.
  */
-export const LoginResponseSchema: GenMessage<LoginResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 3);
+export const CompleteSignInResponseSchema: GenMessage<CompleteSignInResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_auth_v1_auth_service, 5);
 
 /**
  * RefreshRequest spends a refresh token.
@@ -167,7 +260,7 @@ export type RefreshRequest = Message<"tessera.auth.v1.RefreshRequest"> & {
  * Use `create(RefreshRequestSchema)` to create a new message.
  */
 export const RefreshRequestSchema: GenMessage<RefreshRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 4);
+  messageDesc(file_tessera_auth_v1_auth_service, 6);
 
 /**
  * RefreshResponse holds the rotated tokens.
@@ -188,7 +281,7 @@ export type RefreshResponse = Message<"tessera.auth.v1.RefreshResponse"> & {
  * Use `create(RefreshResponseSchema)` to create a new message.
  */
 export const RefreshResponseSchema: GenMessage<RefreshResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 5);
+  messageDesc(file_tessera_auth_v1_auth_service, 7);
 
 /**
  * LogoutRequest ends a session.
@@ -209,7 +302,7 @@ export type LogoutRequest = Message<"tessera.auth.v1.LogoutRequest"> & {
  * Use `create(LogoutRequestSchema)` to create a new message.
  */
 export const LogoutRequestSchema: GenMessage<LogoutRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 6);
+  messageDesc(file_tessera_auth_v1_auth_service, 8);
 
 /**
  * LogoutResponse is empty.
@@ -224,7 +317,7 @@ export type LogoutResponse = Message<"tessera.auth.v1.LogoutResponse"> & {
  * Use `create(LogoutResponseSchema)` to create a new message.
  */
 export const LogoutResponseSchema: GenMessage<LogoutResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 7);
+  messageDesc(file_tessera_auth_v1_auth_service, 9);
 
 /**
  * RequestPasswordResetRequest asks for a reset mail.
@@ -245,7 +338,7 @@ export type RequestPasswordResetRequest = Message<"tessera.auth.v1.RequestPasswo
  * Use `create(RequestPasswordResetRequestSchema)` to create a new message.
  */
 export const RequestPasswordResetRequestSchema: GenMessage<RequestPasswordResetRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 8);
+  messageDesc(file_tessera_auth_v1_auth_service, 10);
 
 /**
  * RequestPasswordResetResponse is empty, whether or not a mail was sent.
@@ -260,7 +353,7 @@ export type RequestPasswordResetResponse = Message<"tessera.auth.v1.RequestPassw
  * Use `create(RequestPasswordResetResponseSchema)` to create a new message.
  */
 export const RequestPasswordResetResponseSchema: GenMessage<RequestPasswordResetResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 9);
+  messageDesc(file_tessera_auth_v1_auth_service, 11);
 
 /**
  * ResetPasswordRequest sets a new password.
@@ -288,7 +381,7 @@ export type ResetPasswordRequest = Message<"tessera.auth.v1.ResetPasswordRequest
  * Use `create(ResetPasswordRequestSchema)` to create a new message.
  */
 export const ResetPasswordRequestSchema: GenMessage<ResetPasswordRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 10);
+  messageDesc(file_tessera_auth_v1_auth_service, 12);
 
 /**
  * ResetPasswordResponse is empty; sign in with the new password.
@@ -303,7 +396,7 @@ export type ResetPasswordResponse = Message<"tessera.auth.v1.ResetPasswordRespon
  * Use `create(ResetPasswordResponseSchema)` to create a new message.
  */
 export const ResetPasswordResponseSchema: GenMessage<ResetPasswordResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 11);
+  messageDesc(file_tessera_auth_v1_auth_service, 13);
 
 /**
  * RequestEmailVerificationRequest is empty: the account comes from the access token.
@@ -318,7 +411,7 @@ export type RequestEmailVerificationRequest = Message<"tessera.auth.v1.RequestEm
  * Use `create(RequestEmailVerificationRequestSchema)` to create a new message.
  */
 export const RequestEmailVerificationRequestSchema: GenMessage<RequestEmailVerificationRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 12);
+  messageDesc(file_tessera_auth_v1_auth_service, 14);
 
 /**
  * RequestEmailVerificationResponse is empty.
@@ -333,7 +426,7 @@ export type RequestEmailVerificationResponse = Message<"tessera.auth.v1.RequestE
  * Use `create(RequestEmailVerificationResponseSchema)` to create a new message.
  */
 export const RequestEmailVerificationResponseSchema: GenMessage<RequestEmailVerificationResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 13);
+  messageDesc(file_tessera_auth_v1_auth_service, 15);
 
 /**
  * VerifyEmailRequest proves ownership of an address.
@@ -354,7 +447,7 @@ export type VerifyEmailRequest = Message<"tessera.auth.v1.VerifyEmailRequest"> &
  * Use `create(VerifyEmailRequestSchema)` to create a new message.
  */
 export const VerifyEmailRequestSchema: GenMessage<VerifyEmailRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 14);
+  messageDesc(file_tessera_auth_v1_auth_service, 16);
 
 /**
  * VerifyEmailResponse holds the account with its verified address.
@@ -375,7 +468,7 @@ export type VerifyEmailResponse = Message<"tessera.auth.v1.VerifyEmailResponse">
  * Use `create(VerifyEmailResponseSchema)` to create a new message.
  */
 export const VerifyEmailResponseSchema: GenMessage<VerifyEmailResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 15);
+  messageDesc(file_tessera_auth_v1_auth_service, 17);
 
 /**
  * ConfirmEmailChangeRequest carries the token from the email-change link.
@@ -396,7 +489,7 @@ export type ConfirmEmailChangeRequest = Message<"tessera.auth.v1.ConfirmEmailCha
  * Use `create(ConfirmEmailChangeRequestSchema)` to create a new message.
  */
 export const ConfirmEmailChangeRequestSchema: GenMessage<ConfirmEmailChangeRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 16);
+  messageDesc(file_tessera_auth_v1_auth_service, 18);
 
 /**
  * ConfirmEmailChangeResponse holds the account at its new address.
@@ -417,7 +510,7 @@ export type ConfirmEmailChangeResponse = Message<"tessera.auth.v1.ConfirmEmailCh
  * Use `create(ConfirmEmailChangeResponseSchema)` to create a new message.
  */
 export const ConfirmEmailChangeResponseSchema: GenMessage<ConfirmEmailChangeResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 17);
+  messageDesc(file_tessera_auth_v1_auth_service, 19);
 
 /**
  * GetJwksRequest is empty.
@@ -432,7 +525,7 @@ export type GetJwksRequest = Message<"tessera.auth.v1.GetJwksRequest"> & {
  * Use `create(GetJwksRequestSchema)` to create a new message.
  */
 export const GetJwksRequestSchema: GenMessage<GetJwksRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 18);
+  messageDesc(file_tessera_auth_v1_auth_service, 20);
 
 /**
  * GetJwksResponse is the JSON Web Key Set of access-token signing keys.
@@ -453,7 +546,7 @@ export type GetJwksResponse = Message<"tessera.auth.v1.GetJwksResponse"> & {
  * Use `create(GetJwksResponseSchema)` to create a new message.
  */
 export const GetJwksResponseSchema: GenMessage<GetJwksResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 19);
+  messageDesc(file_tessera_auth_v1_auth_service, 21);
 
 /**
  * AuthService signs people in and out. It is public: no credential is needed except where an
@@ -502,6 +595,18 @@ export const AuthService: GenService<{
   /**
    * Login exchanges an email and password for tokens, creating a new session.
    *
+   * Accounts with a second factor (an authenticator app; see UserService.BeginTotpEnrollment)
+   * sign in in two steps. Once the password is right (the password check, its throttling and
+   * its audit are the same as for any account; a wrong password says nothing about second
+   * factors):
+   * - a client that set second_factor_capable gets a LoginResponse holding only
+   *   second_factor_challenge (no user, no tokens, no session yet), and completes the sign-in
+   *   with CompleteSignIn within 5 minutes;
+   * - a client that did not (written before second factors existed) gets FAILED_PRECONDITION
+   *   auth.second_factor_required, and nothing else happens: it must be upgraded.
+   * A client that sets second_factor_capable must therefore check which of user/tokens or
+   * second_factor_challenge it got.
+   *
    * Errors:
    * - INVALID_ARGUMENT request.invalid_argument: email or password empty or too long, or email
    *   not an address.
@@ -512,6 +617,8 @@ export const AuthService: GenService<{
    *   whether or not an account uses the email and answered the same either way; or too many
    *   sign-in attempts from this client IP (default 50 per 15 minutes). While throttled even
    *   the right password is refused; the password is not checked.
+   * - FAILED_PRECONDITION auth.second_factor_required: the password is right, the account has a
+   *   second factor, and second_factor_capable is false: upgrade the client. No session exists.
    *
    * @generated from rpc tessera.auth.v1.AuthService.Login
    */
@@ -519,6 +626,32 @@ export const AuthService: GenService<{
     methodKind: "unary";
     input: typeof LoginRequestSchema;
     output: typeof LoginResponseSchema;
+  },
+  /**
+   * CompleteSignIn is the second step of a sign-in that Login answered with a
+   * second_factor_challenge: it proves a second factor and opens the session. A challenge is
+   * single use: a success spends it, and so do 5 wrong proofs. A recovery code works once; using
+   * one is recorded (AUDIT_EVENT_TYPE_RECOVERY_CODE_USED) and mailed to the user. An
+   * authenticator code is accepted in its 30-second step and one step either side, and only
+   * once: a code (or an older one) that was already used is refused.
+   *
+   * Errors:
+   * - INVALID_ARGUMENT request.invalid_argument: challenge_token empty or too long (field
+   *   "challenge_token"), or no proof given (field "proof").
+   * - UNAUTHENTICATED auth.invalid_challenge: the challenge is unknown, used, expired, or was
+   *   spent by 5 wrong proofs; sign in again.
+   * - UNAUTHENTICATED auth.invalid_second_factor: the code is wrong or already used; the
+   *   challenge stays usable until its fifth wrong proof.
+   * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many wrong second-factor codes for this
+   *   account from this client or from anywhere (counted with UserService.ChangePassword's wrong
+   *   current passwords, same limits); the code is not checked.
+   *
+   * @generated from rpc tessera.auth.v1.AuthService.CompleteSignIn
+   */
+  completeSignIn: {
+    methodKind: "unary";
+    input: typeof CompleteSignInRequestSchema;
+    output: typeof CompleteSignInResponseSchema;
   },
   /**
    * Refresh exchanges a refresh token for a new access token and a new refresh token. The

@@ -47,6 +47,10 @@ export const file_tessera_errors_v1_error_detail: GenFile = /*@__PURE__*/
  *   window; the whole session has been ended
  * - UNAUTHENTICATED auth.recent_sign_in_required: the action needs a sign-in less than 5 minutes
  *   old (accounts without a password); sign in again and retry
+ * - UNAUTHENTICATED auth.invalid_challenge: the sign-in challenge is unknown, already used, expired
+ *   (5 minutes) or spent by 5 wrong proofs; sign in again
+ * - UNAUTHENTICATED auth.invalid_second_factor: the authenticator code or recovery code is wrong,
+ *   already used, or outside the accepted window
  * - UNAUTHENTICATED token.invalid: the emailed link's token is unknown, used, expired or for
  *   another address; request a new link
  * - UNAUTHENTICATED service.invalid_credential: the `tessera-service-credential` header is missing
@@ -67,6 +71,12 @@ export const file_tessera_errors_v1_error_detail: GenFile = /*@__PURE__*/
  *   way to sign in; set a password or link another provider first
  * - FAILED_PRECONDITION user.last_admin: the role change would leave no admin; make another user an
  *   admin first
+ * - FAILED_PRECONDITION auth.second_factor_required: the account has a second factor: Login needs
+ *   `second_factor_capable` (upgrade the client), a sensitive change needs `second_factor_code`
+ * - FAILED_PRECONDITION second_factor.not_enrolled: no authenticator of the needed state: none
+ *   pending (ConfirmTotpEnrollment) or none active (DisableTotp, RegenerateRecoveryCodes)
+ * - FAILED_PRECONDITION second_factor.already_enabled: an authenticator is already active; disable
+ *   it before enrolling another
  * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many sign-in or password attempts; retry after
  *   the `retry-after` delay (seconds)
  * - RESOURCE_EXHAUSTED auth.too_many_registrations: too many sign-ups from this address; retry

@@ -4,8 +4,8 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { FieldMask } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_field_mask } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_tessera_errors_v1_reasons } from "../../errors/v1/reasons_pb.js";
 import type { AuditEvent, AuditEventType } from "./audit_event_pb.js";
 import { file_tessera_user_v1_audit_event } from "./audit_event_pb.js";
@@ -21,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/user/v1/user_service.proto.
  */
 export const file_tessera_user_v1_user_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJ0ZXNzZXJhL3VzZXIvdjEvdXNlcl9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLnVzZXIudjEiDgoMR2V0TWVSZXF1ZXN0IjQKDUdldE1lUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIiEKDkdldFVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiNgoPR2V0VXNlclJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciKfAQoUVXBkYXRlUHJvZmlsZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVpbWFnZRgCIAEoCRIpCgdwcm9maWxlGAMgASgLMhgudGVzc2VyYS51c2VyLnYxLlByb2ZpbGUSLwoLdXBkYXRlX21hc2sYBCABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEg4KBmxvY2FsZRgFIAEoCSI8ChVVcGRhdGVQcm9maWxlUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIiQKE1VwbG9hZEF2YXRhclJlcXVlc3QSDQoFaW1hZ2UYASABKAwiOwoUVXBsb2FkQXZhdGFyUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIkcKFUNoYW5nZVBhc3N3b3JkUmVxdWVzdBIYChBjdXJyZW50X3Bhc3N3b3JkGAEgASgJEhQKDG5ld19wYXNzd29yZBgCIAEoCSIYChZDaGFuZ2VQYXNzd29yZFJlc3BvbnNlIiYKE0xpc3RTZXNzaW9uc1JlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSJCChRMaXN0U2Vzc2lvbnNSZXNwb25zZRIqCghzZXNzaW9ucxgBIAMoCzIYLnRlc3NlcmEudXNlci52MS5TZXNzaW9uIioKFFJldm9rZVNlc3Npb25SZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkiFwoVUmV2b2tlU2Vzc2lvblJlc3BvbnNlIkEKGFJldm9rZUFsbFNlc3Npb25zUmVxdWVzdBIUCgxrZWVwX2N1cnJlbnQYASABKAgSDwoHdXNlcl9pZBgCIAEoCSIyChlSZXZva2VBbGxTZXNzaW9uc1Jlc3BvbnNlEhUKDXJldm9rZWRfY291bnQYASABKAUiKAoURGVsZXRlQWNjb3VudFJlcXVlc3QSEAoIcGFzc3dvcmQYASABKAkiFwoVRGVsZXRlQWNjb3VudFJlc3BvbnNlIkAKGVJlcXVlc3RFbWFpbENoYW5nZVJlcXVlc3QSEQoJbmV3X2VtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJIhwKGlJlcXVlc3RFbWFpbENoYW5nZVJlc3BvbnNlIkoKElNldFVzZXJSb2xlUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEiMKBHJvbGUYAiABKA4yFS50ZXNzZXJhLnVzZXIudjEuUm9sZSI6ChNTZXRVc2VyUm9sZVJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciJPChBMaXN0VXNlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhQKDGVtYWlsX3ByZWZpeBgDIAEoCSJSChFMaXN0VXNlcnNSZXNwb25zZRIkCgV1c2VycxgBIAMoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ/ChZMaXN0QXVkaXRFdmVudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLnRlc3NlcmEudXNlci52MS5BdWRpdEV2ZW50VHlwZSJfChdMaXN0QXVkaXRFdmVudHNSZXNwb25zZRIrCgZldmVudHMYASADKAsyGy50ZXNzZXJhLnVzZXIudjEuQXVkaXRFdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiGgoYTGlzdFNpZ25Jbk1ldGhvZHNSZXF1ZXN0ImoKGUxpc3RTaWduSW5NZXRob2RzUmVzcG9uc2USFAoMaGFzX3Bhc3N3b3JkGAEgASgIEjcKD2xpbmtlZF9hY2NvdW50cxgCIAMoCzIeLnRlc3NlcmEudXNlci52MS5MaW5rZWRBY2NvdW50IjYKGVVubGlua1NpZ25Jbk1ldGhvZFJlcXVlc3QSGQoRbGlua2VkX2FjY291bnRfaWQYASABKAkiHAoaVW5saW5rU2lnbkluTWV0aG9kUmVzcG9uc2UyyhoKC1VzZXJTZXJ2aWNlEocBCgVHZXRNZRIdLnRlc3NlcmEudXNlci52MS5HZXRNZVJlcXVlc3QaHi50ZXNzZXJhLnVzZXIudjEuR2V0TWVSZXNwb25zZSI/irUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkEtYBCgdHZXRVc2VyEh8udGVzc2VyYS51c2VyLnYxLkdldFVzZXJSZXF1ZXN0GiAudGVzc2VyYS51c2VyLnYxLkdldFVzZXJSZXNwb25zZSKHAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYXV0aC5wZXJtaXNzaW9uX2RlbmllZIq1GA51c2VyLm5vdF9mb3VuZBK7AQoNVXBkYXRlUHJvZmlsZRIlLnRlc3NlcmEudXNlci52MS5VcGRhdGVQcm9maWxlUmVxdWVzdBomLnRlc3NlcmEudXNlci52MS5VcGRhdGVQcm9maWxlUmVzcG9uc2UiW4q1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnQSuAEKDFVwbG9hZEF2YXRhchIkLnRlc3NlcmEudXNlci52MS5VcGxvYWRBdmF0YXJSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLlVwbG9hZEF2YXRhclJlc3BvbnNlIluKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50EvUBCg5DaGFuZ2VQYXNzd29yZBImLnRlc3NlcmEudXNlci52MS5DaGFuZ2VQYXNzd29yZFJlcXVlc3QaJy50ZXNzZXJhLnVzZXIudjEuQ2hhbmdlUGFzc3dvcmRSZXNwb25zZSKRAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYFmF1dGgudG9vX21hbnlfYXR0ZW1wdHMS5QEKDExpc3RTZXNzaW9ucxIkLnRlc3NlcmEudXNlci52MS5MaXN0U2Vzc2lvbnNSZXF1ZXN0GiUudGVzc2VyYS51c2VyLnYxLkxpc3RTZXNzaW9uc1Jlc3BvbnNlIocBirUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBZhdXRoLnBlcm1pc3Npb25fZGVuaWVkirUYDnVzZXIubm90X2ZvdW5kEtABCg1SZXZva2VTZXNzaW9uEiUudGVzc2VyYS51c2VyLnYxLlJldm9rZVNlc3Npb25SZXF1ZXN0GiYudGVzc2VyYS51c2VyLnYxLlJldm9rZVNlc3Npb25SZXNwb25zZSJwirUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBFzZXNzaW9uLm5vdF9mb3VuZBL0AQoRUmV2b2tlQWxsU2Vzc2lvbnMSKS50ZXNzZXJhLnVzZXIudjEuUmV2b2tlQWxsU2Vzc2lvbnNSZXF1ZXN0GioudGVzc2VyYS51c2VyLnYxLlJldm9rZUFsbFNlc3Npb25zUmVzcG9uc2UihwGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYFmF1dGgucGVybWlzc2lvbl9kZW5pZWSKtRgOdXNlci5ub3RfZm91bmQSkgIKDURlbGV0ZUFjY291bnQSJS50ZXNzZXJhLnVzZXIudjEuRGVsZXRlQWNjb3VudFJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuRGVsZXRlQWNjb3VudFJlc3BvbnNlIrEBirUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBhhdXRoLmludmFsaWRfY3JlZGVudGlhbHOKtRgcYXV0aC5yZWNlbnRfc2lnbl9pbl9yZXF1aXJlZIq1GBZhdXRoLnRvb19tYW55X2F0dGVtcHRzEsgCChJSZXF1ZXN0RW1haWxDaGFuZ2USKi50ZXNzZXJhLnVzZXIudjEuUmVxdWVzdEVtYWlsQ2hhbmdlUmVxdWVzdBorLnRlc3NlcmEudXNlci52MS5SZXF1ZXN0RW1haWxDaGFuZ2VSZXNwb25zZSLYAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYHGF1dGgucmVjZW50X3NpZ25faW5fcmVxdWlyZWSKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0c4q1GCNhdXRoLnRvb19tYW55X3ZlcmlmaWNhdGlvbl9yZXF1ZXN0cxL1AQoLU2V0VXNlclJvbGUSIy50ZXNzZXJhLnVzZXIudjEuU2V0VXNlclJvbGVSZXF1ZXN0GiQudGVzc2VyYS51c2VyLnYxLlNldFVzZXJSb2xlUmVzcG9uc2UimgGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYFmF1dGgucGVybWlzc2lvbl9kZW5pZWSKtRgOdXNlci5ub3RfZm91bmSKtRgPdXNlci5sYXN0X2FkbWluEskBCglMaXN0VXNlcnMSIS50ZXNzZXJhLnVzZXIudjEuTGlzdFVzZXJzUmVxdWVzdBoiLnRlc3NlcmEudXNlci52MS5MaXN0VXNlcnNSZXNwb25zZSJ1irUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBZhdXRoLnBlcm1pc3Npb25fZGVuaWVkEtsBCg9MaXN0QXVkaXRFdmVudHMSJy50ZXNzZXJhLnVzZXIudjEuTGlzdEF1ZGl0RXZlbnRzUmVxdWVzdBooLnRlc3NlcmEudXNlci52MS5MaXN0QXVkaXRFdmVudHNSZXNwb25zZSJ1irUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBZhdXRoLnBlcm1pc3Npb25fZGVuaWVkEqsBChFMaXN0U2lnbkluTWV0aG9kcxIpLnRlc3NlcmEudXNlci52MS5MaXN0U2lnbkluTWV0aG9kc1JlcXVlc3QaKi50ZXNzZXJhLnVzZXIudjEuTGlzdFNpZ25Jbk1ldGhvZHNSZXNwb25zZSI/irUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkEoQCChJVbmxpbmtTaWduSW5NZXRob2QSKi50ZXNzZXJhLnVzZXIudjEuVW5saW5rU2lnbkluTWV0aG9kUmVxdWVzdBorLnRlc3NlcmEudXNlci52MS5VbmxpbmtTaWduSW5NZXRob2RSZXNwb25zZSKUAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYWNjb3VudC5saW5rX25vdF9mb3VuZIq1GBthY2NvdW50Lmxhc3Rfc2lnbl9pbl9tZXRob2RCP1o9Z2l0aHViLmNvbS90ZXNzZXJhLWF1dGgvdGVzc2VyYS9nZW4vZ28vdGVzc2VyYS91c2VyL3YxO3VzZXJ2MWIGcHJvdG8z", [file_google_protobuf_field_mask, file_tessera_errors_v1_reasons, file_tessera_user_v1_audit_event, file_tessera_user_v1_session, file_tessera_user_v1_sign_in_method, file_tessera_user_v1_user]);
+  fileDesc("CiJ0ZXNzZXJhL3VzZXIvdjEvdXNlcl9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLnVzZXIudjEiDgoMR2V0TWVSZXF1ZXN0IjQKDUdldE1lUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIiEKDkdldFVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiNgoPR2V0VXNlclJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciKfAQoUVXBkYXRlUHJvZmlsZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVpbWFnZRgCIAEoCRIpCgdwcm9maWxlGAMgASgLMhgudGVzc2VyYS51c2VyLnYxLlByb2ZpbGUSLwoLdXBkYXRlX21hc2sYBCABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEg4KBmxvY2FsZRgFIAEoCSI8ChVVcGRhdGVQcm9maWxlUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIiQKE1VwbG9hZEF2YXRhclJlcXVlc3QSDQoFaW1hZ2UYASABKAwiOwoUVXBsb2FkQXZhdGFyUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyImMKFUNoYW5nZVBhc3N3b3JkUmVxdWVzdBIYChBjdXJyZW50X3Bhc3N3b3JkGAEgASgJEhQKDG5ld19wYXNzd29yZBgCIAEoCRIaChJzZWNvbmRfZmFjdG9yX2NvZGUYAyABKAkiGAoWQ2hhbmdlUGFzc3dvcmRSZXNwb25zZSImChNMaXN0U2Vzc2lvbnNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiQgoUTGlzdFNlc3Npb25zUmVzcG9uc2USKgoIc2Vzc2lvbnMYASADKAsyGC50ZXNzZXJhLnVzZXIudjEuU2Vzc2lvbiIqChRSZXZva2VTZXNzaW9uUmVxdWVzdBISCgpzZXNzaW9uX2lkGAEgASgJIhcKFVJldm9rZVNlc3Npb25SZXNwb25zZSJBChhSZXZva2VBbGxTZXNzaW9uc1JlcXVlc3QSFAoMa2VlcF9jdXJyZW50GAEgASgIEg8KB3VzZXJfaWQYAiABKAkiMgoZUmV2b2tlQWxsU2Vzc2lvbnNSZXNwb25zZRIVCg1yZXZva2VkX2NvdW50GAEgASgFIkQKFERlbGV0ZUFjY291bnRSZXF1ZXN0EhAKCHBhc3N3b3JkGAEgASgJEhoKEnNlY29uZF9mYWN0b3JfY29kZRgCIAEoCSIXChVEZWxldGVBY2NvdW50UmVzcG9uc2UiXAoZUmVxdWVzdEVtYWlsQ2hhbmdlUmVxdWVzdBIRCgluZXdfZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkSGgoSc2Vjb25kX2ZhY3Rvcl9jb2RlGAMgASgJIhwKGlJlcXVlc3RFbWFpbENoYW5nZVJlc3BvbnNlIkoKElNldFVzZXJSb2xlUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEiMKBHJvbGUYAiABKA4yFS50ZXNzZXJhLnVzZXIudjEuUm9sZSI6ChNTZXRVc2VyUm9sZVJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciJPChBMaXN0VXNlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhQKDGVtYWlsX3ByZWZpeBgDIAEoCSJSChFMaXN0VXNlcnNSZXNwb25zZRIkCgV1c2VycxgBIAMoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ/ChZMaXN0QXVkaXRFdmVudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLnRlc3NlcmEudXNlci52MS5BdWRpdEV2ZW50VHlwZSJfChdMaXN0QXVkaXRFdmVudHNSZXNwb25zZRIrCgZldmVudHMYASADKAsyGy50ZXNzZXJhLnVzZXIudjEuQXVkaXRFdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiGgoYTGlzdFNpZ25Jbk1ldGhvZHNSZXF1ZXN0ImoKGUxpc3RTaWduSW5NZXRob2RzUmVzcG9uc2USFAoMaGFzX3Bhc3N3b3JkGAEgASgIEjcKD2xpbmtlZF9hY2NvdW50cxgCIAMoCzIeLnRlc3NlcmEudXNlci52MS5MaW5rZWRBY2NvdW50IjYKGVVubGlua1NpZ25Jbk1ldGhvZFJlcXVlc3QSGQoRbGlua2VkX2FjY291bnRfaWQYASABKAkiHAoaVW5saW5rU2lnbkluTWV0aG9kUmVzcG9uc2UiLgoaQmVnaW5Ub3RwRW5yb2xsbWVudFJlcXVlc3QSEAoIcGFzc3dvcmQYASABKAkiQgobQmVnaW5Ub3RwRW5yb2xsbWVudFJlc3BvbnNlEg4KBnNlY3JldBgBIAEoCRITCgtvdHBhdXRoX3VyaRgCIAEoCSIsChxDb25maXJtVG90cEVucm9sbG1lbnRSZXF1ZXN0EgwKBGNvZGUYASABKAkiNwodQ29uZmlybVRvdHBFbnJvbGxtZW50UmVzcG9uc2USFgoOcmVjb3ZlcnlfY29kZXMYASADKAkiQgoSRGlzYWJsZVRvdHBSZXF1ZXN0EhAKCHBhc3N3b3JkGAEgASgJEhoKEnNlY29uZF9mYWN0b3JfY29kZRgCIAEoCSIVChNEaXNhYmxlVG90cFJlc3BvbnNlIk4KHlJlZ2VuZXJhdGVSZWNvdmVyeUNvZGVzUmVxdWVzdBIQCghwYXNzd29yZBgBIAEoCRIaChJzZWNvbmRfZmFjdG9yX2NvZGUYAiABKAkiOQofUmVnZW5lcmF0ZVJlY292ZXJ5Q29kZXNSZXNwb25zZRIWCg5yZWNvdmVyeV9jb2RlcxgBIAMoCSIZChdHZXRTZWNvbmRGYWN0b3JzUmVxdWVzdCKJAQoYR2V0U2Vjb25kRmFjdG9yc1Jlc3BvbnNlEhQKDHRvdHBfZW5hYmxlZBgBIAEoCBI1ChF0b3RwX2VuYWJsZWRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIAoYcmVjb3ZlcnlfY29kZXNfcmVtYWluaW5nGAMgASgFIi0KGlJlbW92ZVNlY29uZEZhY3RvcnNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiHQobUmVtb3ZlU2Vjb25kRmFjdG9yc1Jlc3BvbnNlMvwpCgtVc2VyU2VydmljZRKHAQoFR2V0TWUSHS50ZXNzZXJhLnVzZXIudjEuR2V0TWVSZXF1ZXN0Gh4udGVzc2VyYS51c2VyLnYxLkdldE1lUmVzcG9uc2UiP4q1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZBLWAQoHR2V0VXNlchIfLnRlc3NlcmEudXNlci52MS5HZXRVc2VyUmVxdWVzdBogLnRlc3NlcmEudXNlci52MS5HZXRVc2VyUmVzcG9uc2UihwGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYFmF1dGgucGVybWlzc2lvbl9kZW5pZWSKtRgOdXNlci5ub3RfZm91bmQSuwEKDVVwZGF0ZVByb2ZpbGUSJS50ZXNzZXJhLnVzZXIudjEuVXBkYXRlUHJvZmlsZVJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuVXBkYXRlUHJvZmlsZVJlc3BvbnNlIluKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50ErgBCgxVcGxvYWRBdmF0YXISJC50ZXNzZXJhLnVzZXIudjEuVXBsb2FkQXZhdGFyUmVxdWVzdBolLnRlc3NlcmEudXNlci52MS5VcGxvYWRBdmF0YXJSZXNwb25zZSJbirUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudBKyAgoOQ2hhbmdlUGFzc3dvcmQSJi50ZXNzZXJhLnVzZXIudjEuQ2hhbmdlUGFzc3dvcmRSZXF1ZXN0GicudGVzc2VyYS51c2VyLnYxLkNoYW5nZVBhc3N3b3JkUmVzcG9uc2UizgGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYGGF1dGguaW52YWxpZF9jcmVkZW50aWFsc4q1GBZhdXRoLnRvb19tYW55X2F0dGVtcHRzirUYG2F1dGguc2Vjb25kX2ZhY3Rvcl9yZXF1aXJlZIq1GBphdXRoLmludmFsaWRfc2Vjb25kX2ZhY3RvchLlAQoMTGlzdFNlc3Npb25zEiQudGVzc2VyYS51c2VyLnYxLkxpc3RTZXNzaW9uc1JlcXVlc3QaJS50ZXNzZXJhLnVzZXIudjEuTGlzdFNlc3Npb25zUmVzcG9uc2UihwGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYFmF1dGgucGVybWlzc2lvbl9kZW5pZWSKtRgOdXNlci5ub3RfZm91bmQS0AEKDVJldm9rZVNlc3Npb24SJS50ZXNzZXJhLnVzZXIudjEuUmV2b2tlU2Vzc2lvblJlcXVlc3QaJi50ZXNzZXJhLnVzZXIudjEuUmV2b2tlU2Vzc2lvblJlc3BvbnNlInCKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYEXNlc3Npb24ubm90X2ZvdW5kEvQBChFSZXZva2VBbGxTZXNzaW9ucxIpLnRlc3NlcmEudXNlci52MS5SZXZva2VBbGxTZXNzaW9uc1JlcXVlc3QaKi50ZXNzZXJhLnVzZXIudjEuUmV2b2tlQWxsU2Vzc2lvbnNSZXNwb25zZSKHAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYXV0aC5wZXJtaXNzaW9uX2RlbmllZIq1GA51c2VyLm5vdF9mb3VuZBLPAgoNRGVsZXRlQWNjb3VudBIlLnRlc3NlcmEudXNlci52MS5EZWxldGVBY2NvdW50UmVxdWVzdBomLnRlc3NlcmEudXNlci52MS5EZWxldGVBY2NvdW50UmVzcG9uc2Ui7gGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYGGF1dGguaW52YWxpZF9jcmVkZW50aWFsc4q1GBxhdXRoLnJlY2VudF9zaWduX2luX3JlcXVpcmVkirUYFmF1dGgudG9vX21hbnlfYXR0ZW1wdHOKtRgbYXV0aC5zZWNvbmRfZmFjdG9yX3JlcXVpcmVkirUYGmF1dGguaW52YWxpZF9zZWNvbmRfZmFjdG9yEoUDChJSZXF1ZXN0RW1haWxDaGFuZ2USKi50ZXNzZXJhLnVzZXIudjEuUmVxdWVzdEVtYWlsQ2hhbmdlUmVxdWVzdBorLnRlc3NlcmEudXNlci52MS5SZXF1ZXN0RW1haWxDaGFuZ2VSZXNwb25zZSKVAoq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYHGF1dGgucmVjZW50X3NpZ25faW5fcmVxdWlyZWSKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0c4q1GCNhdXRoLnRvb19tYW55X3ZlcmlmaWNhdGlvbl9yZXF1ZXN0c4q1GBthdXRoLnNlY29uZF9mYWN0b3JfcmVxdWlyZWSKtRgaYXV0aC5pbnZhbGlkX3NlY29uZF9mYWN0b3IS9QEKC1NldFVzZXJSb2xlEiMudGVzc2VyYS51c2VyLnYxLlNldFVzZXJSb2xlUmVxdWVzdBokLnRlc3NlcmEudXNlci52MS5TZXRVc2VyUm9sZVJlc3BvbnNlIpoBirUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBZhdXRoLnBlcm1pc3Npb25fZGVuaWVkirUYDnVzZXIubm90X2ZvdW5kirUYD3VzZXIubGFzdF9hZG1pbhLJAQoJTGlzdFVzZXJzEiEudGVzc2VyYS51c2VyLnYxLkxpc3RVc2Vyc1JlcXVlc3QaIi50ZXNzZXJhLnVzZXIudjEuTGlzdFVzZXJzUmVzcG9uc2UidYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYXV0aC5wZXJtaXNzaW9uX2RlbmllZBLbAQoPTGlzdEF1ZGl0RXZlbnRzEicudGVzc2VyYS51c2VyLnYxLkxpc3RBdWRpdEV2ZW50c1JlcXVlc3QaKC50ZXNzZXJhLnVzZXIudjEuTGlzdEF1ZGl0RXZlbnRzUmVzcG9uc2UidYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgWYXV0aC5wZXJtaXNzaW9uX2RlbmllZBKrAQoRTGlzdFNpZ25Jbk1ldGhvZHMSKS50ZXNzZXJhLnVzZXIudjEuTGlzdFNpZ25Jbk1ldGhvZHNSZXF1ZXN0GioudGVzc2VyYS51c2VyLnYxLkxpc3RTaWduSW5NZXRob2RzUmVzcG9uc2UiP4q1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZBKEAgoSVW5saW5rU2lnbkluTWV0aG9kEioudGVzc2VyYS51c2VyLnYxLlVubGlua1NpZ25Jbk1ldGhvZFJlcXVlc3QaKy50ZXNzZXJhLnVzZXIudjEuVW5saW5rU2lnbkluTWV0aG9kUmVzcG9uc2UilAGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYFmFjY291bnQubGlua19ub3RfZm91bmSKtRgbYWNjb3VudC5sYXN0X3NpZ25faW5fbWV0aG9kEsUCChNCZWdpblRvdHBFbnJvbGxtZW50EisudGVzc2VyYS51c2VyLnYxLkJlZ2luVG90cEVucm9sbG1lbnRSZXF1ZXN0GiwudGVzc2VyYS51c2VyLnYxLkJlZ2luVG90cEVucm9sbG1lbnRSZXNwb25zZSLSAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYHGF1dGgucmVjZW50X3NpZ25faW5fcmVxdWlyZWSKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0c4q1GB1zZWNvbmRfZmFjdG9yLmFscmVhZHlfZW5hYmxlZBKQAgoVQ29uZmlybVRvdHBFbnJvbGxtZW50Ei0udGVzc2VyYS51c2VyLnYxLkNvbmZpcm1Ub3RwRW5yb2xsbWVudFJlcXVlc3QaLi50ZXNzZXJhLnVzZXIudjEuQ29uZmlybVRvdHBFbnJvbGxtZW50UmVzcG9uc2UilwGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYGmF1dGguaW52YWxpZF9zZWNvbmRfZmFjdG9yirUYGnNlY29uZF9mYWN0b3Iubm90X2Vucm9sbGVkEucCCgtEaXNhYmxlVG90cBIjLnRlc3NlcmEudXNlci52MS5EaXNhYmxlVG90cFJlcXVlc3QaJC50ZXNzZXJhLnVzZXIudjEuRGlzYWJsZVRvdHBSZXNwb25zZSKMAoq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYHGF1dGgucmVjZW50X3NpZ25faW5fcmVxdWlyZWSKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0c4q1GBphdXRoLmludmFsaWRfc2Vjb25kX2ZhY3Rvcoq1GBthdXRoLnNlY29uZF9mYWN0b3JfcmVxdWlyZWSKtRgac2Vjb25kX2ZhY3Rvci5ub3RfZW5yb2xsZWQSiwMKF1JlZ2VuZXJhdGVSZWNvdmVyeUNvZGVzEi8udGVzc2VyYS51c2VyLnYxLlJlZ2VuZXJhdGVSZWNvdmVyeUNvZGVzUmVxdWVzdBowLnRlc3NlcmEudXNlci52MS5SZWdlbmVyYXRlUmVjb3ZlcnlDb2Rlc1Jlc3BvbnNlIowCirUYEmF1dGgubWlzc2luZ190b2tlboq1GBJhdXRoLmludmFsaWRfdG9rZW6KtRgPc2Vzc2lvbi5yZXZva2VkirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBhhdXRoLmludmFsaWRfY3JlZGVudGlhbHOKtRgcYXV0aC5yZWNlbnRfc2lnbl9pbl9yZXF1aXJlZIq1GBZhdXRoLnRvb19tYW55X2F0dGVtcHRzirUYGmF1dGguaW52YWxpZF9zZWNvbmRfZmFjdG9yirUYG2F1dGguc2Vjb25kX2ZhY3Rvcl9yZXF1aXJlZIq1GBpzZWNvbmRfZmFjdG9yLm5vdF9lbnJvbGxlZBKoAQoQR2V0U2Vjb25kRmFjdG9ycxIoLnRlc3NlcmEudXNlci52MS5HZXRTZWNvbmRGYWN0b3JzUmVxdWVzdBopLnRlc3NlcmEudXNlci52MS5HZXRTZWNvbmRGYWN0b3JzUmVzcG9uc2UiP4q1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZBL6AQoTUmVtb3ZlU2Vjb25kRmFjdG9ycxIrLnRlc3NlcmEudXNlci52MS5SZW1vdmVTZWNvbmRGYWN0b3JzUmVxdWVzdBosLnRlc3NlcmEudXNlci52MS5SZW1vdmVTZWNvbmRGYWN0b3JzUmVzcG9uc2UihwGKtRgSYXV0aC5taXNzaW5nX3Rva2VuirUYEmF1dGguaW52YWxpZF90b2tlboq1GA9zZXNzaW9uLnJldm9rZWSKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYFmF1dGgucGVybWlzc2lvbl9kZW5pZWSKtRgOdXNlci5ub3RfZm91bmRCP1o9Z2l0aHViLmNvbS90ZXNzZXJhLWF1dGgvdGVzc2VyYS9nZW4vZ28vdGVzc2VyYS91c2VyL3YxO3VzZXJ2MWIGcHJvdG8z", [file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_tessera_errors_v1_reasons, file_tessera_user_v1_audit_event, file_tessera_user_v1_session, file_tessera_user_v1_sign_in_method, file_tessera_user_v1_user]);
 
 /**
  * GetMeRequest is empty: the user comes from the access token.
@@ -233,6 +233,14 @@ export type ChangePasswordRequest = Message<"tessera.user.v1.ChangePasswordReque
    * @generated from field: string new_password = 2;
    */
   newPassword: string;
+
+  /**
+   * second_factor_code is a code from the authenticator app or a recovery code; required when
+   * the account has a second factor.
+   *
+   * @generated from field: string second_factor_code = 3;
+   */
+  secondFactorCode: string;
 };
 
 /**
@@ -396,6 +404,14 @@ export type DeleteAccountRequest = Message<"tessera.user.v1.DeleteAccountRequest
    * @generated from field: string password = 1;
    */
   password: string;
+
+  /**
+   * second_factor_code is a code from the authenticator app or a recovery code; required when
+   * the account has a second factor.
+   *
+   * @generated from field: string second_factor_code = 2;
+   */
+  secondFactorCode: string;
 };
 
 /**
@@ -439,6 +455,14 @@ export type RequestEmailChangeRequest = Message<"tessera.user.v1.RequestEmailCha
    * @generated from field: string password = 2;
    */
   password: string;
+
+  /**
+   * second_factor_code is a code from the authenticator app or a recovery code; required when
+   * the account has a second factor.
+   *
+   * @generated from field: string second_factor_code = 3;
+   */
+  secondFactorCode: string;
 };
 
 /**
@@ -725,6 +749,276 @@ export const UnlinkSignInMethodResponseSchema: GenMessage<UnlinkSignInMethodResp
   messageDesc(file_tessera_user_v1_user_service, 29);
 
 /**
+ * BeginTotpEnrollmentRequest confirms who the caller is before a new secret is made.
+ *
+ * @generated from message tessera.user.v1.BeginTotpEnrollmentRequest
+ */
+export type BeginTotpEnrollmentRequest = Message<"tessera.user.v1.BeginTotpEnrollmentRequest"> & {
+  /**
+   * password is the current password; required when the account has one.
+   *
+   * @generated from field: string password = 1;
+   */
+  password: string;
+};
+
+/**
+ * Describes the message tessera.user.v1.BeginTotpEnrollmentRequest.
+ * Use `create(BeginTotpEnrollmentRequestSchema)` to create a new message.
+ */
+export const BeginTotpEnrollmentRequestSchema: GenMessage<BeginTotpEnrollmentRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 30);
+
+/**
+ * BeginTotpEnrollmentResponse holds the new secret, for the authenticator app only.
+ *
+ * @generated from message tessera.user.v1.BeginTotpEnrollmentResponse
+ */
+export type BeginTotpEnrollmentResponse = Message<"tessera.user.v1.BeginTotpEnrollmentResponse"> & {
+  /**
+   * secret is the TOTP secret, 32 base32 characters (20 random bytes), for typing in.
+   *
+   * @generated from field: string secret = 1;
+   */
+  secret: string;
+
+  /**
+   * otpauth_uri is the "otpauth://totp/…" URI (issuer and account label included) to show as a
+   * QR code.
+   *
+   * @generated from field: string otpauth_uri = 2;
+   */
+  otpauthUri: string;
+};
+
+/**
+ * Describes the message tessera.user.v1.BeginTotpEnrollmentResponse.
+ * Use `create(BeginTotpEnrollmentResponseSchema)` to create a new message.
+ */
+export const BeginTotpEnrollmentResponseSchema: GenMessage<BeginTotpEnrollmentResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 31);
+
+/**
+ * ConfirmTotpEnrollmentRequest proves the new authenticator.
+ *
+ * @generated from message tessera.user.v1.ConfirmTotpEnrollmentRequest
+ */
+export type ConfirmTotpEnrollmentRequest = Message<"tessera.user.v1.ConfirmTotpEnrollmentRequest"> & {
+  /**
+   * code is the 6-digit code the app shows now (spaces ignored).
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+};
+
+/**
+ * Describes the message tessera.user.v1.ConfirmTotpEnrollmentRequest.
+ * Use `create(ConfirmTotpEnrollmentRequestSchema)` to create a new message.
+ */
+export const ConfirmTotpEnrollmentRequestSchema: GenMessage<ConfirmTotpEnrollmentRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 32);
+
+/**
+ * ConfirmTotpEnrollmentResponse holds the recovery codes, shown once.
+ *
+ * @generated from message tessera.user.v1.ConfirmTotpEnrollmentResponse
+ */
+export type ConfirmTotpEnrollmentResponse = Message<"tessera.user.v1.ConfirmTotpEnrollmentResponse"> & {
+  /**
+   * recovery_codes are 10 single-use codes, "xxxxx-xxxxx"; only their hashes are kept.
+   *
+   * @generated from field: repeated string recovery_codes = 1;
+   */
+  recoveryCodes: string[];
+};
+
+/**
+ * Describes the message tessera.user.v1.ConfirmTotpEnrollmentResponse.
+ * Use `create(ConfirmTotpEnrollmentResponseSchema)` to create a new message.
+ */
+export const ConfirmTotpEnrollmentResponseSchema: GenMessage<ConfirmTotpEnrollmentResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 33);
+
+/**
+ * DisableTotpRequest confirms the removal of the authenticator.
+ *
+ * @generated from message tessera.user.v1.DisableTotpRequest
+ */
+export type DisableTotpRequest = Message<"tessera.user.v1.DisableTotpRequest"> & {
+  /**
+   * password is the current password; required when the account has one.
+   *
+   * @generated from field: string password = 1;
+   */
+  password: string;
+
+  /**
+   * second_factor_code is a code from the authenticator app or a recovery code.
+   *
+   * @generated from field: string second_factor_code = 2;
+   */
+  secondFactorCode: string;
+};
+
+/**
+ * Describes the message tessera.user.v1.DisableTotpRequest.
+ * Use `create(DisableTotpRequestSchema)` to create a new message.
+ */
+export const DisableTotpRequestSchema: GenMessage<DisableTotpRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 34);
+
+/**
+ * DisableTotpResponse is empty.
+ *
+ * @generated from message tessera.user.v1.DisableTotpResponse
+ */
+export type DisableTotpResponse = Message<"tessera.user.v1.DisableTotpResponse"> & {
+};
+
+/**
+ * Describes the message tessera.user.v1.DisableTotpResponse.
+ * Use `create(DisableTotpResponseSchema)` to create a new message.
+ */
+export const DisableTotpResponseSchema: GenMessage<DisableTotpResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 35);
+
+/**
+ * RegenerateRecoveryCodesRequest confirms the replacement of the recovery codes.
+ *
+ * @generated from message tessera.user.v1.RegenerateRecoveryCodesRequest
+ */
+export type RegenerateRecoveryCodesRequest = Message<"tessera.user.v1.RegenerateRecoveryCodesRequest"> & {
+  /**
+   * password is the current password; required when the account has one.
+   *
+   * @generated from field: string password = 1;
+   */
+  password: string;
+
+  /**
+   * second_factor_code is a code from the authenticator app or a recovery code.
+   *
+   * @generated from field: string second_factor_code = 2;
+   */
+  secondFactorCode: string;
+};
+
+/**
+ * Describes the message tessera.user.v1.RegenerateRecoveryCodesRequest.
+ * Use `create(RegenerateRecoveryCodesRequestSchema)` to create a new message.
+ */
+export const RegenerateRecoveryCodesRequestSchema: GenMessage<RegenerateRecoveryCodesRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 36);
+
+/**
+ * RegenerateRecoveryCodesResponse holds the new codes, shown once.
+ *
+ * @generated from message tessera.user.v1.RegenerateRecoveryCodesResponse
+ */
+export type RegenerateRecoveryCodesResponse = Message<"tessera.user.v1.RegenerateRecoveryCodesResponse"> & {
+  /**
+   * recovery_codes are 10 single-use codes, "xxxxx-xxxxx"; the old ones no longer work.
+   *
+   * @generated from field: repeated string recovery_codes = 1;
+   */
+  recoveryCodes: string[];
+};
+
+/**
+ * Describes the message tessera.user.v1.RegenerateRecoveryCodesResponse.
+ * Use `create(RegenerateRecoveryCodesResponseSchema)` to create a new message.
+ */
+export const RegenerateRecoveryCodesResponseSchema: GenMessage<RegenerateRecoveryCodesResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 37);
+
+/**
+ * GetSecondFactorsRequest is empty: the user comes from the access token.
+ *
+ * @generated from message tessera.user.v1.GetSecondFactorsRequest
+ */
+export type GetSecondFactorsRequest = Message<"tessera.user.v1.GetSecondFactorsRequest"> & {
+};
+
+/**
+ * Describes the message tessera.user.v1.GetSecondFactorsRequest.
+ * Use `create(GetSecondFactorsRequestSchema)` to create a new message.
+ */
+export const GetSecondFactorsRequestSchema: GenMessage<GetSecondFactorsRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 38);
+
+/**
+ * GetSecondFactorsResponse describes the caller's second factors.
+ *
+ * @generated from message tessera.user.v1.GetSecondFactorsResponse
+ */
+export type GetSecondFactorsResponse = Message<"tessera.user.v1.GetSecondFactorsResponse"> & {
+  /**
+   * totp_enabled is true when a confirmed authenticator app is required at sign-in.
+   *
+   * @generated from field: bool totp_enabled = 1;
+   */
+  totpEnabled: boolean;
+
+  /**
+   * totp_enabled_time is when it was confirmed; unset when totp_enabled is false.
+   *
+   * @generated from field: google.protobuf.Timestamp totp_enabled_time = 2;
+   */
+  totpEnabledTime?: Timestamp | undefined;
+
+  /**
+   * recovery_codes_remaining is how many unused recovery codes are left (0 to 10).
+   *
+   * @generated from field: int32 recovery_codes_remaining = 3;
+   */
+  recoveryCodesRemaining: number;
+};
+
+/**
+ * Describes the message tessera.user.v1.GetSecondFactorsResponse.
+ * Use `create(GetSecondFactorsResponseSchema)` to create a new message.
+ */
+export const GetSecondFactorsResponseSchema: GenMessage<GetSecondFactorsResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 39);
+
+/**
+ * RemoveSecondFactorsRequest names the user whose second factors an admin removes.
+ *
+ * @generated from message tessera.user.v1.RemoveSecondFactorsRequest
+ */
+export type RemoveSecondFactorsRequest = Message<"tessera.user.v1.RemoveSecondFactorsRequest"> & {
+  /**
+   * user_id is the account's id, at most 64 characters.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+};
+
+/**
+ * Describes the message tessera.user.v1.RemoveSecondFactorsRequest.
+ * Use `create(RemoveSecondFactorsRequestSchema)` to create a new message.
+ */
+export const RemoveSecondFactorsRequestSchema: GenMessage<RemoveSecondFactorsRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 40);
+
+/**
+ * RemoveSecondFactorsResponse is empty.
+ *
+ * @generated from message tessera.user.v1.RemoveSecondFactorsResponse
+ */
+export type RemoveSecondFactorsResponse = Message<"tessera.user.v1.RemoveSecondFactorsResponse"> & {
+};
+
+/**
+ * Describes the message tessera.user.v1.RemoveSecondFactorsResponse.
+ * Use `create(RemoveSecondFactorsResponseSchema)` to create a new message.
+ */
+export const RemoveSecondFactorsResponseSchema: GenMessage<RemoveSecondFactorsResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_user_v1_user_service, 41);
+
+/**
  * UserService lets a signed-in user manage their account, and admins manage everyone's.
  * Every RPC requires `Authorization: Bearer <access_token>`. The token's session must still
  * be live: tokens of a logged-out or revoked session are refused at once here, although
@@ -830,6 +1124,9 @@ export const UserService: GenService<{
    * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many wrong current passwords for this
    *   account from this client, or from anywhere (the limits of AuthService.Login); retry after
    *   the `retry-after` delay. The password is not checked.
+   * - FAILED_PRECONDITION auth.second_factor_required: the account has a second factor and
+   *   second_factor_code is empty.
+   * - UNAUTHENTICATED auth.invalid_second_factor: second_factor_code is wrong or already used.
    *
    * @generated from rpc tessera.user.v1.UserService.ChangePassword
    */
@@ -914,6 +1211,9 @@ export const UserService: GenService<{
    *   session signed in 5 minutes ago or more; sign in again and retry.
    * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many wrong passwords for this account, as
    *   for ChangePassword. The password is not checked.
+   * - FAILED_PRECONDITION auth.second_factor_required: the account has a second factor and
+   *   second_factor_code is empty.
+   * - UNAUTHENTICATED auth.invalid_second_factor: second_factor_code is wrong or already used.
    *
    * @generated from rpc tessera.user.v1.UserService.DeleteAccount
    */
@@ -945,6 +1245,9 @@ export const UserService: GenService<{
    *   for ChangePassword. The password is not checked.
    * - RESOURCE_EXHAUSTED auth.too_many_verification_requests: too many mails requested by this
    *   user (the limit of AuthService.RequestEmailVerification). No mail is sent.
+   * - FAILED_PRECONDITION auth.second_factor_required: the account has a second factor and
+   *   second_factor_code is empty.
+   * - UNAUTHENTICATED auth.invalid_second_factor: second_factor_code is wrong or already used.
    *
    * @generated from rpc tessera.user.v1.UserService.RequestEmailChange
    */
@@ -1053,6 +1356,150 @@ export const UserService: GenService<{
     methodKind: "unary";
     input: typeof UnlinkSignInMethodRequestSchema;
     output: typeof UnlinkSignInMethodResponseSchema;
+  },
+  /**
+   * BeginTotpEnrollment starts setting up an authenticator app (TOTP, RFC 6238: SHA-1, 6
+   * digits, 30-second steps): it returns a new secret to scan or type in. Nothing is required at
+   * sign-in until ConfirmTotpEnrollment proves the app with a first code. It replaces any
+   * enrollment not yet confirmed. Needs the current password, or for accounts without one a
+   * sign-in less than 5 minutes old.
+   *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: password too long (field "password").
+   * - UNAUTHENTICATED auth.invalid_credentials: the password is wrong.
+   * - UNAUTHENTICATED auth.recent_sign_in_required: the account has no password and the
+   *   session signed in 5 minutes ago or more; sign in again and retry.
+   * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many wrong passwords or codes for this
+   *   account, as for ChangePassword. Nothing is checked.
+   * - FAILED_PRECONDITION second_factor.already_enabled: an authenticator is already active;
+   *   disable it first.
+   *
+   * @generated from rpc tessera.user.v1.UserService.BeginTotpEnrollment
+   */
+  beginTotpEnrollment: {
+    methodKind: "unary";
+    input: typeof BeginTotpEnrollmentRequestSchema;
+    output: typeof BeginTotpEnrollmentResponseSchema;
+  },
+  /**
+   * ConfirmTotpEnrollment activates the pending authenticator with a code it shows, and returns
+   * 10 new recovery codes, shown this once (any older ones are void). From then on sign-in takes
+   * two steps (AuthService.Login) and sensitive changes need a code. Recorded as
+   * AUDIT_EVENT_TYPE_SECOND_FACTOR_ENABLED.
+   *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: code empty or too long (field "code").
+   * - UNAUTHENTICATED auth.invalid_second_factor: the code is wrong (±30 seconds of clock skew
+   *   are accepted).
+   * - FAILED_PRECONDITION second_factor.not_enrolled: no enrollment is pending (call
+   *   BeginTotpEnrollment), or it is already confirmed.
+   *
+   * @generated from rpc tessera.user.v1.UserService.ConfirmTotpEnrollment
+   */
+  confirmTotpEnrollment: {
+    methodKind: "unary";
+    input: typeof ConfirmTotpEnrollmentRequestSchema;
+    output: typeof ConfirmTotpEnrollmentResponseSchema;
+  },
+  /**
+   * DisableTotp removes the authenticator and the recovery codes: sign-in takes one step again.
+   * It needs the current password (or for accounts without one a sign-in less than 5 minutes
+   * old) and a current second factor. Recorded as AUDIT_EVENT_TYPE_SECOND_FACTOR_DISABLED.
+   *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: password or second_factor_code too long.
+   * - UNAUTHENTICATED auth.invalid_credentials: the password is wrong.
+   * - UNAUTHENTICATED auth.recent_sign_in_required: the account has no password and the
+   *   session signed in 5 minutes ago or more; sign in again and retry.
+   * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many wrong passwords or codes for this
+   *   account, as for ChangePassword. Nothing is checked.
+   * - UNAUTHENTICATED auth.invalid_second_factor: second_factor_code is wrong or already used.
+   * - FAILED_PRECONDITION auth.second_factor_required: second_factor_code is empty.
+   * - FAILED_PRECONDITION second_factor.not_enrolled: no authenticator is active.
+   *
+   * @generated from rpc tessera.user.v1.UserService.DisableTotp
+   */
+  disableTotp: {
+    methodKind: "unary";
+    input: typeof DisableTotpRequestSchema;
+    output: typeof DisableTotpResponseSchema;
+  },
+  /**
+   * RegenerateRecoveryCodes returns 10 new recovery codes, shown this once; the old set is void.
+   * It needs the current password (or a recent sign-in) and a code from the authenticator app
+   * or a recovery code. Recorded as AUDIT_EVENT_TYPE_RECOVERY_CODES_REGENERATED.
+   *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: password or second_factor_code too long.
+   * - UNAUTHENTICATED auth.invalid_credentials: the password is wrong.
+   * - UNAUTHENTICATED auth.recent_sign_in_required: the account has no password and the
+   *   session signed in 5 minutes ago or more; sign in again and retry.
+   * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many wrong passwords or codes for this
+   *   account, as for ChangePassword. Nothing is checked.
+   * - UNAUTHENTICATED auth.invalid_second_factor: second_factor_code is wrong or already used.
+   * - FAILED_PRECONDITION auth.second_factor_required: second_factor_code is empty.
+   * - FAILED_PRECONDITION second_factor.not_enrolled: no authenticator is active.
+   *
+   * @generated from rpc tessera.user.v1.UserService.RegenerateRecoveryCodes
+   */
+  regenerateRecoveryCodes: {
+    methodKind: "unary";
+    input: typeof RegenerateRecoveryCodesRequestSchema;
+    output: typeof RegenerateRecoveryCodesResponseSchema;
+  },
+  /**
+   * GetSecondFactors tells the caller which second factors their account has.
+   *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   *
+   * @generated from rpc tessera.user.v1.UserService.GetSecondFactors
+   */
+  getSecondFactors: {
+    methodKind: "unary";
+    input: typeof GetSecondFactorsRequestSchema;
+    output: typeof GetSecondFactorsResponseSchema;
+  },
+  /**
+   * RemoveSecondFactors removes a user's authenticator and recovery codes, for account recovery
+   * when they lost both. Requires ROLE_ADMIN. Recorded as AUDIT_EVENT_TYPE_SECOND_FACTOR_DISABLED
+   * naming the admin as actor, and mailed to the user. A user without second factors is left as
+   * is (nothing recorded or mailed).
+   *
+   * Errors:
+   * - UNAUTHENTICATED auth.missing_token: no access token.
+   * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
+   *   signed.
+   * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
+   * - INVALID_ARGUMENT request.invalid_argument: user_id empty or longer than 64 characters.
+   * - PERMISSION_DENIED auth.permission_denied: the caller is not an admin.
+   * - NOT_FOUND user.not_found: no such user.
+   *
+   * @generated from rpc tessera.user.v1.UserService.RemoveSecondFactors
+   */
+  removeSecondFactors: {
+    methodKind: "unary";
+    input: typeof RemoveSecondFactorsRequestSchema;
+    output: typeof RemoveSecondFactorsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_tessera_user_v1_user_service, 0);

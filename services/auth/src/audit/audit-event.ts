@@ -18,7 +18,14 @@ export type AuditEventType =
   /** A link to confirm a new address was mailed (data {newAddressTaken}: true when a notice went instead). */
   | "EMAIL_CHANGE_REQUESTED"
   /** The account moved to a confirmed new address. */
-  | "EMAIL_CHANGED";
+  | "EMAIL_CHANGED"
+  /** An authenticator app was confirmed (data {method: "totp"}). */
+  | "SECOND_FACTOR_ENABLED"
+  /** The authenticator and recovery codes were removed (actorUserId set when an admin did it). */
+  | "SECOND_FACTOR_DISABLED"
+  /** A recovery code was spent (data {remaining, purpose: "sign_in" | "step_up"}). */
+  | "RECOVERY_CODE_USED"
+  | "RECOVERY_CODES_REGENERATED";
 
 /** One security event to record. Never put a secret in `data`. */
 export interface AuditEventInput {

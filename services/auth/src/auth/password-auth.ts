@@ -9,6 +9,7 @@ import { DomainError, invalidArgument } from "../kernel/errors.js";
 import type { ClientInfo } from "../kernel/client-info.js";
 import { parseLocale } from "../kernel/locale.js";
 import type { IssuedTokens, SessionService } from "../session/session-service.js";
+import type { IssuedChallenge, SecondFactorProof, SignInChallenges } from "../second-factor/sign-in-challenges.js";
 import { PasswordFailures } from "../throttle/password-failures.js";
 import { SIGN_IN_FAILURES } from "../throttle/rules.js";
 import type { Throttle } from "../throttle/throttle.js";
@@ -32,6 +33,7 @@ export class PasswordAuth {
     private readonly sessions: SessionService,
     private readonly audit: AuditLog,
     private readonly throttle: Throttle,
+    private readonly challenges: Pick<SignInChallenges, "gate" | "complete">,
     private readonly onRegister?: RegistrationHook,
   ) {
     this.failures = new PasswordFailures(throttle, SIGN_IN_FAILURES);
@@ -67,8 +69,14 @@ export class PasswordAuth {
    * PasswordFailures), whether or not an account uses the email. A throttled call stops before
    * any lookup or argon2 work, with the same answer for every email. A success clears the
    * email's failures, account-wide and from this client.
+   *
+   * An account with a second factor gets no session here: a `secondFactorCapable` client gets
+   * a challenge for completeSignIn, any other FAILED_PRECONDITION auth.second_factor_required.
    */
-  async login(input: { email: string; password: string }, client: ClientInfo): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
+  async login(
+    input: { email: string; password: string; secondFactorCapable?: boolean },
+    client: ClientInfo,
+  ): Promise<{ user: UserRecord; tokens: IssuedTokens } | { challenge: IssuedChallenge }> {
     const email = normalizeEmail(input.email);
     if (!email) throw invalidArgument("email", "must be a valid email address");
     await this.throttle.hit("loginIp", client.ipAddress);
@@ -95,6 +103,16 @@ export class PasswordAuth {
     if (this.hasher.needsRehash(found.passwordHash!)) {
       await this.users.updatePasswordHash(found.user.id, await this.hasher.hash(input.password));
     }
+    const challenge = await this.challenges.gate(found.user.id, "password", !!input.secondFactorCapable);
+    if (challenge) return { challenge };
     return this.sessions.start({ id: found.user.id }, client, [{ type: "SIGN_IN_SUCCEEDED", data: { method: "password" } }]);
+  }
+
+  /** The second step of a sign-in that login() answered with a challenge: opens the session. */
+  async completeSignIn(challengeToken: string, proof: SecondFactorProof, client: ClientInfo): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
+    const done = await this.challenges.complete(challengeToken, proof, client);
+    return this.sessions.start({ id: done.userId }, client, [
+      { type: "SIGN_IN_SUCCEEDED", data: { method: done.firstFactor, secondFactor: done.factor } },
+    ]);
   }
 }

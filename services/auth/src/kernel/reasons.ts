@@ -78,6 +78,16 @@ export const REASONS = {
     meaning: "the action needs a sign-in less than 5 minutes old (accounts without a password); sign in again and retry",
     message: "sign in again, then delete the account within 5 minutes",
   },
+  "auth.invalid_challenge": {
+    kind: "unauthenticated",
+    meaning: "the sign-in challenge is unknown, already used, expired (5 minutes) or spent by 5 wrong proofs; sign in again",
+    message: "this sign-in has expired; sign in again",
+  },
+  "auth.invalid_second_factor": {
+    kind: "unauthenticated",
+    meaning: "the authenticator code or recovery code is wrong, already used, or outside the accepted window",
+    message: "the code is incorrect",
+  },
   "token.invalid": {
     kind: "unauthenticated",
     meaning: "the emailed link's token is unknown, used, expired or for another address; request a new link",
@@ -142,6 +152,21 @@ export const REASONS = {
     kind: "failed_precondition",
     meaning: "the role change would leave no admin; make another user an admin first",
     message: "this would leave no admin; make another user an admin first",
+  },
+  "auth.second_factor_required": {
+    kind: "failed_precondition",
+    meaning: "the account has a second factor: Login needs `second_factor_capable` (upgrade the client), a sensitive change needs `second_factor_code`",
+    message: "this account has a second factor; a code from the authenticator app or a recovery code is needed",
+  },
+  "second_factor.not_enrolled": {
+    kind: "failed_precondition",
+    meaning: "no authenticator of the needed state: none pending (ConfirmTotpEnrollment) or none active (DisableTotp, RegenerateRecoveryCodes)",
+    message: "no authenticator app is set up for this account",
+  },
+  "second_factor.already_enabled": {
+    kind: "failed_precondition",
+    meaning: "an authenticator is already active; disable it before enrolling another",
+    message: "an authenticator app is already set up; disable it first",
   },
   "auth.too_many_attempts": {
     kind: "resource_exhausted",

@@ -3,7 +3,16 @@ import type { UserRecord } from "../identity/user.js";
 import type { ClientInfo } from "../kernel/client-info.js";
 import { DEFAULT_LOCALE, storedLocale, type Locale } from "../kernel/locale.js";
 import type { Mailer } from "../mail/outbox.js";
-import { emailChangedMail, newSignInMail, passwordChangedMail, signedOutEverywhereMail, type MailSite, type Recipient } from "../mail/templates/mails.js";
+import {
+  emailChangedMail,
+  newSignInMail,
+  passwordChangedMail,
+  recoveryCodeUsedMail,
+  secondFactorsRemovedMail,
+  signedOutEverywhereMail,
+  type MailSite,
+  type Recipient,
+} from "../mail/templates/mails.js";
 import { isNewDevice } from "./new-device.js";
 
 /**
@@ -51,6 +60,18 @@ export class SecurityNotices {
   ): Promise<void> {
     const to = { email: change.oldAddress, locale: change.locale ?? DEFAULT_LOCALE, name: change.name ?? null };
     await this.mailer.enqueue(tx, emailChangedMail(this.site, to, { client, newAddress: change.newAddress, at: new Date() }));
+  }
+
+  /** One of the user's recovery codes was spent in `tx`; `remaining` unused ones are left. */
+  async recoveryCodeUsed(tx: Prisma.TransactionClient, userId: string, remaining: number, client: ClientInfo): Promise<void> {
+    const to = await recipientOf(tx, userId);
+    if (to) await this.mailer.enqueue(tx, recoveryCodeUsedMail(this.site, to, { client, remaining, at: new Date() }));
+  }
+
+  /** An admin removed the user's second factors in `tx`. */
+  async secondFactorsRemoved(tx: Prisma.TransactionClient, userId: string, client: ClientInfo): Promise<void> {
+    const to = await recipientOf(tx, userId);
+    if (to) await this.mailer.enqueue(tx, secondFactorsRemovedMail(this.site, to, { client, at: new Date() }));
   }
 
   /** Tells the outbox worker that committed mail is waiting; never throws. */

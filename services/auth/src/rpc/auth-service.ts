@@ -2,6 +2,7 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import type { Deps } from "./deps.js";
 import { requireCaller } from "./guard.js";
+import { completeSignIn } from "./auth/complete-sign-in.js";
 import { confirmEmailChange } from "./auth/confirm-email-change.js";
 import { getJwks } from "./auth/get-jwks.js";
 import { login } from "./auth/login.js";
@@ -21,6 +22,7 @@ export function authServiceImpl(deps: Deps): ServiceImpl<typeof AuthService> {
   const handlers: ServiceImpl<typeof AuthService> = {
     register: register(deps),
     login: login(deps),
+    completeSignIn: completeSignIn(deps),
     refresh: refresh(deps),
     logout: logout(deps),
     requestPasswordReset: requestPasswordReset(deps),

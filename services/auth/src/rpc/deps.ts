@@ -13,6 +13,8 @@ import type { UserStore } from "../identity/user-store.js";
 import type { OutboxWorker } from "../mail/outbox-worker.js";
 import type { PasswordHasher } from "../password/hasher.js";
 import type { Authenticator } from "../session/authenticator.js";
+import type { SecondFactors } from "../second-factor/second-factors.js";
+import type { SignInChallenges } from "../second-factor/sign-in-challenges.js";
 import type { SessionService } from "../session/session-service.js";
 import type { SessionStore } from "../session/session-store.js";
 import type { Throttle } from "../throttle/throttle.js";
@@ -48,6 +50,10 @@ export interface Deps {
   /** Admin-only listings of users and audit events (UserService.ListUsers, ListAuditEvents). */
   directory: AdminDirectory;
   passwordAuth: PasswordAuth;
+  /** The caller's authenticator app and recovery codes, and admins' removal of them (UserService). */
+  secondFactors: SecondFactors;
+  /** The second step of a sign-in (Login, AdapterService.IssueTokens, CompleteSignIn). */
+  signInChallenges: SignInChallenges;
   /** Email verification and password reset (one-time tokens by mail). */
   accountRecovery: AccountRecovery;
   /** Uploaded avatar images (UserService.UploadAvatar, GET /avatars/<key>). */

@@ -2,6 +2,12 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js";
 import type { Deps } from "./deps.js";
 import { requireCaller } from "./guard.js";
+import { beginTotpEnrollment } from "./user/begin-totp-enrollment.js";
+import { confirmTotpEnrollment } from "./user/confirm-totp-enrollment.js";
+import { disableTotp } from "./user/disable-totp.js";
+import { regenerateRecoveryCodes } from "./user/regenerate-recovery-codes.js";
+import { getSecondFactors } from "./user/get-second-factors.js";
+import { removeSecondFactors } from "./user/remove-second-factors.js";
 import { changePassword } from "./user/change-password.js";
 import { deleteAccount } from "./user/delete-account.js";
 import { getMe } from "./user/get-me.js";
@@ -38,6 +44,12 @@ export function userServiceImpl(deps: Deps): ServiceImpl<typeof UserService> {
     setUserRole: setUserRole(deps),
     listUsers: listUsers(deps),
     listAuditEvents: listAuditEvents(deps),
+    beginTotpEnrollment: beginTotpEnrollment(deps),
+    confirmTotpEnrollment: confirmTotpEnrollment(deps),
+    disableTotp: disableTotp(deps),
+    regenerateRecoveryCodes: regenerateRecoveryCodes(deps),
+    getSecondFactors: getSecondFactors(deps),
+    removeSecondFactors: removeSecondFactors(deps),
     listSignInMethods: listSignInMethods(deps),
     unlinkSignInMethod: unlinkSignInMethod(deps),
   };

@@ -14,6 +14,9 @@ import type { OutboxWorker } from "../mail/outbox-worker.js";
 import { UserStore } from "../identity/user-store.js";
 import { SecurityNotices } from "../notify/security-notices.js";
 import { PasswordHasher } from "../password/hasher.js";
+import { SecondFactorCheck } from "../second-factor/second-factor-check.js";
+import { SecondFactors } from "../second-factor/second-factors.js";
+import { SignInChallenges } from "../second-factor/sign-in-challenges.js";
 import { SessionService } from "../session/session-service.js";
 import { SessionStore } from "../session/session-store.js";
 import { startBucketSweeper } from "../throttle/bucket-sweeper.js";
@@ -83,7 +86,10 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   const throttle = new Throttle(rateLimits, config.rateLimits, throttleKeyer(config.keyEncryptionKey));
   stoppers.push(startBucketSweeper(rateLimits, logger));
   const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { site: mailSite, mailer: mail.mailer, throttle, notices });
-  const accounts = new Accounts(new AccountStore(db, sessionStore, notices), users, hasher, throttle);
+  const secondFactorCheck = new SecondFactorCheck(db, config.keyEncryptionKey, throttle, notices);
+  const accounts = new Accounts(new AccountStore(db, sessionStore, notices), users, hasher, throttle, secondFactorCheck);
+  const signInChallenges = new SignInChallenges(db, secondFactorCheck);
+  const secondFactors = new SecondFactors(db, accounts, secondFactorCheck, { kek: config.keyEncryptionKey, issuer: config.productName, notices });
   const deps: Deps = {
     config,
     logger,
@@ -102,7 +108,9 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     roles: new RoleAdmin(db, users),
     directory: new AdminDirectory(db),
     signInMethods: new SignInMethodStore(db),
-    passwordAuth: new PasswordAuth(users, hasher, sessions, audit, throttle, {
+    secondFactors,
+    signInChallenges,
+    passwordAuth: new PasswordAuth(users, hasher, sessions, audit, throttle, signInChallenges, {
       inTransaction: (tx, user) => accountRecovery.queueVerification(tx, user),
       afterCommit: () => accountRecovery.nudge(),
     }),

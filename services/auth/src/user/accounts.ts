@@ -2,6 +2,7 @@ import type { Caller } from "../kernel/caller.js";
 import type { UserRecord } from "../identity/user.js";
 import type { UserStore } from "../identity/user-store.js";
 import type { PasswordHasher } from "../password/hasher.js";
+import type { SecondFactorCheck } from "../second-factor/second-factor-check.js";
 import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES } from "../password/policy.js";
 import { DomainError, invalidArgument } from "../kernel/errors.js";
 import type { ClientInfo } from "../kernel/client-info.js";
@@ -34,6 +35,8 @@ export class Accounts {
     private readonly users: UserStore,
     private readonly hasher: PasswordHasher,
     throttle: Throttle,
+    /** Step-up: ChangePassword, DeleteAccount and RequestEmailChange need a second factor when one is enrolled. */
+    private readonly secondFactor: Pick<SecondFactorCheck, "requireForChange">,
   ) {
     this.failures = new PasswordFailures(throttle, PASSWORD_CHECK_FAILURES);
   }
@@ -65,15 +68,17 @@ export class Accounts {
 
   /**
    * Checks the current password (throttled like Login: RESOURCE_EXHAUSTED before any argon2
-   * work once the user's failures reach a limit), then sets the new one and ends every other session.
+   * work once the user's failures reach a limit), then, when the account has a second factor,
+   * `secondFactorCode`, then sets the new one and ends every other session.
    */
-  async changePassword(caller: Caller, current: string, next: string, client: ClientInfo): Promise<void> {
+  async changePassword(caller: Caller, current: string, next: string, secondFactorCode: string, client: ClientInfo): Promise<void> {
     const hash = await this.store.passwordHashOf(caller.userId);
     if (hash === undefined) throw new DomainError("session.revoked");
     // verify() does a full argon2 run even for accounts without a password.
     if (!(await this.checkPassword(caller.userId, hash, current, client)) || hash === null) throw WRONG_PASSWORD();
     const problem = checkPasswordPolicy(next);
     if (problem) throw invalidArgument("new_password", PASSWORD_PROBLEM_MESSAGES[problem]);
+    await this.secondFactor.requireForChange(caller.userId, secondFactorCode, client);
     const newHash = await this.hasher.hash(next);
     const changed = await this.store.changePassword({
       userId: caller.userId,
@@ -118,8 +123,8 @@ export class Accounts {
    * Deletes the caller's account: with the current password when it has one (throttled like
    * ChangePassword's), otherwise only from a session that signed in less than RECENT_SIGN_IN_MS ago.
    */
-  async deleteAccount(caller: Caller, password: string, client: ClientInfo): Promise<void> {
-    const hash = await this.confirmIdentity(caller, password, client, "sign in again, then delete the account within 5 minutes");
+  async deleteAccount(caller: Caller, password: string, secondFactorCode: string, client: ClientInfo): Promise<void> {
+    const hash = await this.confirmIdentity(caller, password, client, "sign in again, then delete the account within 5 minutes", secondFactorCode);
     const deleted = await this.store.deleteUser({ userId: caller.userId, expectedHash: hash, sessionId: caller.sessionId, client });
     if (!deleted) throw hash === null ? new DomainError("session.revoked") : WRONG_PASSWORD();
   }
@@ -129,9 +134,12 @@ export class Accounts {
    * the current password when the account has one (throttled like ChangePassword's: RESOURCE_EXHAUSTED
    * before any argon2 work past the limit), otherwise a sign-in less than RECENT_SIGN_IN_MS old,
    * else UNAUTHENTICATED auth.recent_sign_in_required with `retryHint` as its message. Returns
-   * the password hash that was checked (null for accounts without one).
+   * the password hash that was checked (null for accounts without one). With
+   * `secondFactorCode` (a step-up), an account with a second factor must also give a current
+   * code: FAILED_PRECONDITION auth.second_factor_required when it is empty,
+   * UNAUTHENTICATED auth.invalid_second_factor when it is wrong.
    */
-  async confirmIdentity(caller: Caller, password: string, client: ClientInfo, retryHint: string): Promise<string | null> {
+  async confirmIdentity(caller: Caller, password: string, client: ClientInfo, retryHint: string, secondFactorCode?: string): Promise<string | null> {
     const hash = await this.store.passwordHashOf(caller.userId);
     if (hash === undefined) throw new DomainError("session.revoked");
     if (hash !== null) {
@@ -143,6 +151,7 @@ export class Accounts {
         throw new DomainError("auth.recent_sign_in_required", retryHint);
       }
     }
+    if (secondFactorCode !== undefined) await this.secondFactor.requireForChange(caller.userId, secondFactorCode, client);
     return hash;
   }
 

@@ -30,15 +30,15 @@ export class EmailChange {
   }
 
   /**
-   * Checks the caller as DeleteAccount does (password, or a recent sign-in), then counts a mail
+   * Checks the caller as DeleteAccount does (password, or a recent sign-in, and a second factor when enrolled), then counts a mail
    * against the user's verification-mail limit and queues the link (or the notice to a taken
    * address) with its token.
    */
-  async request(caller: Caller, rawNewEmail: string, password: string, client: ClientInfo): Promise<void> {
+  async request(caller: Caller, rawNewEmail: string, password: string, secondFactorCode: string, client: ClientInfo): Promise<void> {
     const newEmail = normalizeEmail(rawNewEmail);
     if (!newEmail) throw invalidArgument("new_email", "must be a valid email address");
     if ((await this.accounts.me(caller)).email === newEmail) throw invalidArgument("new_email", "is already your address");
-    await this.accounts.confirmIdentity(caller, password, client, "sign in again, then change the address within 5 minutes");
+    await this.accounts.confirmIdentity(caller, password, client, "sign in again, then change the address within 5 minutes", secondFactorCode);
     // Counted after the identity check, so wrong passwords do not use up the owner's mails.
     await this.opts.throttle.hit("verifyUser", caller.userId);
     const outcome = await this.store.request({ userId: caller.userId, newEmail, client }, this.mails);

@@ -47,6 +47,14 @@ export const en = {
   "passwordChanged.subject": "Your {product} password was changed",
   "passwordChanged.intro": "The password of your {product} account was changed, and its other devices were signed out.",
 
+  // A recovery code was used (AuthService.CompleteSignIn or a step-up).
+  "recoveryCodeUsed.subject": "A recovery code was used on your {product} account",
+  "recoveryCodeUsed.intro": "One of the recovery codes of your {product} account was just used. {remaining} unused codes are left.",
+
+  // UserService.RemoveSecondFactors, by an admin.
+  "secondFactorsRemoved.subject": "Two-step sign-in was turned off on your {product} account",
+  "secondFactorsRemoved.intro": "An administrator removed the authenticator app and recovery codes of your {product} account: signing in now needs only your password. You can set up an authenticator again from your account page.",
+
   // UserService.RevokeAllSessions.
   "signedOut.subject": "You were signed out everywhere on {product}",
   "signedOut.intro": "Your {product} account was signed out everywhere: {sessions} ended.",

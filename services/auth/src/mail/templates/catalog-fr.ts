@@ -40,6 +40,14 @@ export const fr: Record<MessageKey, string> = {
   "passwordChanged.subject": "Votre mot de passe {product} a été modifié",
   "passwordChanged.intro": "Le mot de passe de votre compte {product} a été modifié, et ses autres appareils ont été déconnectés.",
 
+  // A recovery code was used (AuthService.CompleteSignIn or a step-up).
+  "recoveryCodeUsed.subject": "Un code de récupération de votre compte {product} a été utilisé",
+  "recoveryCodeUsed.intro": "L'un des codes de récupération de votre compte {product} vient d'être utilisé. Il reste {remaining} codes inutilisés.",
+
+  // UserService.RemoveSecondFactors, by an admin.
+  "secondFactorsRemoved.subject": "La connexion en deux étapes a été désactivée sur votre compte {product}",
+  "secondFactorsRemoved.intro": "Un administrateur a supprimé l'application d'authentification et les codes de récupération de votre compte {product} : la connexion ne demande plus que votre mot de passe. Vous pouvez configurer à nouveau une application depuis la page de votre compte.",
+
   "signedOut.subject": "Vous avez été déconnecté partout sur {product}",
   "signedOut.intro": "Votre compte {product} a été déconnecté partout\u00a0: {sessions}.",
   "signedOut.sessions.one": "1 session terminée",

@@ -141,7 +141,7 @@ function details(t: T, locale: Locale, { client, at }: SecurityEvent): MailBlock
 }
 
 /** A security notice: intro, where and when, the way back if it was not the owner (the reset page), nothing to do if it was. */
-function securityNotice(site: MailSite, to: Recipient, kind: "newSignIn" | "passwordChanged" | "signedOut", event: SecurityEvent, vars: Vars = {}): MailMessage {
+function securityNotice(site: MailSite, to: Recipient, kind: "newSignIn" | "passwordChanged" | "signedOut" | "recoveryCodeUsed" | "secondFactorsRemoved", event: SecurityEvent, vars: Vars = {}): MailMessage {
   return noticeMail(site, to, (t, page) => ({
     subject: t(`${kind}.subject`),
     blocks: [
@@ -163,6 +163,16 @@ export function newSignInMail(site: MailSite, to: Recipient, event: SecurityEven
 /** The password was changed (UserService.ChangePassword) or reset by mail (AuthService.ResetPassword). */
 export function passwordChangedMail(site: MailSite, to: Recipient, event: SecurityEvent): MailMessage {
   return securityNotice(site, to, "passwordChanged", event);
+}
+
+/** A recovery code was spent (sign-in or step-up); `remaining` unused codes are left. */
+export function recoveryCodeUsedMail(site: MailSite, to: Recipient, event: SecurityEvent & { remaining: number }): MailMessage {
+  return securityNotice(site, to, "recoveryCodeUsed", event, { remaining: event.remaining });
+}
+
+/** An admin removed the account's second factors (UserService.RemoveSecondFactors). */
+export function secondFactorsRemovedMail(site: MailSite, to: Recipient, event: SecurityEvent): MailMessage {
+  return securityNotice(site, to, "secondFactorsRemoved", event);
 }
 
 /** UserService.RevokeAllSessions ended `count` sessions. */

@@ -1,0 +1,17 @@
+import type { HandlerContext } from "@connectrpc/connect";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { RegenerateRecoveryCodesRequest, RegenerateRecoveryCodesResponseSchema } from "../../../../../gen/tessera/user/v1/user_service_pb.js";
+import { requireString } from "../../kernel/text.js";
+import { PASSWORD_MAX_LENGTH } from "../../password/policy.js";
+import { SECOND_FACTOR_CODE_MAX_LENGTH } from "../../second-factor/recovery-codes.js";
+import { callerOf, clientInfo } from "../context.js";
+import type { Deps } from "../deps.js";
+
+/** UserService.RegenerateRecoveryCodes: a new set of recovery codes after password and code. */
+export function regenerateRecoveryCodes({ secondFactors }: Deps) {
+  return async (req: RegenerateRecoveryCodesRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof RegenerateRecoveryCodesResponseSchema>> => {
+    requireString(req.password, "password", PASSWORD_MAX_LENGTH, { optional: true });
+    requireString(req.secondFactorCode, "second_factor_code", SECOND_FACTOR_CODE_MAX_LENGTH, { optional: true });
+    return { recoveryCodes: await secondFactors.regenerateRecoveryCodes(callerOf(ctx), req.password, req.secondFactorCode, clientInfo(ctx)) };
+  };
+}
