@@ -50,6 +50,8 @@ describe("describeError", () => {
   it("translates the failed preconditions it knows by reason", () => {
     expect(say("fr", rpcError(Code.FailedPrecondition, "the email address is already verified", "email.already_verified"))).toBe("Votre adresse e-mail est déjà vérifiée.");
     expect(say("en", rpcError(Code.FailedPrecondition, "…", "account.last_sign_in_method"))).toContain("only way to sign in");
+    // An account with a second factor, until the sign-in page can ask for it: said plainly, not "something went wrong".
+    expect(say("en", rpcError(Code.FailedPrecondition, "…", "auth.second_factor_required"))).toContain("asks for a second factor");
   });
 
   it("never shows an unexpected error's text", () => {

@@ -69,6 +69,7 @@ export function describeError(err: unknown): UserError {
     case Code.FailedPrecondition:
       if (reason === "email.already_verified") return { key: "emailAlreadyVerified" };
       if (reason === "account.last_sign_in_method") return { key: "lastSignInMethod" };
+      if (reason === "auth.second_factor_required") return { key: "secondFactorRequired" };
       return { key: "generic" };
     case Code.NotFound:
       return { key: "notFound" };
