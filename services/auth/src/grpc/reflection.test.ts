@@ -68,6 +68,7 @@ describe("ServerReflectionInfo handler", () => {
     expect(fileNames(first)).toEqual([
       "tessera/auth/v1/auth_service.proto",
       "tessera/auth/v1/jwk.proto",
+      "tessera/auth/v1/second_factor_challenge.proto",
       "tessera/auth/v1/tokens.proto",
       "tessera/errors/v1/reasons.proto",
       "tessera/user/v1/user.proto",
