@@ -1,7 +1,7 @@
 // Every Profile field of the contract as the account form shows it: the input it gets and the
 // contract's limits (services/shared/contract-limits.ts) as the browser's own validation. The
 // auth service checks the same limits again; this only saves a round trip.
-import { NAME_MAX, PROFILE_LIMITS, type ProfileKey } from "../../services/shared/contract-limits";
+import { PROFILE_LIMITS, type ProfileKey } from "../../services/shared/contract-limits";
 
 export type ProfileFieldInput =
   | { type: "text" | "url" | "textarea"; maxLength: number }
@@ -31,4 +31,3 @@ export const PROFILE_FIELDS: ProfileField[] = (Object.keys(PROFILE_LIMITS) as Pr
   return { key, path: `profile.${snake(key)}`, input, autoComplete: AUTOCOMPLETE[key] };
 });
 
-export const NAME_MAX_LENGTH = NAME_MAX;

@@ -36,6 +36,10 @@ import { SECOND_FACTOR_ROUTES } from "./second-factor-routes.js";
 import { HttpError } from "./errors.js";
 import * as s from "./schemas.js";
 
+/** What a route that changes something sensitive adds for accounts with a second factor (UserService step-up). */
+const SECOND_FACTOR_STEP_UP =
+  "With a second factor enrolled, secondFactorCode is needed too (409 auth.second_factor_required when absent, 401 auth.invalid_second_factor when wrong).";
+
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** Who may call: anyone, a valid access token (Bearer), or a refresh token (`Authorization: Refresh <token>`). */
@@ -305,7 +309,7 @@ export const ROUTES: Route[] = [
     operationId: "deleteMe",
     summary: "Delete the caller's account and end every session",
     description:
-      "Needs the current password in the body, or for accounts without one a sign-in less than 5 minutes old (401 with reason auth.recent_sign_in_required otherwise). With a second factor enrolled, secondFactorCode is needed too (409 auth.second_factor_required when absent, 401 auth.invalid_second_factor when wrong).",
+      `Needs the current password in the body, or for accounts without one a sign-in less than 5 minutes old (401 with reason auth.recent_sign_in_required otherwise). ${SECOND_FACTOR_STEP_UP}`,
     tag: "users",
     auth: "bearer",
     body: s.DeleteAccountBody,
@@ -321,7 +325,7 @@ export const ROUTES: Route[] = [
     path: "/users/me/password",
     operationId: "changePassword",
     summary: "Change the caller's password",
-    description: "Checks the current password; ends every other session of the caller. The new password follows the policy of register. With a second factor enrolled, secondFactorCode is needed too (409 auth.second_factor_required when absent, 401 auth.invalid_second_factor when wrong).",
+    description: `Checks the current password; ends every other session of the caller. The new password follows the policy of register. ${SECOND_FACTOR_STEP_UP}`,
     tag: "users",
     auth: "bearer",
     body: s.ChangePasswordBody,
@@ -341,7 +345,7 @@ export const ROUTES: Route[] = [
     operationId: "requestEmailChange",
     summary: "Mail a link to confirm a new address for the caller's account",
     description:
-      "Needs the current password, or for accounts without one a sign-in less than 5 minutes old (401 with reason auth.recent_sign_in_required otherwise). The answer is the same whether or not the new address has an account (that address is told instead of getting a link). A newer request voids older links. Mails count against the verification-mail limit (429). With a second factor enrolled, secondFactorCode is needed too (409 auth.second_factor_required when absent, 401 auth.invalid_second_factor when wrong).",
+      `Needs the current password, or for accounts without one a sign-in less than 5 minutes old (401 with reason auth.recent_sign_in_required otherwise). The answer is the same whether or not the new address has an account (that address is told instead of getting a link). A newer request voids older links. Mails count against the verification-mail limit (429). ${SECOND_FACTOR_STEP_UP}`,
     tag: "users",
     auth: "bearer",
     body: s.EmailChangeBody,

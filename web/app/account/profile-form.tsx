@@ -9,7 +9,8 @@ import { useTranslations } from "next-intl";
 import { useActionState, useRef } from "react";
 import { useFocusOnError } from "../../components/action-form";
 import { Field, FormErrorContext, FormOutcome, SubmitButton } from "../../components/form-parts";
-import { NAME_MAX_LENGTH, PROFILE_FIELDS, type ProfileField } from "../../lib/profile-fields";
+import { NAME_MAX } from "../../../services/shared/contract-limits";
+import { PROFILE_FIELDS, type ProfileField } from "../../lib/profile-fields";
 import { newer, SHOWN_FIELD, type ProfileValues } from "../../lib/profile-values";
 import { updateProfile, type ProfileState } from "./profile-actions";
 
@@ -24,7 +25,7 @@ export function ProfileForm({ stored }: { stored: ProfileValues }) {
     <form action={formAction} aria-label={t("formLabel")} ref={formRef} className="form-grid">
       <input type="hidden" name={SHOWN_FIELD} value={JSON.stringify(shown)} />
       <FormErrorContext value={state?.field ? { field: state.field, error: state.error } : undefined}>
-        <Field name="name" label={t("name")} defaultValue={values.name} autoComplete="name" maxLength={NAME_MAX_LENGTH} />
+        <Field name="name" label={t("name")} defaultValue={values.name} autoComplete="name" maxLength={NAME_MAX} />
         {PROFILE_FIELDS.map((f) => (
           <ProfileInput key={f.key} field={f} label={t(f.key)} value={values[f.key]} />
         ))}

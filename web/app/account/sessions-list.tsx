@@ -3,7 +3,7 @@
 // (connect-web + the short-lived access token; the service allows this origin by CORS). Each
 // shows its device as the service read it, when it signed in and was last active, and this
 // device is marked; revoking asks first.
-import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { signOut } from "next-auth/react";
 import { useLocale, useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useState } from "react";
@@ -11,7 +11,7 @@ import type { Session } from "../../../gen/tessera/user/v1/session_pb.js";
 import { ConfirmAction } from "../../components/confirm-action";
 import { DeviceName, deviceText } from "../../components/device-name";
 import { userClient } from "../../lib/client/tessera-web";
-import { exactTime, relativeTime } from "../../lib/relative-time";
+import { RelativeTime } from "../../components/relative-time";
 
 export function SessionsList({ authUrl }: { authUrl: string }) {
   const t = useTranslations("sessions");
@@ -35,15 +35,7 @@ export function SessionsList({ authUrl }: { authUrl: string }) {
     void load();
   }, [load]);
 
-  const when = (ts?: Timestamp) => {
-    if (!ts) return "—";
-    const d = timestampDate(ts);
-    return (
-      <time dateTime={d.toISOString()} title={exactTime(d, locale)}>
-        {relativeTime(d, locale)}
-      </time>
-    );
-  };
+  const when = (ts?: Timestamp) => <RelativeTime at={ts} locale={locale} />;
 
   async function revoke(s: Session) {
     if (s.current) {

@@ -227,6 +227,8 @@ describe.skipIf(!!browserSkipReason)(`account tasks and the admin console in Chr
       const anonymous = await newPage();
       await anonymous.page.goto("/admin");
       await anonymous.page.waitForURL("**/signin**");
+      await anonymous.page.locator("main form").waitFor();
+      await shot(anonymous.page, "signin");
       await anonymous.context.close();
     });
 
@@ -323,13 +325,5 @@ describe.skipIf(!!browserSkipReason)(`account tasks and the admin console in Chr
       expect(scroll, p).toBeLessThanOrEqual(0);
     }
     await admin.context.close();
-  });
-
-  it("takes the sign-in page's screenshot for the README", async () => {
-    const { context, page } = await newPage();
-    await page.goto("/signin");
-    await page.locator("main form").waitFor();
-    await shot(page, "signin");
-    await context.close();
   });
 });

@@ -1,7 +1,7 @@
 // One account as an admin sees it: identity and profile, live sessions, recent security
 // events; and the two things an admin may do here, end every session and grant or remove the
 // admin role, each behind a confirmation.
-import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -10,7 +10,7 @@ import { AuditEventType } from "../../../../../gen/tessera/user/v1/audit_event_p
 import { Role } from "../../../../../gen/tessera/user/v1/user_pb.js";
 import { ConfirmAction } from "../../../../components/confirm-action";
 import { DeviceName } from "../../../../components/device-name";
-import { exactTime, relativeTime } from "../../../../lib/relative-time";
+import { RelativeTime } from "../../../../components/relative-time";
 import { errorDetail } from "../../../../lib/server/errors";
 import { PROFILE_FIELDS } from "../../../../lib/profile-fields";
 import { tessera } from "../../../../lib/server/rpc";
@@ -40,15 +40,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
     orSignIn(rpc.listSessions({ userId: id }, asUser(session))),
     orSignIn(rpc.listAuditEvents({ userId: id, pageSize: 20 }, asUser(session))),
   ]);
-  const when = (ts?: Timestamp) => {
-    if (!ts) return "—";
-    const d = timestampDate(ts);
-    return (
-      <time dateTime={d.toISOString()} title={exactTime(d, locale)}>
-        {relativeTime(d, locale)}
-      </time>
-    );
-  };
+  const when = (ts?: Timestamp) => <RelativeTime at={ts} locale={locale} />;
   // Every AuditEventType has a name in the catalogs; one added later reads "Event" until it does.
   const eventName = (type: AuditEventType) => {
     const key = `event.${AuditEventType[type]}` as "event.UNSPECIFIED";
