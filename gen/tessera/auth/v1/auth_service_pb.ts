@@ -19,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/auth/v1/auth_service.proto.
  */
 export const file_tessera_auth_v1_auth_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJ0ZXNzZXJhL2F1dGgvdjEvYXV0aF9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLmF1dGgudjEiUAoPUmVnaXN0ZXJSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEgwKBG5hbWUYAyABKAkSDgoGbG9jYWxlGAQgASgJImAKEFJlZ2lzdGVyUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEicKBnRva2VucxgCIAEoCzIXLnRlc3NlcmEuYXV0aC52MS5Ub2tlbnMiTgoMTG9naW5SZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEh0KFXNlY29uZF9mYWN0b3JfY2FwYWJsZRgDIAEoCCKmAQoNTG9naW5SZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXISJwoGdG9rZW5zGAIgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucxJHChdzZWNvbmRfZmFjdG9yX2NoYWxsZW5nZRgDIAEoCzImLnRlc3NlcmEuYXV0aC52MS5TZWNvbmRGYWN0b3JDaGFsbGVuZ2UiZwoVQ29tcGxldGVTaWduSW5SZXF1ZXN0EhcKD2NoYWxsZW5nZV90b2tlbhgBIAEoCRITCgl0b3RwX2NvZGUYAiABKAlIABIXCg1yZWNvdmVyeV9jb2RlGAMgASgJSABCBwoFcHJvb2YiZgoWQ29tcGxldGVTaWduSW5SZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXISJwoGdG9rZW5zGAIgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucyInCg5SZWZyZXNoUmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIjoKD1JlZnJlc2hSZXNwb25zZRInCgZ0b2tlbnMYASABKAsyFy50ZXNzZXJhLmF1dGgudjEuVG9rZW5zIiYKDUxvZ291dFJlcXVlc3QSFQoNcmVmcmVzaF90b2tlbhgBIAEoCSIQCg5Mb2dvdXRSZXNwb25zZSIsChtSZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QSDQoFZW1haWwYASABKAkiHgocUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXNwb25zZSI7ChRSZXNldFBhc3N3b3JkUmVxdWVzdBINCgV0b2tlbhgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkiFwoVUmVzZXRQYXNzd29yZFJlc3BvbnNlIiEKH1JlcXVlc3RFbWFpbFZlcmlmaWNhdGlvblJlcXVlc3QiIgogUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uUmVzcG9uc2UiIwoSVmVyaWZ5RW1haWxSZXF1ZXN0Eg0KBXRva2VuGAEgASgJIjoKE1ZlcmlmeUVtYWlsUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIioKGUNvbmZpcm1FbWFpbENoYW5nZVJlcXVlc3QSDQoFdG9rZW4YASABKAkiQQoaQ29uZmlybUVtYWlsQ2hhbmdlUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyIhAKDkdldEp3a3NSZXF1ZXN0IjUKD0dldEp3a3NSZXNwb25zZRIiCgRrZXlzGAEgAygLMhQudGVzc2VyYS5hdXRoLnYxLkp3azLRDgoLQXV0aFNlcnZpY2USowEKCFJlZ2lzdGVyEiAudGVzc2VyYS5hdXRoLnYxLlJlZ2lzdGVyUmVxdWVzdBohLnRlc3NlcmEuYXV0aC52MS5SZWdpc3RlclJlc3BvbnNlIlKKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYE3VzZXIuYWxyZWFkeV9leGlzdHOKtRgbYXV0aC50b29fbWFueV9yZWdpc3RyYXRpb25zErkBCgVMb2dpbhIdLnRlc3NlcmEuYXV0aC52MS5Mb2dpblJlcXVlc3QaHi50ZXNzZXJhLmF1dGgudjEuTG9naW5SZXNwb25zZSJxirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBhhdXRoLmludmFsaWRfY3JlZGVudGlhbHOKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0c4q1GBthdXRoLnNlY29uZF9mYWN0b3JfcmVxdWlyZWQS0QEKDkNvbXBsZXRlU2lnbkluEiYudGVzc2VyYS5hdXRoLnYxLkNvbXBsZXRlU2lnbkluUmVxdWVzdBonLnRlc3NlcmEuYXV0aC52MS5Db21wbGV0ZVNpZ25JblJlc3BvbnNlIm6KtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50irUYFmF1dGguaW52YWxpZF9jaGFsbGVuZ2WKtRgaYXV0aC5pbnZhbGlkX3NlY29uZF9mYWN0b3KKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0cxLLAQoHUmVmcmVzaBIfLnRlc3NlcmEuYXV0aC52MS5SZWZyZXNoUmVxdWVzdBogLnRlc3NlcmEuYXV0aC52MS5SZWZyZXNoUmVzcG9uc2UifYq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgaYXV0aC5pbnZhbGlkX3JlZnJlc2hfdG9rZW6KtRgZYXV0aC5yZWZyZXNoX3Rva2VuX3JldXNlZIq1GA9zZXNzaW9uLnJldm9rZWSKtRgPc2Vzc2lvbi5leHBpcmVkEmcKBkxvZ291dBIeLnRlc3NlcmEuYXV0aC52MS5Mb2dvdXRSZXF1ZXN0Gh8udGVzc2VyYS5hdXRoLnYxLkxvZ291dFJlc3BvbnNlIhyKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50ErEBChRSZXF1ZXN0UGFzc3dvcmRSZXNldBIsLnRlc3NlcmEuYXV0aC52MS5SZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QaLS50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXNwb25zZSI8irUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBxhdXRoLnRvb19tYW55X3Jlc2V0X3JlcXVlc3RzEo0BCg1SZXNldFBhc3N3b3JkEiUudGVzc2VyYS5hdXRoLnYxLlJlc2V0UGFzc3dvcmRSZXF1ZXN0GiYudGVzc2VyYS5hdXRoLnYxLlJlc2V0UGFzc3dvcmRSZXNwb25zZSItirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA10b2tlbi5pbnZhbGlkEoICChhSZXF1ZXN0RW1haWxWZXJpZmljYXRpb24SMC50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uUmVxdWVzdBoxLnRlc3NlcmEuYXV0aC52MS5SZXF1ZXN0RW1haWxWZXJpZmljYXRpb25SZXNwb25zZSKAAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBZlbWFpbC5hbHJlYWR5X3ZlcmlmaWVkirUYI2F1dGgudG9vX21hbnlfdmVyaWZpY2F0aW9uX3JlcXVlc3RzEocBCgtWZXJpZnlFbWFpbBIjLnRlc3NlcmEuYXV0aC52MS5WZXJpZnlFbWFpbFJlcXVlc3QaJC50ZXNzZXJhLmF1dGgudjEuVmVyaWZ5RW1haWxSZXNwb25zZSItirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA10b2tlbi5pbnZhbGlkErMBChJDb25maXJtRW1haWxDaGFuZ2USKi50ZXNzZXJhLmF1dGgudjEuQ29uZmlybUVtYWlsQ2hhbmdlUmVxdWVzdBorLnRlc3NlcmEuYXV0aC52MS5Db25maXJtRW1haWxDaGFuZ2VSZXNwb25zZSJEirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA10b2tlbi5pbnZhbGlkirUYE3VzZXIuYWxyZWFkeV9leGlzdHMSTAoHR2V0SndrcxIfLnRlc3NlcmEuYXV0aC52MS5HZXRKd2tzUmVxdWVzdBogLnRlc3NlcmEuYXV0aC52MS5HZXRKd2tzUmVzcG9uc2VCP1o9Z2l0aHViLmNvbS90ZXNzZXJhLWF1dGgvdGVzc2VyYS9nZW4vZ28vdGVzc2VyYS9hdXRoL3YxO2F1dGh2MWIGcHJvdG8z", [file_tessera_auth_v1_jwk, file_tessera_auth_v1_second_factor_challenge, file_tessera_auth_v1_tokens, file_tessera_errors_v1_reasons, file_tessera_user_v1_user]);
+  fileDesc("CiJ0ZXNzZXJhL2F1dGgvdjEvYXV0aF9zZXJ2aWNlLnByb3RvEg90ZXNzZXJhLmF1dGgudjEiUAoPUmVnaXN0ZXJSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEgwKBG5hbWUYAyABKAkSDgoGbG9jYWxlGAQgASgJImAKEFJlZ2lzdGVyUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEicKBnRva2VucxgCIAEoCzIXLnRlc3NlcmEuYXV0aC52MS5Ub2tlbnMiTgoMTG9naW5SZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEh0KFXNlY29uZF9mYWN0b3JfY2FwYWJsZRgDIAEoCCKmAQoNTG9naW5SZXNwb25zZRIjCgR1c2VyGAEgASgLMhUudGVzc2VyYS51c2VyLnYxLlVzZXISJwoGdG9rZW5zGAIgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucxJHChdzZWNvbmRfZmFjdG9yX2NoYWxsZW5nZRgDIAEoCzImLnRlc3NlcmEuYXV0aC52MS5TZWNvbmRGYWN0b3JDaGFsbGVuZ2UiiAEKFUNvbXBsZXRlU2lnbkluUmVxdWVzdBIXCg9jaGFsbGVuZ2VfdG9rZW4YASABKAkSEwoJdG90cF9jb2RlGAIgASgJSAASFwoNcmVjb3ZlcnlfY29kZRgDIAEoCUgAEh8KFXBhc3NrZXlfcmVzcG9uc2VfanNvbhgEIAEoCUgAQgcKBXByb29mImYKFkNvbXBsZXRlU2lnbkluUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEicKBnRva2VucxgCIAEoCzIXLnRlc3NlcmEuYXV0aC52MS5Ub2tlbnMiGwoZQmVnaW5QYXNza2V5U2lnbkluUmVxdWVzdCIyChpCZWdpblBhc3NrZXlTaWduSW5SZXNwb25zZRIUCgxvcHRpb25zX2pzb24YASABKAkiMwoaRmluaXNoUGFzc2tleVNpZ25JblJlcXVlc3QSFQoNcmVzcG9uc2VfanNvbhgBIAEoCSJrChtGaW5pc2hQYXNza2V5U2lnbkluUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLnRlc3NlcmEudXNlci52MS5Vc2VyEicKBnRva2VucxgCIAEoCzIXLnRlc3NlcmEuYXV0aC52MS5Ub2tlbnMiJwoOUmVmcmVzaFJlcXVlc3QSFQoNcmVmcmVzaF90b2tlbhgBIAEoCSI6Cg9SZWZyZXNoUmVzcG9uc2USJwoGdG9rZW5zGAEgASgLMhcudGVzc2VyYS5hdXRoLnYxLlRva2VucyImCg1Mb2dvdXRSZXF1ZXN0EhUKDXJlZnJlc2hfdG9rZW4YASABKAkiEAoOTG9nb3V0UmVzcG9uc2UiLAobUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJIh4KHFJlcXVlc3RQYXNzd29yZFJlc2V0UmVzcG9uc2UiOwoUUmVzZXRQYXNzd29yZFJlcXVlc3QSDQoFdG9rZW4YASABKAkSFAoMbmV3X3Bhc3N3b3JkGAIgASgJIhcKFVJlc2V0UGFzc3dvcmRSZXNwb25zZSIhCh9SZXF1ZXN0RW1haWxWZXJpZmljYXRpb25SZXF1ZXN0IiIKIFJlcXVlc3RFbWFpbFZlcmlmaWNhdGlvblJlc3BvbnNlIiMKElZlcmlmeUVtYWlsUmVxdWVzdBINCgV0b2tlbhgBIAEoCSI6ChNWZXJpZnlFbWFpbFJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciIqChlDb25maXJtRW1haWxDaGFuZ2VSZXF1ZXN0Eg0KBXRva2VuGAEgASgJIkEKGkNvbmZpcm1FbWFpbENoYW5nZVJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS50ZXNzZXJhLnVzZXIudjEuVXNlciIQCg5HZXRKd2tzUmVxdWVzdCI1Cg9HZXRKd2tzUmVzcG9uc2USIgoEa2V5cxgBIAMoCzIULnRlc3NlcmEuYXV0aC52MS5Kd2syoBEKC0F1dGhTZXJ2aWNlEqMBCghSZWdpc3RlchIgLnRlc3NlcmEuYXV0aC52MS5SZWdpc3RlclJlcXVlc3QaIS50ZXNzZXJhLmF1dGgudjEuUmVnaXN0ZXJSZXNwb25zZSJSirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBN1c2VyLmFscmVhZHlfZXhpc3RzirUYG2F1dGgudG9vX21hbnlfcmVnaXN0cmF0aW9ucxK5AQoFTG9naW4SHS50ZXNzZXJhLmF1dGgudjEuTG9naW5SZXF1ZXN0Gh4udGVzc2VyYS5hdXRoLnYxLkxvZ2luUmVzcG9uc2UicYq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgYYXV0aC5pbnZhbGlkX2NyZWRlbnRpYWxzirUYFmF1dGgudG9vX21hbnlfYXR0ZW1wdHOKtRgbYXV0aC5zZWNvbmRfZmFjdG9yX3JlcXVpcmVkEtEBCg5Db21wbGV0ZVNpZ25JbhImLnRlc3NlcmEuYXV0aC52MS5Db21wbGV0ZVNpZ25JblJlcXVlc3QaJy50ZXNzZXJhLmF1dGgudjEuQ29tcGxldGVTaWduSW5SZXNwb25zZSJuirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBZhdXRoLmludmFsaWRfY2hhbGxlbmdlirUYGmF1dGguaW52YWxpZF9zZWNvbmRfZmFjdG9yirUYFmF1dGgudG9vX21hbnlfYXR0ZW1wdHMSiQEKEkJlZ2luUGFzc2tleVNpZ25JbhIqLnRlc3NlcmEuYXV0aC52MS5CZWdpblBhc3NrZXlTaWduSW5SZXF1ZXN0GisudGVzc2VyYS5hdXRoLnYxLkJlZ2luUGFzc2tleVNpZ25JblJlc3BvbnNlIhqKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0cxLAAQoTRmluaXNoUGFzc2tleVNpZ25JbhIrLnRlc3NlcmEuYXV0aC52MS5GaW5pc2hQYXNza2V5U2lnbkluUmVxdWVzdBosLnRlc3NlcmEuYXV0aC52MS5GaW5pc2hQYXNza2V5U2lnbkluUmVzcG9uc2UiToq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgUYXV0aC5pbnZhbGlkX3Bhc3NrZXmKtRgWYXV0aC50b29fbWFueV9hdHRlbXB0cxLLAQoHUmVmcmVzaBIfLnRlc3NlcmEuYXV0aC52MS5SZWZyZXNoUmVxdWVzdBogLnRlc3NlcmEuYXV0aC52MS5SZWZyZXNoUmVzcG9uc2UifYq1GBhyZXF1ZXN0LmludmFsaWRfYXJndW1lbnSKtRgaYXV0aC5pbnZhbGlkX3JlZnJlc2hfdG9rZW6KtRgZYXV0aC5yZWZyZXNoX3Rva2VuX3JldXNlZIq1GA9zZXNzaW9uLnJldm9rZWSKtRgPc2Vzc2lvbi5leHBpcmVkEmcKBkxvZ291dBIeLnRlc3NlcmEuYXV0aC52MS5Mb2dvdXRSZXF1ZXN0Gh8udGVzc2VyYS5hdXRoLnYxLkxvZ291dFJlc3BvbnNlIhyKtRgYcmVxdWVzdC5pbnZhbGlkX2FyZ3VtZW50ErEBChRSZXF1ZXN0UGFzc3dvcmRSZXNldBIsLnRlc3NlcmEuYXV0aC52MS5SZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QaLS50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXNwb25zZSI8irUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GBxhdXRoLnRvb19tYW55X3Jlc2V0X3JlcXVlc3RzEo0BCg1SZXNldFBhc3N3b3JkEiUudGVzc2VyYS5hdXRoLnYxLlJlc2V0UGFzc3dvcmRSZXF1ZXN0GiYudGVzc2VyYS5hdXRoLnYxLlJlc2V0UGFzc3dvcmRSZXNwb25zZSItirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA10b2tlbi5pbnZhbGlkEoICChhSZXF1ZXN0RW1haWxWZXJpZmljYXRpb24SMC50ZXNzZXJhLmF1dGgudjEuUmVxdWVzdEVtYWlsVmVyaWZpY2F0aW9uUmVxdWVzdBoxLnRlc3NlcmEuYXV0aC52MS5SZXF1ZXN0RW1haWxWZXJpZmljYXRpb25SZXNwb25zZSKAAYq1GBJhdXRoLm1pc3NpbmdfdG9rZW6KtRgSYXV0aC5pbnZhbGlkX3Rva2VuirUYD3Nlc3Npb24ucmV2b2tlZIq1GBZlbWFpbC5hbHJlYWR5X3ZlcmlmaWVkirUYI2F1dGgudG9vX21hbnlfdmVyaWZpY2F0aW9uX3JlcXVlc3RzEocBCgtWZXJpZnlFbWFpbBIjLnRlc3NlcmEuYXV0aC52MS5WZXJpZnlFbWFpbFJlcXVlc3QaJC50ZXNzZXJhLmF1dGgudjEuVmVyaWZ5RW1haWxSZXNwb25zZSItirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA10b2tlbi5pbnZhbGlkErMBChJDb25maXJtRW1haWxDaGFuZ2USKi50ZXNzZXJhLmF1dGgudjEuQ29uZmlybUVtYWlsQ2hhbmdlUmVxdWVzdBorLnRlc3NlcmEuYXV0aC52MS5Db25maXJtRW1haWxDaGFuZ2VSZXNwb25zZSJEirUYGHJlcXVlc3QuaW52YWxpZF9hcmd1bWVudIq1GA10b2tlbi5pbnZhbGlkirUYE3VzZXIuYWxyZWFkeV9leGlzdHMSTAoHR2V0SndrcxIfLnRlc3NlcmEuYXV0aC52MS5HZXRKd2tzUmVxdWVzdBogLnRlc3NlcmEuYXV0aC52MS5HZXRKd2tzUmVzcG9uc2VCP1o9Z2l0aHViLmNvbS90ZXNzZXJhLWF1dGgvdGVzc2VyYS9nZW4vZ28vdGVzc2VyYS9hdXRoL3YxO2F1dGh2MWIGcHJvdG8z", [file_tessera_auth_v1_jwk, file_tessera_auth_v1_second_factor_challenge, file_tessera_auth_v1_tokens, file_tessera_errors_v1_reasons, file_tessera_user_v1_user]);
 
 /**
  * RegisterRequest creates an account.
@@ -182,7 +182,7 @@ export type CompleteSignInRequest = Message<"tessera.auth.v1.CompleteSignInReque
   challengeToken: string;
 
   /**
-   * proof is the second factor; exactly one is required. Other kinds (passkeys) may be added.
+   * proof is the second factor; exactly one is required. Other kinds may be added.
    *
    * @generated from oneof tessera.auth.v1.CompleteSignInRequest.proof
    */
@@ -203,6 +203,15 @@ export type CompleteSignInRequest = Message<"tessera.auth.v1.CompleteSignInReque
      */
     value: string;
     case: "recoveryCode";
+  } | {
+    /**
+     * passkey_response_json is the AuthenticationResponseJSON of navigator.credentials.get
+     * called with SecondFactorChallenge.passkey_options_json (at most 64 KiB).
+     *
+     * @generated from field: string passkey_response_json = 4;
+     */
+    value: string;
+    case: "passkeyResponseJson";
   } | { case: undefined; value?: undefined };
 };
 
@@ -242,6 +251,93 @@ export const CompleteSignInResponseSchema: GenMessage<CompleteSignInResponse> = 
   messageDesc(file_tessera_auth_v1_auth_service, 5);
 
 /**
+ * BeginPasskeySignInRequest is empty.
+ *
+ * @generated from message tessera.auth.v1.BeginPasskeySignInRequest
+ */
+export type BeginPasskeySignInRequest = Message<"tessera.auth.v1.BeginPasskeySignInRequest"> & {
+};
+
+/**
+ * Describes the message tessera.auth.v1.BeginPasskeySignInRequest.
+ * Use `create(BeginPasskeySignInRequestSchema)` to create a new message.
+ */
+export const BeginPasskeySignInRequestSchema: GenMessage<BeginPasskeySignInRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_auth_v1_auth_service, 6);
+
+/**
+ * BeginPasskeySignInResponse holds the WebAuthn request options.
+ *
+ * @generated from message tessera.auth.v1.BeginPasskeySignInResponse
+ */
+export type BeginPasskeySignInResponse = Message<"tessera.auth.v1.BeginPasskeySignInResponse"> & {
+  /**
+   * options_json is a PublicKeyCredentialRequestOptionsJSON (WebAuthn Level 3), binary fields
+   * base64url-encoded.
+   *
+   * @generated from field: string options_json = 1;
+   */
+  optionsJson: string;
+};
+
+/**
+ * Describes the message tessera.auth.v1.BeginPasskeySignInResponse.
+ * Use `create(BeginPasskeySignInResponseSchema)` to create a new message.
+ */
+export const BeginPasskeySignInResponseSchema: GenMessage<BeginPasskeySignInResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_auth_v1_auth_service, 7);
+
+/**
+ * FinishPasskeySignInRequest carries the assertion.
+ *
+ * @generated from message tessera.auth.v1.FinishPasskeySignInRequest
+ */
+export type FinishPasskeySignInRequest = Message<"tessera.auth.v1.FinishPasskeySignInRequest"> & {
+  /**
+   * response_json is the AuthenticationResponseJSON of navigator.credentials.get (at most
+   * 64 KiB).
+   *
+   * @generated from field: string response_json = 1;
+   */
+  responseJson: string;
+};
+
+/**
+ * Describes the message tessera.auth.v1.FinishPasskeySignInRequest.
+ * Use `create(FinishPasskeySignInRequestSchema)` to create a new message.
+ */
+export const FinishPasskeySignInRequestSchema: GenMessage<FinishPasskeySignInRequest> = /*@__PURE__*/
+  messageDesc(file_tessera_auth_v1_auth_service, 8);
+
+/**
+ * FinishPasskeySignInResponse holds the account and the new session's tokens.
+ *
+ * @generated from message tessera.auth.v1.FinishPasskeySignInResponse
+ */
+export type FinishPasskeySignInResponse = Message<"tessera.auth.v1.FinishPasskeySignInResponse"> & {
+  /**
+   * user is the signed-in account.
+   *
+   * @generated from field: tessera.user.v1.User user = 1;
+   */
+  user?: User | undefined;
+
+  /**
+   * tokens are the new session's tokens.
+   *
+   * @generated from field: tessera.auth.v1.Tokens tokens = 2;
+   */
+  tokens?: Tokens | undefined;
+};
+
+/**
+ * Describes the message tessera.auth.v1.FinishPasskeySignInResponse.
+ * Use `create(FinishPasskeySignInResponseSchema)` to create a new message.
+ */
+export const FinishPasskeySignInResponseSchema: GenMessage<FinishPasskeySignInResponse> = /*@__PURE__*/
+  messageDesc(file_tessera_auth_v1_auth_service, 9);
+
+/**
  * RefreshRequest spends a refresh token.
  *
  * @generated from message tessera.auth.v1.RefreshRequest
@@ -260,7 +356,7 @@ export type RefreshRequest = Message<"tessera.auth.v1.RefreshRequest"> & {
  * Use `create(RefreshRequestSchema)` to create a new message.
  */
 export const RefreshRequestSchema: GenMessage<RefreshRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 6);
+  messageDesc(file_tessera_auth_v1_auth_service, 10);
 
 /**
  * RefreshResponse holds the rotated tokens.
@@ -281,7 +377,7 @@ export type RefreshResponse = Message<"tessera.auth.v1.RefreshResponse"> & {
  * Use `create(RefreshResponseSchema)` to create a new message.
  */
 export const RefreshResponseSchema: GenMessage<RefreshResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 7);
+  messageDesc(file_tessera_auth_v1_auth_service, 11);
 
 /**
  * LogoutRequest ends a session.
@@ -302,7 +398,7 @@ export type LogoutRequest = Message<"tessera.auth.v1.LogoutRequest"> & {
  * Use `create(LogoutRequestSchema)` to create a new message.
  */
 export const LogoutRequestSchema: GenMessage<LogoutRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 8);
+  messageDesc(file_tessera_auth_v1_auth_service, 12);
 
 /**
  * LogoutResponse is empty.
@@ -317,7 +413,7 @@ export type LogoutResponse = Message<"tessera.auth.v1.LogoutResponse"> & {
  * Use `create(LogoutResponseSchema)` to create a new message.
  */
 export const LogoutResponseSchema: GenMessage<LogoutResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 9);
+  messageDesc(file_tessera_auth_v1_auth_service, 13);
 
 /**
  * RequestPasswordResetRequest asks for a reset mail.
@@ -338,7 +434,7 @@ export type RequestPasswordResetRequest = Message<"tessera.auth.v1.RequestPasswo
  * Use `create(RequestPasswordResetRequestSchema)` to create a new message.
  */
 export const RequestPasswordResetRequestSchema: GenMessage<RequestPasswordResetRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 10);
+  messageDesc(file_tessera_auth_v1_auth_service, 14);
 
 /**
  * RequestPasswordResetResponse is empty, whether or not a mail was sent.
@@ -353,7 +449,7 @@ export type RequestPasswordResetResponse = Message<"tessera.auth.v1.RequestPassw
  * Use `create(RequestPasswordResetResponseSchema)` to create a new message.
  */
 export const RequestPasswordResetResponseSchema: GenMessage<RequestPasswordResetResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 11);
+  messageDesc(file_tessera_auth_v1_auth_service, 15);
 
 /**
  * ResetPasswordRequest sets a new password.
@@ -381,7 +477,7 @@ export type ResetPasswordRequest = Message<"tessera.auth.v1.ResetPasswordRequest
  * Use `create(ResetPasswordRequestSchema)` to create a new message.
  */
 export const ResetPasswordRequestSchema: GenMessage<ResetPasswordRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 12);
+  messageDesc(file_tessera_auth_v1_auth_service, 16);
 
 /**
  * ResetPasswordResponse is empty; sign in with the new password.
@@ -396,7 +492,7 @@ export type ResetPasswordResponse = Message<"tessera.auth.v1.ResetPasswordRespon
  * Use `create(ResetPasswordResponseSchema)` to create a new message.
  */
 export const ResetPasswordResponseSchema: GenMessage<ResetPasswordResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 13);
+  messageDesc(file_tessera_auth_v1_auth_service, 17);
 
 /**
  * RequestEmailVerificationRequest is empty: the account comes from the access token.
@@ -411,7 +507,7 @@ export type RequestEmailVerificationRequest = Message<"tessera.auth.v1.RequestEm
  * Use `create(RequestEmailVerificationRequestSchema)` to create a new message.
  */
 export const RequestEmailVerificationRequestSchema: GenMessage<RequestEmailVerificationRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 14);
+  messageDesc(file_tessera_auth_v1_auth_service, 18);
 
 /**
  * RequestEmailVerificationResponse is empty.
@@ -426,7 +522,7 @@ export type RequestEmailVerificationResponse = Message<"tessera.auth.v1.RequestE
  * Use `create(RequestEmailVerificationResponseSchema)` to create a new message.
  */
 export const RequestEmailVerificationResponseSchema: GenMessage<RequestEmailVerificationResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 15);
+  messageDesc(file_tessera_auth_v1_auth_service, 19);
 
 /**
  * VerifyEmailRequest proves ownership of an address.
@@ -447,7 +543,7 @@ export type VerifyEmailRequest = Message<"tessera.auth.v1.VerifyEmailRequest"> &
  * Use `create(VerifyEmailRequestSchema)` to create a new message.
  */
 export const VerifyEmailRequestSchema: GenMessage<VerifyEmailRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 16);
+  messageDesc(file_tessera_auth_v1_auth_service, 20);
 
 /**
  * VerifyEmailResponse holds the account with its verified address.
@@ -468,7 +564,7 @@ export type VerifyEmailResponse = Message<"tessera.auth.v1.VerifyEmailResponse">
  * Use `create(VerifyEmailResponseSchema)` to create a new message.
  */
 export const VerifyEmailResponseSchema: GenMessage<VerifyEmailResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 17);
+  messageDesc(file_tessera_auth_v1_auth_service, 21);
 
 /**
  * ConfirmEmailChangeRequest carries the token from the email-change link.
@@ -489,7 +585,7 @@ export type ConfirmEmailChangeRequest = Message<"tessera.auth.v1.ConfirmEmailCha
  * Use `create(ConfirmEmailChangeRequestSchema)` to create a new message.
  */
 export const ConfirmEmailChangeRequestSchema: GenMessage<ConfirmEmailChangeRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 18);
+  messageDesc(file_tessera_auth_v1_auth_service, 22);
 
 /**
  * ConfirmEmailChangeResponse holds the account at its new address.
@@ -510,7 +606,7 @@ export type ConfirmEmailChangeResponse = Message<"tessera.auth.v1.ConfirmEmailCh
  * Use `create(ConfirmEmailChangeResponseSchema)` to create a new message.
  */
 export const ConfirmEmailChangeResponseSchema: GenMessage<ConfirmEmailChangeResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 19);
+  messageDesc(file_tessera_auth_v1_auth_service, 23);
 
 /**
  * GetJwksRequest is empty.
@@ -525,7 +621,7 @@ export type GetJwksRequest = Message<"tessera.auth.v1.GetJwksRequest"> & {
  * Use `create(GetJwksRequestSchema)` to create a new message.
  */
 export const GetJwksRequestSchema: GenMessage<GetJwksRequest> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 20);
+  messageDesc(file_tessera_auth_v1_auth_service, 24);
 
 /**
  * GetJwksResponse is the JSON Web Key Set of access-token signing keys.
@@ -546,7 +642,7 @@ export type GetJwksResponse = Message<"tessera.auth.v1.GetJwksResponse"> & {
  * Use `create(GetJwksResponseSchema)` to create a new message.
  */
 export const GetJwksResponseSchema: GenMessage<GetJwksResponse> = /*@__PURE__*/
-  messageDesc(file_tessera_auth_v1_auth_service, 21);
+  messageDesc(file_tessera_auth_v1_auth_service, 25);
 
 /**
  * AuthService signs people in and out. It is public: no credential is needed except where an
@@ -595,8 +691,9 @@ export const AuthService: GenService<{
   /**
    * Login exchanges an email and password for tokens, creating a new session.
    *
-   * Accounts with a second factor (an authenticator app; see UserService.BeginTotpEnrollment)
-   * sign in in two steps. Once the password is right (the password check, its throttling and
+   * Accounts with a second factor (an authenticator app or a passkey; see
+   * UserService.BeginTotpEnrollment and UserService.BeginPasskeyRegistration) sign in in two
+   * steps. Once the password is right (the password check, its throttling and
    * its audit are the same as for any account; a wrong password says nothing about second
    * factors):
    * - a client that set second_factor_capable gets a LoginResponse holding only
@@ -633,15 +730,18 @@ export const AuthService: GenService<{
    * single use: a success spends it, and so do 5 wrong proofs. A recovery code works once; using
    * one is recorded (AUDIT_EVENT_TYPE_RECOVERY_CODE_USED) and mailed to the user. An
    * authenticator code is accepted in its 30-second step and one step either side, and only
-   * once: a code (or an older one) that was already used is refused.
+   * once: a code (or an older one) that was already used is refused. A passkey proof is the
+   * assertion (AuthenticationResponseJSON) answering the challenge's passkey_options_json.
    *
    * Errors:
    * - INVALID_ARGUMENT request.invalid_argument: challenge_token empty or too long (field
    *   "challenge_token"), or no proof given (field "proof").
    * - UNAUTHENTICATED auth.invalid_challenge: the challenge is unknown, used, expired, or was
    *   spent by 5 wrong proofs; sign in again.
-   * - UNAUTHENTICATED auth.invalid_second_factor: the code is wrong or already used; the
-   *   challenge stays usable until its fifth wrong proof.
+   * - UNAUTHENTICATED auth.invalid_second_factor: the code is wrong or already used, or the
+   *   passkey assertion does not verify (another account's or unknown credential, wrong origin
+   *   or relying party, bad signature, counter gone backwards); the challenge stays usable
+   *   until its fifth wrong proof.
    * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many wrong second-factor codes for this
    *   account from this client or from anywhere (counted with UserService.ChangePassword's wrong
    *   current passwords, same limits); the code is not checked.
@@ -652,6 +752,46 @@ export const AuthService: GenService<{
     methodKind: "unary";
     input: typeof CompleteSignInRequestSchema;
     output: typeof CompleteSignInResponseSchema;
+  },
+  /**
+   * BeginPasskeySignIn starts a passwordless sign-in: it returns WebAuthn request options for
+   * navigator.credentials.get (or @simplewebauthn/browser's startAuthentication), with no
+   * allowCredentials so the browser offers the user's discoverable passkeys (also as
+   * conditional UI, `mediation: "conditional"`), and user verification required. The
+   * challenge is single use and expires after 5 minutes.
+   *
+   * Errors:
+   * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many sign-in attempts from this client IP
+   *   (the Login limit, default 50 per 15 minutes).
+   *
+   * @generated from rpc tessera.auth.v1.AuthService.BeginPasskeySignIn
+   */
+  beginPasskeySignIn: {
+    methodKind: "unary";
+    input: typeof BeginPasskeySignInRequestSchema;
+    output: typeof BeginPasskeySignInResponseSchema;
+  },
+  /**
+   * FinishPasskeySignIn verifies a passkey assertion for a challenge from BeginPasskeySignIn
+   * and opens a session. A passkey with user verification is both factors (something the user
+   * has, unlocked by something they know or are), so no second step follows. Recorded as
+   * AUDIT_EVENT_TYPE_SIGN_IN_SUCCEEDED with method "passkey"; a failure as
+   * AUDIT_EVENT_TYPE_SIGN_IN_FAILED when the credential belongs to an account.
+   *
+   * Errors:
+   * - INVALID_ARGUMENT request.invalid_argument: response_json empty, longer than 64 KiB or
+   *   not an AuthenticationResponseJSON (field "response_json").
+   * - UNAUTHENTICATED auth.invalid_passkey: the assertion does not verify: unknown credential,
+   *   challenge unknown, used or expired, wrong origin or relying party, user not verified,
+   *   bad signature, or a signature counter that went backwards.
+   * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many sign-in attempts from this client IP.
+   *
+   * @generated from rpc tessera.auth.v1.AuthService.FinishPasskeySignIn
+   */
+  finishPasskeySignIn: {
+    methodKind: "unary";
+    input: typeof FinishPasskeySignInRequestSchema;
+    output: typeof FinishPasskeySignInResponseSchema;
   },
   /**
    * Refresh exchanges a refresh token for a new access token and a new refresh token. The

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tessera/auth/v1/second_factor_challenge.proto.
  */
 export const file_tessera_auth_v1_second_factor_challenge: GenFile = /*@__PURE__*/
-  fileDesc("Ci10ZXNzZXJhL2F1dGgvdjEvc2Vjb25kX2ZhY3Rvcl9jaGFsbGVuZ2UucHJvdG8SD3Rlc3NlcmEuYXV0aC52MSJoChVTZWNvbmRGYWN0b3JDaGFsbGVuZ2USDQoFdG9rZW4YASABKAkSLwoLZXhwaXJlX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB21ldGhvZHMYAyADKAlCP1o9Z2l0aHViLmNvbS90ZXNzZXJhLWF1dGgvdGVzc2VyYS9nZW4vZ28vdGVzc2VyYS9hdXRoL3YxO2F1dGh2MWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Ci10ZXNzZXJhL2F1dGgvdjEvc2Vjb25kX2ZhY3Rvcl9jaGFsbGVuZ2UucHJvdG8SD3Rlc3NlcmEuYXV0aC52MSKGAQoVU2Vjb25kRmFjdG9yQ2hhbGxlbmdlEg0KBXRva2VuGAEgASgJEi8KC2V4cGlyZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdtZXRob2RzGAMgAygJEhwKFHBhc3NrZXlfb3B0aW9uc19qc29uGAQgASgJQj9aPWdpdGh1Yi5jb20vdGVzc2VyYS1hdXRoL3Rlc3NlcmEvZ2VuL2dvL3Rlc3NlcmEvYXV0aC92MTthdXRodjFiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * SecondFactorChallenge is the pending second step of a sign-in.
@@ -38,11 +38,21 @@ export type SecondFactorChallenge = Message<"tessera.auth.v1.SecondFactorChallen
 
   /**
    * methods are the proofs CompleteSignIn accepts for this account: "totp" (a code from the
-   * authenticator app) and "recovery_code". More may be added; ignore unknown ones.
+   * authenticator app), "passkey" (an assertion answering passkey_options_json) and
+   * "recovery_code". More may be added; ignore unknown ones.
    *
    * @generated from field: repeated string methods = 3;
    */
   methods: string[];
+
+  /**
+   * passkey_options_json is a PublicKeyCredentialRequestOptionsJSON listing the account's
+   * passkeys, for navigator.credentials.get; set only when methods holds "passkey". Its
+   * challenge belongs to this sign-in challenge and expires with it.
+   *
+   * @generated from field: string passkey_options_json = 4;
+   */
+  passkeyOptionsJson: string;
 };
 
 /**

@@ -51,6 +51,9 @@ export const file_tessera_errors_v1_error_detail: GenFile = /*@__PURE__*/
  *   (5 minutes) or spent by 5 wrong proofs; sign in again
  * - UNAUTHENTICATED auth.invalid_second_factor: the authenticator code or recovery code is wrong,
  *   already used, or outside the accepted window
+ * - UNAUTHENTICATED auth.invalid_passkey: the passkey assertion does not verify: unknown
+ *   credential, challenge unknown, used or expired, wrong origin or relying party, user not
+ *   verified, bad signature, or a counter that went backwards
  * - UNAUTHENTICATED token.invalid: the emailed link's token is unknown, used, expired or for
  *   another address; request a new link
  * - UNAUTHENTICATED service.invalid_credential: the `tessera-service-credential` header is missing
@@ -61,10 +64,14 @@ export const file_tessera_errors_v1_error_detail: GenFile = /*@__PURE__*/
  * - NOT_FOUND session.not_found: the caller has no live session with this id (whether it belongs to
  *   someone else is not said)
  * - NOT_FOUND account.link_not_found: the caller has no linked sign-in method with this id
+ * - NOT_FOUND passkey.not_found: the caller has no passkey with this id (or none at all, for a
+ *   passkey step-up)
  * - ALREADY_EXISTS user.already_exists: an account already uses this email address
  * - ALREADY_EXISTS session.already_exists: a session with this session token already exists
  * - ALREADY_EXISTS verification_token.already_exists: this verification token is already stored
  * - ALREADY_EXISTS account.already_linked: this provider account is already linked to a user
+ * - ALREADY_EXISTS passkey.already_registered: this passkey (WebAuthn credential) is already
+ *   registered
  * - FAILED_PRECONDITION email.already_verified: the email address is already verified; nothing was
  *   sent
  * - FAILED_PRECONDITION account.last_sign_in_method: removing this would leave the account with no
@@ -77,6 +84,11 @@ export const file_tessera_errors_v1_error_detail: GenFile = /*@__PURE__*/
  *   pending (ConfirmTotpEnrollment) or none active (DisableTotp, RegenerateRecoveryCodes)
  * - FAILED_PRECONDITION second_factor.already_enabled: an authenticator is already active; disable
  *   it before enrolling another
+ * - FAILED_PRECONDITION passkey.registration_failed: no passkey registration is pending for this
+ *   session (none begun, expired or finished), or the authenticator's answer does not verify; begin
+ *   again
+ * - FAILED_PRECONDITION passkey.limit_reached: the account has the most passkeys allowed (20);
+ *   delete one first
  * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many sign-in or password attempts; retry after
  *   the `retry-after` delay (seconds)
  * - RESOURCE_EXHAUSTED auth.too_many_registrations: too many sign-ups from this address; retry

@@ -88,6 +88,11 @@ export const REASONS = {
     meaning: "the authenticator code or recovery code is wrong, already used, or outside the accepted window",
     message: "the code is incorrect",
   },
+  "auth.invalid_passkey": {
+    kind: "unauthenticated",
+    meaning: "the passkey assertion does not verify: unknown credential, challenge unknown, used or expired, wrong origin or relying party, user not verified, bad signature, or a counter that went backwards",
+    message: "the passkey could not be verified",
+  },
   "token.invalid": {
     kind: "unauthenticated",
     meaning: "the emailed link's token is unknown, used, expired or for another address; request a new link",
@@ -118,6 +123,11 @@ export const REASONS = {
     meaning: "the caller has no linked sign-in method with this id",
     message: "you have no linked sign-in method with this id",
   },
+  "passkey.not_found": {
+    kind: "not_found",
+    meaning: "the caller has no passkey with this id (or none at all, for a passkey step-up)",
+    message: "you have no passkey with this id",
+  },
   "user.already_exists": {
     kind: "already_exists",
     meaning: "an account already uses this email address",
@@ -137,6 +147,11 @@ export const REASONS = {
     kind: "already_exists",
     meaning: "this provider account is already linked to a user",
     message: "this provider account is already linked",
+  },
+  "passkey.already_registered": {
+    kind: "already_exists",
+    meaning: "this passkey (WebAuthn credential) is already registered",
+    message: "this passkey is already registered",
   },
   "email.already_verified": {
     kind: "failed_precondition",
@@ -167,6 +182,16 @@ export const REASONS = {
     kind: "failed_precondition",
     meaning: "an authenticator is already active; disable it before enrolling another",
     message: "an authenticator app is already set up; disable it first",
+  },
+  "passkey.registration_failed": {
+    kind: "failed_precondition",
+    meaning: "no passkey registration is pending for this session (none begun, expired or finished), or the authenticator's answer does not verify; begin again",
+    message: "the passkey could not be registered; start again",
+  },
+  "passkey.limit_reached": {
+    kind: "failed_precondition",
+    meaning: "the account has the most passkeys allowed (20); delete one first",
+    message: "this account has the most passkeys allowed; delete one first",
   },
   "auth.too_many_attempts": {
     kind: "resource_exhausted",
