@@ -2,7 +2,7 @@
 # Builds the example offline from Debian's Go sources (/usr/share/gocode), with no module
 # proxy: a GOPATH in WORK_DIR holds the generated code, beside /usr/share/gocode.
 #
-#   build-debian.sh WORK_DIR      # writes WORK_DIR/tessera-check
+#   build-debian.sh WORK_DIR      # runs the tests (go test), writes WORK_DIR/tessera-check
 #
 # Needs golang-go, golang-google-grpc-dev, golang-google-protobuf-dev,
 # golang-google-genproto-dev and golang-github-golang-jwt-jwt-dev, and what generate.sh needs.
@@ -17,5 +17,6 @@ mkdir -p "$work/src/github.com/golang-jwt/jwt"
 ln -sfn "$gocode/src/github.com/golang-jwt/jwt" "$work/src/github.com/golang-jwt/jwt/v4"
 
 cd "$here"
-GO111MODULE=off GOPATH="$work:$gocode" GOCACHE="${GOCACHE:-$work/cache}" GOFLAGS= GOPROXY=off \
-  go build -o "$work/tessera-check" .
+export GO111MODULE=off GOPATH="$work:$gocode" GOCACHE="${GOCACHE:-$work/cache}" GOFLAGS= GOPROXY=off
+go test .
+go build -o "$work/tessera-check" .
