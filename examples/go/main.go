@@ -8,6 +8,15 @@
 //	                       `iss` (default http://localhost:50051, the development default)
 //	TESSERA_AUDIENCE       the `aud` of access tokens (default tessera)
 //	TESSERA_REFRESH_GRACE  seconds the service still accepts a spent refresh token (default 10)
+//
+// With TESSERA_EMAIL set it signs in to that existing account instead (Login, CompleteSignIn
+// when the account has a second factor, GetMe, local verification) and stops there:
+//
+//	TESSERA_EMAIL          the account's email
+//	TESSERA_PASSWORD       its password
+//	TESSERA_TOTP_CODE      the code its authenticator app shows now
+//	TESSERA_TOTP_SECRET    or the app's base32 secret, to compute the code here (demos, tests;
+//	                       a real client asks its user for the code)
 package main
 
 import (
@@ -18,6 +27,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/code"
@@ -30,6 +40,7 @@ import (
 	userv1 "github.com/tessera-auth/tessera/gen/go/tessera/user/v1"
 )
 
+// password is the one the checks register with.
 const password = "correct horse battery staple"
 
 // client holds the stubs and what the checks pass on to each other.
@@ -40,29 +51,66 @@ type client struct {
 	verifier *AccessTokenVerifier
 	grace    time.Duration
 
-	email  string
-	tokens *authv1.Tokens
-	spent  string
+	email      string
+	password   string
+	totpCode   string
+	totpSecret string
+	challenge  *authv1.SecondFactorChallenge
+	tokens     *authv1.Tokens
+	spent      string
 }
 
 func (c *client) register(ctx context.Context) (string, error) {
 	suffix := make([]byte, 6)
 	rand.Read(suffix)
 	c.email = "go." + hex.EncodeToString(suffix) + "@example.com"
-	res, err := c.auth.Register(ctx, &authv1.RegisterRequest{Email: c.email, Password: password, Name: "Go"})
+	res, err := c.auth.Register(ctx, &authv1.RegisterRequest{Email: c.email, Password: c.password, Name: "Go"})
 	if err != nil {
 		return "", err
 	}
 	return "user " + res.User.Id, nil
 }
 
+// login says the client handles second factors, so it gets tokens or, for an account with a
+// second factor, a challenge for CompleteSignIn (instead of FAILED_PRECONDITION
+// auth.second_factor_required).
 func (c *client) login(ctx context.Context) (string, error) {
-	res, err := c.auth.Login(ctx, &authv1.LoginRequest{Email: c.email, Password: password})
+	res, err := c.auth.Login(ctx, &authv1.LoginRequest{Email: c.email, Password: c.password, SecondFactorCapable: true})
+	if err != nil {
+		return "", err
+	}
+	if res.SecondFactorChallenge != nil {
+		c.challenge = res.SecondFactorChallenge
+		return "second factor required (" + strings.Join(c.challenge.Methods, ", ") + ")", nil
+	}
+	c.tokens = res.Tokens
+	return "session " + res.Tokens.SessionId, nil
+}
+
+func (c *client) completeSignIn(ctx context.Context) (string, error) {
+	if !contains(c.challenge.Methods, "totp") {
+		return "", fmt.Errorf("the account's second factors are %s; this client does totp only", strings.Join(c.challenge.Methods, ", "))
+	}
+	code := c.totpCode
+	if code == "" && c.totpSecret != "" {
+		secret, err := DecodeTOTPSecret(c.totpSecret)
+		if err != nil {
+			return "", fmt.Errorf("TESSERA_TOTP_SECRET is not base32: %w", err)
+		}
+		code = TOTPCode(secret, time.Now())
+	}
+	if code == "" {
+		return "", errors.New("the account has a second factor: set TESSERA_TOTP_CODE (or TESSERA_TOTP_SECRET)")
+	}
+	res, err := c.auth.CompleteSignIn(ctx, &authv1.CompleteSignInRequest{
+		ChallengeToken: c.challenge.Token,
+		Proof:          &authv1.CompleteSignInRequest_TotpCode{TotpCode: code},
+	})
 	if err != nil {
 		return "", err
 	}
 	c.tokens = res.Tokens
-	return "session " + res.Tokens.SessionId, nil
+	return "TOTP code accepted, session " + res.Tokens.SessionId, nil
 }
 
 func (c *client) getMe(ctx context.Context) (string, error) {
@@ -70,7 +118,7 @@ func (c *client) getMe(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if res.User.Email != c.email {
+	if !strings.EqualFold(res.User.Email, c.email) {
 		return "", fmt.Errorf("GetMe answered %s, not %s", res.User.Email, c.email)
 	}
 	return res.User.Email + " with authorization: Bearer", nil
@@ -110,7 +158,7 @@ func (c *client) wrongPassword(ctx context.Context) (string, error) {
 }
 
 func (c *client) malformedEmail(ctx context.Context) (string, error) {
-	_, err := c.auth.Register(ctx, &authv1.RegisterRequest{Email: "not-an-address", Password: password})
+	_, err := c.auth.Register(ctx, &authv1.RegisterRequest{Email: "not-an-address", Password: c.password})
 	return refused(err, codes.InvalidArgument, "request.invalid_argument", "email")
 }
 
@@ -175,7 +223,34 @@ func main() {
 			Issuer:   env("TESSERA_ISSUER", "http://localhost:50051"),
 			Audience: env("TESSERA_AUDIENCE", "tessera"),
 		},
-		grace: time.Duration(grace * float64(time.Second)),
+		grace:      time.Duration(grace * float64(time.Second)),
+		email:      os.Getenv("TESSERA_EMAIL"),
+		password:   env("TESSERA_PASSWORD", password),
+		totpCode:   os.Getenv("TESSERA_TOTP_CODE"),
+		totpSecret: os.Getenv("TESSERA_TOTP_SECRET"),
+	}
+	run := func(name string, check func(context.Context) (string, error)) {
+		// Room for the grace wait of the spent-token check on top of the call itself.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second+c.grace)
+		detail, err := check(ctx)
+		cancel()
+		if err != nil {
+			if _, isCall := status.FromError(err); isCall {
+				err = ReadError(err)
+			}
+			fmt.Printf("FAIL %s: %v\n", name, err)
+			os.Exit(1)
+		}
+		fmt.Printf("ok %s: %s\n", name, detail)
+	}
+	if c.email != "" {
+		run("Login", c.login)
+		if c.challenge != nil {
+			run("CompleteSignIn", c.completeSignIn)
+		}
+		run("GetMe", c.getMe)
+		run("access token verified locally", c.verifyLocally)
+		return
 	}
 	checks := []struct {
 		name string
@@ -192,17 +267,6 @@ func main() {
 		{"AdapterService without credential refused", c.adapterWithoutCredential},
 	}
 	for _, check := range checks {
-		// Room for the grace wait of the spent-token check on top of the call itself.
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second+c.grace)
-		detail, err := check.run(ctx)
-		cancel()
-		if err != nil {
-			if _, isCall := status.FromError(err); isCall {
-				err = ReadError(err)
-			}
-			fmt.Printf("FAIL %s: %v\n", check.name, err)
-			os.Exit(1)
-		}
-		fmt.Printf("ok %s: %s\n", check.name, detail)
+		run(check.name, check.run)
 	}
 }
