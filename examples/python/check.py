@@ -6,9 +6,18 @@ Environment:
                          `iss` (default http://localhost:50051, the development default)
   TESSERA_AUDIENCE       the `aud` of access tokens (default tessera)
   TESSERA_REFRESH_GRACE  seconds the service still accepts a spent refresh token (default 10)
+
+With TESSERA_EMAIL set it signs in to that existing account instead (Login, CompleteSignIn
+when the account has a second factor, GetMe, local verification) and stops there:
+  TESSERA_EMAIL          the account's email
+  TESSERA_PASSWORD       its password
+  TESSERA_TOTP_CODE      the code its authenticator app shows now
+  TESSERA_TOTP_SECRET    or the app's base32 secret, to compute the code here (demos, tests;
+                         a real client asks its user for the code)
 """
 from __future__ import annotations
 
+import binascii
 import os
 import sys
 import time
@@ -21,7 +30,9 @@ from tessera.adapter.v1 import adapter_service_pb2 as adapter_pb
 from tessera.auth.v1 import auth_service_pb2 as auth_pb
 from tessera.user.v1 import user_service_pb2 as user_pb
 from tessera_client import AccessTokenVerifier, Tessera, bearer, call_error
+from totp import totp_code
 
+#: The password the checks register with.
 PASSWORD = "correct horse battery staple"
 
 
@@ -43,19 +54,43 @@ def refused(call, code: grpc.StatusCode, reason: str, field: str | None = None) 
 
 def register(t: Tessera, s: SimpleNamespace) -> str:
     s.email = f"python.{uuid.uuid4().hex[:12]}@example.com"
-    res = t.auth.Register(auth_pb.RegisterRequest(email=s.email, password=PASSWORD, name="Python"))
+    res = t.auth.Register(auth_pb.RegisterRequest(email=s.email, password=s.password, name="Python"))
     return f"user {res.user.id}"
 
 
 def login(t: Tessera, s: SimpleNamespace) -> str:
-    res = t.auth.Login(auth_pb.LoginRequest(email=s.email, password=PASSWORD))
+    """Says the client handles second factors, so it gets tokens or, for an account with a second
+    factor, a challenge for CompleteSignIn (instead of FAILED_PRECONDITION
+    auth.second_factor_required)."""
+    req = auth_pb.LoginRequest(email=s.email, password=s.password, second_factor_capable=True)
+    res = t.auth.Login(req)
+    if res.HasField("second_factor_challenge"):
+        s.challenge = res.second_factor_challenge
+        return f"second factor required ({', '.join(s.challenge.methods)})"
     s.tokens = res.tokens
     return f"session {res.tokens.session_id}"
 
 
+def complete_sign_in(t: Tessera, s: SimpleNamespace) -> str:
+    methods = list(s.challenge.methods)
+    if "totp" not in methods:
+        raise CheckFailed(f"the account's second factors are {', '.join(methods)}; this client does totp only")
+    code = s.totp_code
+    if not code and s.totp_secret:
+        try:
+            code = totp_code(s.totp_secret)
+        except binascii.Error as err:
+            raise CheckFailed(f"TESSERA_TOTP_SECRET is not base32: {err}") from None
+    if not code:
+        raise CheckFailed("the account has a second factor: set TESSERA_TOTP_CODE (or TESSERA_TOTP_SECRET)")
+    res = t.auth.CompleteSignIn(auth_pb.CompleteSignInRequest(challenge_token=s.challenge.token, totp_code=code))
+    s.tokens = res.tokens
+    return f"TOTP code accepted, session {res.tokens.session_id}"
+
+
 def get_me(t: Tessera, s: SimpleNamespace) -> str:
     res = t.users.GetMe(user_pb.GetMeRequest(), metadata=bearer(s.tokens.access_token))
-    if res.user.email != s.email:
+    if res.user.email.casefold() != s.email.casefold():
         raise CheckFailed(f"GetMe answered {res.user.email}, not {s.email}")
     return f"{res.user.email} with authorization: Bearer"
 
@@ -86,7 +121,7 @@ def wrong_password(t: Tessera, s: SimpleNamespace) -> str:
 
 
 def malformed_email(t: Tessera, s: SimpleNamespace) -> str:
-    call = lambda: t.auth.Register(auth_pb.RegisterRequest(email="not-an-address", password=PASSWORD))
+    call = lambda: t.auth.Register(auth_pb.RegisterRequest(email="not-an-address", password=s.password))
     return refused(call, grpc.StatusCode.INVALID_ARGUMENT, "request.invalid_argument", field="email")
 
 
@@ -108,6 +143,15 @@ CHECKS = [
 ]
 
 
+def sign_in_checks(s: SimpleNamespace):
+    """The checks with TESSERA_EMAIL. A generator, so the second step is decided after Login ran."""
+    yield "Login", login
+    if s.challenge is not None:
+        yield "CompleteSignIn", complete_sign_in
+    yield "GetMe", get_me
+    yield "access token verified locally", verify_locally
+
+
 def main() -> int:
     target = os.environ.get("TESSERA_URL", "127.0.0.1:50051")
     s = SimpleNamespace(
@@ -117,9 +161,14 @@ def main() -> int:
             audience=os.environ.get("TESSERA_AUDIENCE", "tessera"),
         ),
         refresh_grace=float(os.environ.get("TESSERA_REFRESH_GRACE", "10")),
+        email=os.environ.get("TESSERA_EMAIL", ""),
+        password=os.environ.get("TESSERA_PASSWORD", PASSWORD),
+        totp_code=os.environ.get("TESSERA_TOTP_CODE", ""),
+        totp_secret=os.environ.get("TESSERA_TOTP_SECRET", ""),
+        challenge=None,
     )
     with Tessera(target) as t:
-        for name, check in CHECKS:
+        for name, check in sign_in_checks(s) if s.email else CHECKS:
             try:
                 detail = check(t, s)
             except grpc.RpcError as err:
