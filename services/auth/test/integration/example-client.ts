@@ -3,7 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect } from "vitest";
-import { startTestServer, type TestServer } from "../harness.js";
+import { totpCode } from "../../src/second-factor/totp.js";
+import { GOOD_PASSWORD, startTestServer, type TestServer } from "../harness.js";
+import { signUp } from "./user-fixtures.js";
 
 /** How an example client run ended: its exit status and what it printed. */
 export interface ClientRun {
@@ -66,4 +68,58 @@ export function liveServiceAndFolder(prefix: string, prepare: (folder: string) =
     if (folder) await rm(folder, { recursive: true, force: true });
   });
   return { server: () => server!, folder: () => folder! };
+}
+
+const STEP_MS = 30_000;
+
+/** An account with an authenticator app, enrolled through UserService as a user does it. */
+export interface TotpAccount {
+  email: string;
+  password: string;
+  userId: string;
+  /** The base32 secret BeginTotpEnrollment handed out, which the app holds. */
+  secret: string;
+}
+
+/**
+ * A new account with a confirmed authenticator app. It is confirmed with the previous step's
+ * code (±1 step is accepted), so the step a client computes next has not been used: the service
+ * refuses a step at or below the last one it accepted. The last 1.5 s of a step are waited out
+ * first, so the service still counts that code as the previous step's.
+ */
+export async function totpAccount(server: TestServer, tag: string): Promise<TotpAccount> {
+  const me = await signUp(server, { tag });
+  const { secret } = await me.users.beginTotpEnrollment({ password: GOOD_PASSWORD });
+  const into = Date.now() % STEP_MS;
+  if (into > STEP_MS - 1500) await new Promise((r) => setTimeout(r, STEP_MS - into + 50));
+  await me.users.confirmTotpEnrollment({ code: totpCode(secret, Date.now() - STEP_MS) });
+  return { email: me.email, password: GOOD_PASSWORD, userId: me.userId, secret };
+}
+
+/** A 6-digit code that no step within two of now produces for `secret`: surely wrong. */
+export function wrongTotpCode(secret: string): string {
+  const near = new Set([-2, -1, 0, 1, 2].map((k) => totpCode(secret, Date.now() + k * STEP_MS)));
+  let n = 0;
+  while (near.has(String(n).padStart(6, "0"))) n++;
+  return String(n).padStart(6, "0");
+}
+
+/** The lines a client prints when it signs in to `account` with a TOTP code (TESSERA_EMAIL mode). */
+export function expectedTotpSignInLines(account: TotpAccount, issuer: string, audience: string): unknown[] {
+  return [
+    "ok Login: second factor required (totp, recovery_code)",
+    expect.stringMatching(/^ok CompleteSignIn: TOTP code accepted, session \S+$/),
+    `ok GetMe: ${account.email} with authorization: Bearer`,
+    `ok access token verified locally: EdDSA, typ at+jwt, iss ${issuer}, aud ${audience}, sub ${account.userId}`,
+  ];
+}
+
+/** The session id a client printed after CompleteSignIn. */
+export function signedInSession(stdout: string): string | undefined {
+  return /^ok CompleteSignIn: TOTP code accepted, session (\S+)$/m.exec(stdout)?.[1];
+}
+
+/** The environment that puts a client in sign-in mode for `account`. */
+export function signInEnv(account: TotpAccount, proof: { TESSERA_TOTP_SECRET: string } | { TESSERA_TOTP_CODE: string }): Record<string, string> {
+  return { TESSERA_EMAIL: account.email, TESSERA_PASSWORD: account.password, ...proof };
 }

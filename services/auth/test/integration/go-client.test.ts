@@ -3,12 +3,23 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { testConfig } from "../harness.js";
-import { expectedCheckLines, liveServiceAndFolder, runClient, suiteName } from "./example-client.js";
+import {
+  expectedCheckLines,
+  expectedTotpSignInLines,
+  liveServiceAndFolder,
+  runClient,
+  signedInSession,
+  signInEnv,
+  suiteName,
+  totpAccount,
+  wrongTotpCode,
+} from "./example-client.js";
 
 /**
  * The Go example client (examples/go) as a user runs it: code generated from proto/ by
  * generate.sh with Debian's protoc, protoc-gen-go and protoc-gen-go-grpc, built offline by
- * build-debian.sh from Debian's Go sources, run against a real service over gRPC.
+ * build-debian.sh from Debian's Go sources (which first runs its go test: the TOTP function
+ * against RFC 6238's SHA-1 vectors), run against a real service over gRPC.
  */
 const EXAMPLE = fileURLToPath(new URL("../../../../examples/go/", import.meta.url));
 const GOCODE = "/usr/share/gocode/src";
@@ -50,5 +61,27 @@ describe.skipIf(!!skipReason)(suiteName("Go client", skipReason), () => {
     const result = await check({ TESSERA_ISSUER: "https://elsewhere.example" });
     expect(result.stdout).toMatch(/^FAIL access token verified locally: issuer is "http:\/\/localhost:50051", not "https:\/\/elsewhere\.example"$/m);
     expect(result.code).toBe(1);
+  });
+
+  it("signs in to an account with an authenticator app: the password, then a TOTP code it computes from the secret", async () => {
+    const account = await totpAccount(live.server(), "go-totp");
+    const result = await check(signInEnv(account, { TESSERA_TOTP_SECRET: account.secret }));
+    expect(result.stdout.trim().split("\n"), result.stderr).toEqual(expectedTotpSignInLines(account, issuer, audience));
+    expect(result.code).toBe(0);
+    const session = await live.server().app.db.session.findUnique({ where: { id: signedInSession(result.stdout) } });
+    expect(session?.userId).toBe(account.userId);
+  });
+
+  it("prints the reason of a wrong TOTP code, auth.invalid_second_factor, and exits 1 with no new session", async () => {
+    const account = await totpAccount(live.server(), "go-totp");
+    const sessions = () => live.server().app.db.session.count({ where: { userId: account.userId } });
+    const before = await sessions();
+    const result = await check(signInEnv(account, { TESSERA_TOTP_CODE: wrongTotpCode(account.secret) }));
+    expect(result.stdout.trim().split("\n"), result.stderr).toEqual([
+      "ok Login: second factor required (totp, recovery_code)",
+      expect.stringMatching(/^FAIL CompleteSignIn: UNAUTHENTICATED auth\.invalid_second_factor: .+$/),
+    ]);
+    expect(result.code).toBe(1);
+    expect(await sessions()).toBe(before);
   });
 });
