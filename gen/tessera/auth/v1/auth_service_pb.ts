@@ -206,7 +206,7 @@ export type CompleteSignInRequest = Message<"tessera.auth.v1.CompleteSignInReque
   } | {
     /**
      * passkey_response_json is the AuthenticationResponseJSON of navigator.credentials.get
-     * called with SecondFactorChallenge.passkey_options_json (at most 64 KiB).
+     * called with SecondFactorChallenge.passkey_options_json (at most 16 KiB).
      *
      * @generated from field: string passkey_response_json = 4;
      */
@@ -295,7 +295,7 @@ export const BeginPasskeySignInResponseSchema: GenMessage<BeginPasskeySignInResp
 export type FinishPasskeySignInRequest = Message<"tessera.auth.v1.FinishPasskeySignInRequest"> & {
   /**
    * response_json is the AuthenticationResponseJSON of navigator.credentials.get (at most
-   * 64 KiB).
+   * 16 KiB).
    *
    * @generated from field: string response_json = 1;
    */
@@ -779,7 +779,7 @@ export const AuthService: GenService<{
    * AUDIT_EVENT_TYPE_SIGN_IN_FAILED when the credential belongs to an account.
    *
    * Errors:
-   * - INVALID_ARGUMENT request.invalid_argument: response_json empty, longer than 64 KiB or
+   * - INVALID_ARGUMENT request.invalid_argument: response_json empty, longer than 16 KiB or
    *   not an AuthenticationResponseJSON (field "response_json").
    * - UNAUTHENTICATED auth.invalid_passkey: the assertion does not verify: unknown credential,
    *   challenge unknown, used or expired, wrong origin or relying party, user not verified,

@@ -1080,7 +1080,7 @@ export const BeginPasskeyRegistrationResponseSchema: GenMessage<BeginPasskeyRegi
 export type FinishPasskeyRegistrationRequest = Message<"tessera.user.v1.FinishPasskeyRegistrationRequest"> & {
   /**
    * response_json is the RegistrationResponseJSON of navigator.credentials.create (at most
-   * 64 KiB).
+   * 16 KiB).
    *
    * @generated from field: string response_json = 1;
    */
@@ -1311,7 +1311,7 @@ export const BeginPasskeyStepUpResponseSchema: GenMessage<BeginPasskeyStepUpResp
 export type FinishPasskeyStepUpRequest = Message<"tessera.user.v1.FinishPasskeyStepUpRequest"> & {
   /**
    * response_json is the AuthenticationResponseJSON of navigator.credentials.get (at most
-   * 64 KiB).
+   * 16 KiB).
    *
    * @generated from field: string response_json = 1;
    */
@@ -1879,7 +1879,7 @@ export const UserService: GenService<{
    * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
    *   signed.
    * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
-   * - INVALID_ARGUMENT request.invalid_argument: response_json empty, longer than 64 KiB or
+   * - INVALID_ARGUMENT request.invalid_argument: response_json empty, longer than 16 KiB or
    *   not a RegistrationResponseJSON (field "response_json"), or name longer than 64
    *   characters or not valid text (field "name").
    * - FAILED_PRECONDITION passkey.registration_failed: no registration is pending for this
@@ -1992,7 +1992,7 @@ export const UserService: GenService<{
    * - UNAUTHENTICATED auth.invalid_token: the access token is malformed, expired or wrongly
    *   signed.
    * - UNAUTHENTICATED session.revoked: the token's session has ended, or its account is gone.
-   * - INVALID_ARGUMENT request.invalid_argument: response_json empty, longer than 64 KiB or
+   * - INVALID_ARGUMENT request.invalid_argument: response_json empty, longer than 16 KiB or
    *   not an AuthenticationResponseJSON (field "response_json").
    * - UNAUTHENTICATED auth.invalid_passkey: the assertion does not verify: unknown or other
    *   account's credential, challenge not issued to this session (or used or expired), wrong

@@ -10,8 +10,12 @@ export interface WebAuthnSettings {
 
 /** Passkeys one account may hold. */
 export const PASSKEY_LIMIT = 20;
-/** The longest response_json a request may carry (64 KiB). */
-export const RESPONSE_JSON_MAX_LENGTH = 64 * 1024;
+/**
+ * The longest response_json a request may carry: 16 KiB, far above a real answer (about 1 KiB
+ * with "none" attestation) and below the service's 64 KiB message limit, so an oversized one
+ * gets its own INVALID_ARGUMENT naming the field.
+ */
+export const RESPONSE_JSON_MAX_LENGTH = 16 * 1024;
 /** The longest passkey label, in characters. */
 export const PASSKEY_NAME_MAX_LENGTH = 64;
 /** The label of a passkey registered without one. */

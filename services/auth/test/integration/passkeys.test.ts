@@ -255,7 +255,9 @@ describe("passwordless sign-in", () => {
     ]) {
       expect(await failureDetail(auth().finishPasskeySignIn({ responseJson: junk })), junk.slice(0, 40)).toEqual(bad);
     }
-    // Past 64 KiB the whole request is over the service's message limit: refused before any handler.
+    // Past 16 KiB the field is refused by name; past 64 KiB the whole request is over the
+    // service's message limit and refused before any handler.
+    expect(await failureDetail(auth().finishPasskeySignIn({ responseJson: "x".repeat(16 * 1024 + 1) }))).toEqual(bad);
     expect((await failureDetail(auth().finishPasskeySignIn({ responseJson: "x".repeat(64 * 1024 + 1) }))).code).toBe(Code.ResourceExhausted);
     for (const wrong of [
       { ...good, response: { ...good.response, authenticatorData: "AAAA" } },
