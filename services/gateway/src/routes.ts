@@ -155,7 +155,7 @@ export const ROUTES: Route[] = [
     auth: "none",
     body: s.LoginBody,
     description:
-      "For an account with a second factor, a client that sends secondFactorCapable: true gets only secondFactorChallenge (no session yet) and finishes with /auth/complete-sign-in; any other client gets 409 with reason auth.second_factor_required.",
+      "For an account with a second factor, a client that sends secondFactorCapable: true gets only secondFactorChallenge (no session yet; with passkeyOptions when the account has passkeys) and finishes with /auth/complete-sign-in; any other client gets 409 with reason auth.second_factor_required.",
     response: { status: 200, schema: s.SignInResult, description: "the account and the new session's tokens, or the challenge of the second step" },
     errors: [400, 401, 409, 413, 429],
     async handle({ body, clients, rpcHeaders }) {
