@@ -6,6 +6,7 @@
  */
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { totpCode } from "../../auth/src/second-factor/totp.js";
 import type { TestServer } from "../../auth/test/harness.js";
 import { SoftAuthenticator } from "../../auth/test/webauthn-authenticator.js";
 import { HttpError } from "../src/errors.js";
@@ -126,11 +127,18 @@ describe("signing in with a passkey over REST", () => {
     expect((await call(gw, "GET", "/users/me", { headers: bearer(tokens.accessToken) })).body.user.id).toBe(me.userId);
   });
 
-  it("an account without passkeys gets a challenge without passkey options", async () => {
+  it("an account with only an authenticator app gets a challenge without passkey options", async () => {
     const me = await register(gw);
+    const begun = await call(gw, "POST", "/users/me/second-factors/totp", { headers: bearer(me.accessToken), json: { password: GOOD_PASSWORD } });
+    const confirmed = await call(gw, "POST", "/users/me/second-factors/totp/confirm", {
+      headers: bearer(me.accessToken),
+      json: { code: totpCode(begun.body.secret, Date.now() - 30_000) }, // the previous step: accepted, and never the one about to start
+    });
+    expect(confirmed.status).toBe(200);
     const login = await call(gw, "POST", "/auth/login", { json: { email: me.email, password: GOOD_PASSWORD, secondFactorCapable: true } });
-    expect(s.UserAndTokens.parse(login.body).user.id).toBe(me.userId);
-    expect(login.body.secondFactorChallenge).toBeUndefined();
+    const { secondFactorChallenge } = s.ChallengeOnly.parse(login.body);
+    expect(secondFactorChallenge.methods).not.toContain("passkey");
+    expect(Object.keys(login.body.secondFactorChallenge).sort()).toEqual(["expireTime", "methods", "token"]);
   });
 });
 
@@ -201,37 +209,45 @@ describe("oversized and malformed WebAuthn bodies", () => {
       expect({ path, json, status: res.status, reason: res.body?.reason, field: res.body?.field }).toEqual({ path, json, status: 400, reason: "request.invalid_argument", field });
     }
 
-    // Objects that are not WebAuthn answers, or whose encodings are garbage: the auth service's coded answers.
-    const garbage: Record<string, unknown>[] = [
+    // Objects that are not WebAuthn answers: 400 naming the body's field (the contract's response_json).
+    const notAnswers: Record<string, unknown>[] = [
       {},
       { id: "x", rawId: "x", type: "public-key", response: {} },
       { id: "x", rawId: "x", type: "public-key", response: { clientDataJSON: "!!!", attestationObject: "AAAA", authenticatorData: "", signature: "" } },
-      {
-        id: "AAAA",
-        rawId: "AAAA",
-        type: "public-key",
-        clientExtensionResults: {},
-        response: {
-          clientDataJSON: Buffer.from(JSON.stringify({ type: "webauthn.create", challenge: "AAAA", origin: "http://localhost:3000" })).toString("base64url"),
-          attestationObject: "omNmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YVgl", // CBOR cut short
-          authenticatorData: "AAAA",
-          signature: "AAAA",
-        },
-      },
     ];
-    for (const response of garbage) {
-      for (const [path, headers, body] of [
-        ["/users/me/passkeys", mine, { response }],
-        ["/users/me/passkeys/step-up", mine, { response }],
-        ["/auth/passkey-sign-in", {}, { response }],
-      ] as const) {
-        const res = await call(gw, "POST", path, { headers, json: body });
-        const what = `${path} ${JSON.stringify(response)}: ${res.status} ${res.body?.reason}`;
-        expect(res.status >= 400 && res.status < 500, what).toBe(true);
-        expect(res.body.reason, what).toMatch(/^(request\.invalid_argument|passkey\.registration_failed|auth\.invalid_passkey)$/);
-        if (res.body.reason === "request.invalid_argument") expect(res.body.field).toBe("response");
+    // Answers shaped right whose contents are garbage (a challenge never issued, CBOR cut short): refused as not verifying.
+    const forged = {
+      id: "AAAA",
+      rawId: "AAAA",
+      type: "public-key",
+      clientExtensionResults: {},
+      response: {
+        clientDataJSON: Buffer.from(JSON.stringify({ type: "webauthn.create", challenge: "AAAA", origin: "http://localhost:3000" })).toString("base64url"),
+        attestationObject: "omNmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YVgl",
+        authenticatorData: "AAAA",
+        signature: "AAAA",
+      },
+    };
+    const routes = [
+      ["/users/me/passkeys", mine, "passkey.registration_failed", 409],
+      ["/users/me/passkeys/step-up", mine, "auth.invalid_passkey", 401],
+      ["/auth/passkey-sign-in", {}, "auth.invalid_passkey", 401],
+    ] as const;
+    for (const [path, headers, refusal, status] of routes) {
+      for (const response of notAnswers) {
+        const res = await call(gw, "POST", path, { headers, json: { response } });
+        expect({ path, response, status: res.status, reason: res.body?.reason, field: res.body?.field }).toEqual({ path, response, status: 400, reason: "request.invalid_argument", field: "response" });
       }
+      const res = await call(gw, "POST", path, { headers, json: { response: forged } });
+      expect({ path, status: res.status, reason: res.body?.reason }).toEqual({ path, status, reason: refusal });
     }
+    // The second step names its own field.
+    const other = await withPasskey();
+    const login = await call(gw, "POST", "/auth/login", { json: { email: other.email, password: GOOD_PASSWORD, secondFactorCapable: true } });
+    const complete = await call(gw, "POST", "/auth/complete-sign-in", { json: { challengeToken: login.body.secondFactorChallenge.token, passkeyResponse: {} } });
+    expect(complete).toMatchObject({ status: 400, body: { reason: "request.invalid_argument", field: "passkeyResponse" } });
+    expect(complete.body.message).toMatch(/^passkeyResponse/);
+
     // Nothing was added.
     const list = await call(gw, "GET", "/users/me/passkeys", { headers: mine });
     expect(s.PasskeyList.parse(list.body).passkeys).toEqual([]);
@@ -272,8 +288,8 @@ describe("the OpenAPI document", () => {
     const body = (method: string, path: string) => doc.paths[path][method].requestBody.content["application/json"].schema;
     expect(body("post", "/users/me/passkeys").properties.response).toEqual({ $ref: "#/components/schemas/WebAuthnRegistrationResponse" });
     expect(body("post", "/auth/passkey-sign-in").properties.response).toEqual({ $ref: "#/components/schemas/WebAuthnAuthenticationResponse" });
-    expect(body("post", "/auth/complete-sign-in").properties.passkeyResponse).toEqual({ $ref: "#/components/schemas/WebAuthnAuthenticationResponse" });
-    expect(doc.components.schemas.SecondFactorChallenge.properties.passkeyOptions).toEqual({ $ref: "#/components/schemas/WebAuthnRequestOptions" });
+    expect(body("post", "/auth/complete-sign-in").properties.passkeyResponse).toMatchObject({ $ref: "#/components/schemas/WebAuthnAuthenticationResponse" });
+    expect(doc.components.schemas.SecondFactorChallenge.properties.passkeyOptions).toMatchObject({ $ref: "#/components/schemas/WebAuthnRequestOptions" });
     for (const id of ["WebAuthnCreationOptions", "WebAuthnRequestOptions", "WebAuthnRegistrationResponse", "WebAuthnAuthenticationResponse"])
       expect(doc.components.schemas[id]).toMatchObject({ type: "object", additionalProperties: {} });
     expect(Object.keys(doc.components.schemas.Passkey.properties)).toEqual(["id", "name", "createTime", "lastUsedTime", "backedUp", "transports"]);
