@@ -18,9 +18,22 @@ const REASON: Record<number, string> = {
 
 type Json = Record<string, unknown>;
 
+/**
+ * What the document reads of a schema: its `.meta()` (descriptions, formats; zod keeps them in
+ * z.globalRegistry) and its entry in `named` (ids, limits), which wins. Reading `named` alone
+ * dropped every `.meta()` description from the document.
+ */
+const metadata = {
+  get(schema: z.core.$ZodType) {
+    const described = z.globalRegistry.get(schema);
+    const registered = named.get(schema);
+    return described || registered ? { ...described, ...registered } : undefined;
+  },
+} as unknown as typeof named;
+
 /** JSON Schema of a zod schema; named sub-schemas become refs into components.schemas. */
 function schemaOf(schema: z.ZodType, io: "input" | "output", components: Json): Json {
-  const raw = z.toJSONSchema(schema, { metadata: named, io, unrepresentable: "any", target: "draft-2020-12" }) as Json;
+  const raw = z.toJSONSchema(schema, { metadata, io, unrepresentable: "any", target: "draft-2020-12" }) as Json;
   const text = JSON.stringify(raw).replaceAll('"#/$defs/', '"#/components/schemas/');
   const out = JSON.parse(text) as Json;
   const defs = (out.$defs ?? {}) as Json;

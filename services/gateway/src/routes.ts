@@ -32,13 +32,15 @@ import {
 } from "../../../gen/tessera/user/v1/user_service_pb.js";
 import { z as zod } from "zod";
 import { json, noContent, ok, route } from "./route-kit.js";
+import { PASSKEY_ROUTES } from "./passkey-routes.js";
 import { SECOND_FACTOR_ROUTES } from "./second-factor-routes.js";
+import { withPasskeyOptions } from "./webauthn-json.js";
 import { HttpError } from "./errors.js";
 import * as s from "./schemas.js";
 
 /** What a route that changes something sensitive adds for accounts with a second factor (UserService step-up). */
 const SECOND_FACTOR_STEP_UP =
-  "With a second factor enrolled, secondFactorCode is needed too (409 auth.second_factor_required when absent, 401 auth.invalid_second_factor when wrong).";
+  "With a second factor enrolled, secondFactorCode is needed too: a code from the authenticator app, a recovery code, or a step-up token from POST /users/me/passkeys/step-up (409 auth.second_factor_required when absent, 401 auth.invalid_second_factor when wrong).";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -153,12 +155,12 @@ export const ROUTES: Route[] = [
     auth: "none",
     body: s.LoginBody,
     description:
-      "For an account with a second factor, a client that sends secondFactorCapable: true gets only secondFactorChallenge (no session yet) and finishes with /auth/complete-sign-in; any other client gets 409 with reason auth.second_factor_required.",
+      "For an account with a second factor, a client that sends secondFactorCapable: true gets only secondFactorChallenge (no session yet; with passkeyOptions when the account has passkeys) and finishes with /auth/complete-sign-in; any other client gets 409 with reason auth.second_factor_required.",
     response: { status: 200, schema: s.SignInResult, description: "the account and the new session's tokens, or the challenge of the second step" },
     errors: [400, 401, 409, 413, 429],
     async handle({ body, clients, rpcHeaders }) {
       const res = await clients.auth.login({ email: body.email, password: body.password, secondFactorCapable: body.secondFactorCapable ?? false }, { headers: rpcHeaders });
-      return ok(json(LoginResponseSchema, res));
+      return ok(withPasskeyOptions(json(LoginResponseSchema, res)));
     },
   }),
   route({
@@ -541,6 +543,7 @@ export const ROUTES: Route[] = [
     },
   }),
   ...SECOND_FACTOR_ROUTES,
+  ...PASSKEY_ROUTES,
   route({
     method: "GET",
     path: "/.well-known/jwks.json",

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { AuditEventTypeSchema } from "../../../gen/tessera/user/v1/audit_event_pb.js";
 import { ProfileSchema, type Profile as ProfileMessage } from "../../../gen/tessera/user/v1/user_pb.js";
 import { GATEWAY_REASONS } from "./errors.js";
+import { PASSKEY_NAME_MAX, PASSKEY_RESPONSE_MAX_BYTES } from "./webauthn-json.js";
 import {
   EMAIL_MAX_LENGTH,
   NAME_MAX,
@@ -118,11 +119,37 @@ export const Session = z
 
 export const UserAndTokens = z.object({ user: User, tokens: Tokens });
 
+/**
+ * WebAuthn JSON passed through as objects: options from the auth service (its options_json
+ * parsed), answers from the browser (serialised into response_json). The WebAuthn Level 3 JSON
+ * types and @simplewebauthn define their members; the auth service checks them.
+ */
+const webAuthnJson = (id: string, description: string) => z.record(z.string(), z.unknown()).register(named, { id, description });
+export const WebAuthnCreationOptions = webAuthnJson(
+  "WebAuthnCreationOptions",
+  "a PublicKeyCredentialCreationOptionsJSON (WebAuthn Level 3, binary members base64url): give it to PublicKeyCredential.parseCreationOptionsFromJSON then navigator.credentials.create, or to @simplewebauthn/browser's startRegistration({ optionsJSON })",
+);
+export const WebAuthnRequestOptions = webAuthnJson(
+  "WebAuthnRequestOptions",
+  "a PublicKeyCredentialRequestOptionsJSON (WebAuthn Level 3, binary members base64url): give it to PublicKeyCredential.parseRequestOptionsFromJSON then navigator.credentials.get, or to @simplewebauthn/browser's startAuthentication({ optionsJSON })",
+);
+export const WebAuthnRegistrationResponse = webAuthnJson(
+  "WebAuthnRegistrationResponse",
+  `a RegistrationResponseJSON: the credential navigator.credentials.create returned, as its toJSON() (or @simplewebauthn/browser's startRegistration) gives it; at most ${PASSKEY_RESPONSE_MAX_BYTES / 1024} KiB serialised`,
+);
+export const WebAuthnAuthenticationResponse = webAuthnJson(
+  "WebAuthnAuthenticationResponse",
+  `an AuthenticationResponseJSON: the credential navigator.credentials.get returned, as its toJSON() (or @simplewebauthn/browser's startAuthentication) gives it; at most ${PASSKEY_RESPONSE_MAX_BYTES / 1024} KiB serialised`,
+);
+
 export const SecondFactorChallenge = z
   .object({
     token: z.string().meta({ description: "pass it as challengeToken to /auth/complete-sign-in; single use" }),
     expireTime: timestamp.optional(),
-    methods: z.array(z.string()).meta({ description: 'the proofs accepted: "totp", "recovery_code"; ignore unknown ones' }),
+    methods: z.array(z.string()).meta({ description: 'the proofs accepted: "totp", "passkey", "recovery_code"; ignore unknown ones' }),
+    passkeyOptions: WebAuthnRequestOptions.optional().meta({
+      description: 'present when methods holds "passkey": the request options listing the account\'s passkeys; answer with passkeyResponse to /auth/complete-sign-in (the options expire with the challenge)',
+    }),
   })
   .register(named, { id: "SecondFactorChallenge", description: "the pending second step of a sign-in (5 minutes)" });
 export const ChallengeOnly = z.object({ secondFactorChallenge: SecondFactorChallenge });
@@ -138,6 +165,29 @@ export const SecondFactorStatus = z.object({
   totpEnabled: z.boolean(),
   totpEnabledTime: timestamp.optional(),
   recoveryCodesRemaining: z.number().int(),
+  passkeyCount: z.number().int().meta({ description: "how many passkeys the account has (GET /users/me/passkeys lists them)" }),
+});
+export const Passkey = z
+  .object({
+    id: z.string().meta({ description: "the passkey's id in Tessera (not the WebAuthn credential id)" }),
+    name: z.string().meta({ description: `the owner's label, at most ${PASSKEY_NAME_MAX} characters` }),
+    createTime: timestamp.optional(),
+    lastUsedTime: timestamp.optional().meta({ description: "its latest successful use; absent when never used" }),
+    backedUp: z.boolean().meta({ description: "a synced passkey (kept by a password manager or platform account, usable from several devices)" }),
+    transports: z.array(z.string()).meta({ description: 'how the authenticator said it can be reached ("internal", "hybrid", "usb", "nfc", "ble")' }),
+  })
+  .register(named, { id: "Passkey", description: "a WebAuthn credential of the account: a second factor, and a way to sign in without a password" });
+export const PasskeyOnly = z.object({ passkey: Passkey });
+export const PasskeyList = z.object({ passkeys: z.array(Passkey).meta({ description: "oldest first" }) });
+export const PasskeyRegistration = z.object({
+  passkey: Passkey,
+  recoveryCodes: z.array(z.string()).meta({ description: '10 single-use codes "xxxxx-xxxxx" when this passkey is the account\'s first second factor, shown once; empty otherwise (the existing codes stay valid)' }),
+});
+export const PasskeyCreationOptions = z.object({ options: WebAuthnCreationOptions });
+export const PasskeyRequestOptions = z.object({ options: WebAuthnRequestOptions });
+export const StepUpToken = z.object({
+  stepUpToken: z.string().meta({ description: "43 base64url characters: send it as secondFactorCode of one sensitive change by this session" }),
+  expireTime: timestamp.optional().meta({ description: "when it stops working (5 minutes)" }),
 });
 export const UserOnly = z.object({ user: User });
 export const TokensOnly = z.object({ tokens: Tokens });
@@ -173,6 +223,10 @@ export const AuditEvent = z
   .register(named, { id: "AuditEvent" });
 export const AuditEventPage = z.object({ events: z.array(AuditEvent), nextPageToken: z.string() });
 
+/** What secondFactorCode may hold, on every route that asks for it. */
+const SECOND_FACTOR_CODE =
+  "a code from the authenticator app, a recovery code, or a step-up token from POST /users/me/passkeys/step-up; required when the account has a second factor";
+
 // ---- requests (types only; the auth service enforces lengths and policies and names the field,
 // so a length limit is only described here)
 
@@ -202,8 +256,9 @@ export const LoginBody = z.object({
 });
 export const CompleteSignInBody = z.object({
   challengeToken: text(),
-  totpCode: text().optional().meta({ description: "the 6-digit code of the authenticator app; give this or recoveryCode" }),
+  totpCode: text().optional().meta({ description: "the 6-digit code of the authenticator app; give exactly one of totpCode, recoveryCode and passkeyResponse" }),
   recoveryCode: text().optional().meta({ description: "one of the account's recovery codes" }),
+  passkeyResponse: WebAuthnAuthenticationResponse.optional().meta({ description: "the assertion answering the challenge's passkeyOptions" }),
 });
 export const PasswordBody = z.object({
   password: text().optional().meta({ description: "the current password; required when the account has one" }),
@@ -211,24 +266,30 @@ export const PasswordBody = z.object({
 export const CodeBody = z.object({ code: text().meta({ description: "the code the authenticator app shows now" }) });
 export const StepUpBody = z.object({
   password: text().optional().meta({ description: "the current password; required when the account has one" }),
-  secondFactorCode: text().optional().meta({ description: "a code from the authenticator app or a recovery code; required when the account has a second factor" }),
+  secondFactorCode: text().optional().meta({ description: SECOND_FACTOR_CODE }),
 });
 export const EmailBody = z.object({ email: text() });
+export const FinishPasskeyRegistrationBody = z.object({
+  response: WebAuthnRegistrationResponse,
+  name: text().optional().register(named, { maxLength: PASSKEY_NAME_MAX, description: 'a label for the passkey; "Passkey" when absent or empty' }),
+});
+export const RenamePasskeyBody = z.object({ name: text().register(named, { maxLength: PASSKEY_NAME_MAX, description: "the new label, 1 character or more" }) });
+export const PasskeyResponseBody = z.object({ response: WebAuthnAuthenticationResponse });
 export const ResetPasswordBody = z.object({ token: text(), newPassword: text() });
 export const TokenBody = z.object({ token: text() });
 export const ChangePasswordBody = z.object({
   currentPassword: text(),
   newPassword: text(),
-  secondFactorCode: text().optional().meta({ description: "a code from the authenticator app or a recovery code; required when the account has a second factor" }),
+  secondFactorCode: text().optional().meta({ description: SECOND_FACTOR_CODE }),
 });
 export const DeleteAccountBody = z.object({
   password: text().optional().meta({ description: "the current password; required when the account has one" }),
-  secondFactorCode: text().optional().meta({ description: "a code from the authenticator app or a recovery code; required when the account has a second factor" }),
+  secondFactorCode: text().optional().meta({ description: SECOND_FACTOR_CODE }),
 });
 export const EmailChangeBody = z.object({
   newEmail: text().meta({ description: "the address to move to; it changes only once the link mailed there is followed" }),
   password: text().optional().meta({ description: "the current password; required when the account has one" }),
-  secondFactorCode: text().optional().meta({ description: "a code from the authenticator app or a recovery code; required when the account has a second factor" }),
+  secondFactorCode: text().optional().meta({ description: SECOND_FACTOR_CODE }),
 });
 export const SetRoleBody = z.object({
   role: z.enum(["ROLE_USER", "ROLE_ADMIN"]).meta({ description: "the role the account should have" }),

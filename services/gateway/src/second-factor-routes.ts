@@ -14,15 +14,18 @@ import { HttpError } from "./errors.js";
 import { json, noContent, ok, route } from "./route-kit.js";
 import type { Route } from "./routes.js";
 import * as s from "./schemas.js";
+import { namingFields, responseJson } from "./webauthn-json.js";
 
+const STEP_UP =
+  "Needs the current password (or, for accounts without one, a sign-in less than 5 minutes old) and secondFactorCode: a code from the authenticator app, a recovery code, or a step-up token from POST /users/me/passkeys/step-up.";
 
-const STEP_UP = "Needs the current password (or, for accounts without one, a sign-in less than 5 minutes old) and secondFactorCode: a code from the authenticator app or a recovery code.";
-
-/** CompleteSignIn's oneof proof from the body's two optional fields. */
+/** CompleteSignIn's oneof proof from the body's optional fields: exactly one of them. */
 function proofOf(body: z.infer<typeof s.CompleteSignInBody>) {
-  if ((body.totpCode === undefined) === (body.recoveryCode === undefined))
-    throw new HttpError(400, "invalid_argument", "request.invalid_argument", "give exactly one of totpCode and recoveryCode", "proof");
-  return body.totpCode !== undefined ? { case: "totpCode" as const, value: body.totpCode } : { case: "recoveryCode" as const, value: body.recoveryCode! };
+  const given = [body.totpCode, body.recoveryCode, body.passkeyResponse].filter((p) => p !== undefined).length;
+  if (given !== 1) throw new HttpError(400, "invalid_argument", "request.invalid_argument", "give exactly one of totpCode, recoveryCode and passkeyResponse", "proof");
+  if (body.totpCode !== undefined) return { case: "totpCode" as const, value: body.totpCode };
+  if (body.recoveryCode !== undefined) return { case: "recoveryCode" as const, value: body.recoveryCode };
+  return { case: "passkeyResponseJson" as const, value: responseJson(body.passkeyResponse!, "passkeyResponse") };
 }
 
 export const SECOND_FACTOR_ROUTES: Route[] = [
@@ -32,14 +35,15 @@ export const SECOND_FACTOR_ROUTES: Route[] = [
     operationId: "completeSignIn",
     summary: "Finish a sign-in that answered with secondFactorChallenge (a new session)",
     description:
-      "A challenge works once, for 5 minutes; 5 wrong codes spend it (401 auth.invalid_challenge, sign in again). A code is accepted once; a recovery code is used up, recorded and mailed to the account.",
+      "Give exactly one proof: totpCode, recoveryCode, or passkeyResponse (the assertion answering the challenge's passkeyOptions). A challenge works once, for 5 minutes; 5 wrong proofs spend it (401 auth.invalid_challenge, sign in again). A wrong proof is 401 auth.invalid_second_factor. A code is accepted once; a recovery code is used up, recorded and mailed to the account.",
     tag: "auth",
     auth: "none",
     body: s.CompleteSignInBody,
     response: { status: 200, schema: s.UserAndTokens, description: "the account and the new session's tokens" },
     errors: [400, 401, 413, 429],
     async handle({ body, clients, rpcHeaders }) {
-      const res = await clients.auth.completeSignIn({ challengeToken: body.challengeToken, proof: proofOf(body) }, { headers: rpcHeaders });
+      const rpc = clients.auth.completeSignIn({ challengeToken: body.challengeToken, proof: proofOf(body) }, { headers: rpcHeaders });
+      const res = await namingFields(rpc, { passkey_response_json: "passkeyResponse" });
       return ok(json(CompleteSignInResponseSchema, res));
     },
   }),
@@ -47,7 +51,7 @@ export const SECOND_FACTOR_ROUTES: Route[] = [
     method: "GET",
     path: "/users/me/second-factors",
     operationId: "getSecondFactors",
-    summary: "Whether the caller's authenticator app is on, and how many recovery codes are left",
+    summary: "Whether the caller's authenticator app is on, how many passkeys they have, and how many recovery codes are left",
     tag: "users",
     auth: "bearer",
     response: { status: 200, schema: s.SecondFactorStatus, description: "the caller's second factors" },
@@ -91,7 +95,7 @@ export const SECOND_FACTOR_ROUTES: Route[] = [
     method: "DELETE",
     path: "/users/me/second-factors/totp",
     operationId: "disableTotp",
-    summary: "Turn the authenticator app off and delete the recovery codes",
+    summary: "Turn the authenticator app off (and delete the recovery codes when no passkey is left)",
     description: STEP_UP,
     tag: "users",
     auth: "bearer",
@@ -123,7 +127,7 @@ export const SECOND_FACTOR_ROUTES: Route[] = [
     method: "DELETE",
     path: "/users/{id}/second-factors",
     operationId: "removeSecondFactors",
-    summary: "Remove a user's authenticator app and recovery codes (admins only)",
+    summary: "Remove a user's authenticator app, passkeys and recovery codes (admins only)",
     description: "For account recovery. Recorded with the admin as actor and mailed to the user.",
     tag: "users",
     auth: "bearer",

@@ -70,6 +70,8 @@ type LoginOk = JsonOf<paths["/auth/login"]["post"]["responses"][200]>;
 type ChangePasswordBody = JsonOf<NonNullable<paths["/users/me/password"]["post"]["requestBody"]>>;
 type AuditPage = JsonOf<paths["/audit-events"]["get"]["responses"][200]>;
 type AuditQuery = NonNullable<paths["/audit-events"]["get"]["parameters"]["query"]>;
+type AddPasskeyBody = JsonOf<NonNullable<paths["/users/me/passkeys"]["post"]["requestBody"]>>;
+type PasskeyOptions = JsonOf<paths["/auth/passkey-sign-in/options"]["post"]["responses"][200]>;
 
 export async function login(base: string, body: LoginBody): Promise<LoginOk | Problem> {
   const res = await fetch(base + "/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -87,9 +89,14 @@ export const change: ChangePasswordBody = { currentPassword: "old", newPassword:
 export const query: AuditQuery = { type: "AUDIT_EVENT_TYPE_SIGN_IN_FAILED", pageSize: 10 };
 export const firstType = (p: AuditPage): string | undefined => p.events[0]?.type;
 export const problemType: Problem["type"] = "about:blank";
+// WebAuthn JSON travels as objects: what the browser's toJSON() gives goes in as is.
+export const addPasskey = (credential: { toJSON(): Record<string, unknown> }): AddPasskeyBody => ({ response: credential.toJSON(), name: "Laptop" });
+export const challengeOf = (o: PasskeyOptions): unknown => o.options["challenge"];
 
 // @ts-expect-error: password is required
 export const missing: LoginBody = { email: "a@example.com" };
+// @ts-expect-error: the browser's answer is an object, not its JSON text
+export const stringified: AddPasskeyBody = { response: "{}" };
 // @ts-expect-error: not an audit event type
 export const badType: AuditQuery = { type: "SIGNED_IN" };
 `;
