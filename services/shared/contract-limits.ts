@@ -22,6 +22,14 @@ export const PAGE_SIZE_DEFAULT = 50;
 export const PAGE_SIZE_MAX = 100;
 /** Largest avatar image accepted by UserService.UploadAvatar (2 MiB). */
 export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
+/**
+ * Longest WebAuthn answer (response_json, passkey_response_json) in bytes: 16 KiB, far above a
+ * real one (about 1 KiB with "none" attestation) and below the 64 KiB message limit, so an
+ * oversized answer gets its own INVALID_ARGUMENT naming the field.
+ */
+export const PASSKEY_RESPONSE_MAX_BYTES = 16 * 1024;
+/** Passkey.name. */
+export const PASSKEY_NAME_MAX = 64;
 
 /** A Profile field: the generated message's property name (camelCase). */
 export type ProfileKey = Exclude<keyof Profile, "$typeName" | "$unknown">;

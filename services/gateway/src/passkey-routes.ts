@@ -54,7 +54,7 @@ export const PASSKEY_ROUTES: Route[] = [
     response: { status: 201, schema: s.PasskeyRegistration, description: "the new passkey, and the recovery codes when it is the first second factor" },
     errors: [400, 401, 409, 413],
     async handle({ body, clients, rpcHeaders }) {
-      const rpc = clients.users.finishPasskeyRegistration({ responseJson: responseJson(body.response, "response"), name: body.name ?? "" }, { headers: rpcHeaders });
+      const rpc = clients.users.finishPasskeyRegistration({ responseJson: responseJson(body.response), name: body.name ?? "" }, { headers: rpcHeaders });
       return ok(json(FinishPasskeyRegistrationResponseSchema, await namingFields(rpc, RESPONSE)), 201);
     },
   }),
@@ -132,7 +132,7 @@ export const PASSKEY_ROUTES: Route[] = [
     response: { status: 200, schema: s.StepUpToken, description: "the single-use step-up token" },
     errors: [400, 401, 413, 429],
     async handle({ body, clients, rpcHeaders }) {
-      const rpc = clients.users.finishPasskeyStepUp({ responseJson: responseJson(body.response, "response") }, { headers: rpcHeaders });
+      const rpc = clients.users.finishPasskeyStepUp({ responseJson: responseJson(body.response) }, { headers: rpcHeaders });
       return ok(json(FinishPasskeyStepUpResponseSchema, await namingFields(rpc, RESPONSE)));
     },
   }),
@@ -165,7 +165,7 @@ export const PASSKEY_ROUTES: Route[] = [
     response: { status: 200, schema: s.UserAndTokens, description: "the account and the new session's tokens" },
     errors: [400, 401, 413, 429],
     async handle({ body, clients, rpcHeaders }) {
-      const rpc = clients.auth.finishPasskeySignIn({ responseJson: responseJson(body.response, "response") }, { headers: rpcHeaders });
+      const rpc = clients.auth.finishPasskeySignIn({ responseJson: responseJson(body.response) }, { headers: rpcHeaders });
       return ok(json(FinishPasskeySignInResponseSchema, await namingFields(rpc, RESPONSE)));
     },
   }),

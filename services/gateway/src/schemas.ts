@@ -9,10 +9,11 @@ import { z } from "zod";
 import { AuditEventTypeSchema } from "../../../gen/tessera/user/v1/audit_event_pb.js";
 import { ProfileSchema, type Profile as ProfileMessage } from "../../../gen/tessera/user/v1/user_pb.js";
 import { GATEWAY_REASONS } from "./errors.js";
-import { PASSKEY_NAME_MAX, PASSKEY_RESPONSE_MAX_BYTES } from "./webauthn-json.js";
 import {
   EMAIL_MAX_LENGTH,
   NAME_MAX,
+  PASSKEY_NAME_MAX,
+  PASSKEY_RESPONSE_MAX_BYTES,
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
   PROFILE_LIMITS,

@@ -25,7 +25,7 @@ function proofOf(body: z.infer<typeof s.CompleteSignInBody>) {
   if (given !== 1) throw new HttpError(400, "invalid_argument", "request.invalid_argument", "give exactly one of totpCode, recoveryCode and passkeyResponse", "proof");
   if (body.totpCode !== undefined) return { case: "totpCode" as const, value: body.totpCode };
   if (body.recoveryCode !== undefined) return { case: "recoveryCode" as const, value: body.recoveryCode };
-  return { case: "passkeyResponseJson" as const, value: responseJson(body.passkeyResponse!, "passkeyResponse") };
+  return { case: "passkeyResponseJson" as const, value: responseJson(body.passkeyResponse!) };
 }
 
 export const SECOND_FACTOR_ROUTES: Route[] = [

@@ -6,10 +6,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { HttpError, restFieldName, toHttpError } from "./errors.js";
 
-/** The contract's limit on response_json (FinishPasskeyRegistration, FinishPasskeySignIn, …). */
-export const PASSKEY_RESPONSE_MAX_BYTES = 64 * 1024;
-/** The contract's limit on a passkey's name, in characters. */
-export const PASSKEY_NAME_MAX = 64;
 
 /**
  * options_json from the auth service as the object REST clients get. The service writes it, so
@@ -22,16 +18,13 @@ export function optionsObject(optionsJson: string): Record<string, unknown> {
 }
 
 /**
- * The browser's answer, serialised for response_json. The request body is already bounded
- * (64 KiB) and a re-serialised object is never longer than the text it was parsed from, so this
- * check only guards the contract's limit should that bound ever grow. Lone surrogates come out
- * escaped (\udXXX), so the string is always valid for protobuf.
+ * The browser's answer, serialised for response_json. Its size is the auth service's to judge
+ * (PASSKEY_RESPONSE_MAX_BYTES, INVALID_ARGUMENT naming the field, renamed by namingFields); the
+ * body limit (64 KiB) bounds it here. Lone surrogates come out escaped (\udXXX), so the string
+ * is always valid for protobuf.
  */
-export function responseJson(response: Record<string, unknown>, field: string): string {
-  const text = JSON.stringify(response);
-  if (Buffer.byteLength(text) > PASSKEY_RESPONSE_MAX_BYTES)
-    throw new HttpError(413, "resource_exhausted", "request.too_large", `${field}: must be at most ${PASSKEY_RESPONSE_MAX_BYTES / 1024} KiB once serialised`, field);
-  return text;
+export function responseJson(response: Record<string, unknown>): string {
+  return JSON.stringify(response);
 }
 
 /**

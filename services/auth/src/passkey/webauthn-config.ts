@@ -16,8 +16,6 @@ export const PASSKEY_LIMIT = 20;
  * gets its own INVALID_ARGUMENT naming the field.
  */
 export const RESPONSE_JSON_MAX_LENGTH = 16 * 1024;
-/** The longest passkey label, in characters. */
-export const PASSKEY_NAME_MAX_LENGTH = 64;
 /** The label of a passkey registered without one. */
 export const DEFAULT_PASSKEY_NAME = "Passkey";
 /** How long a WebAuthn challenge, and a step-up token, stay usable. */

@@ -1,6 +1,6 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { invalidArgument } from "../kernel/errors.js";
-import { RESPONSE_JSON_MAX_LENGTH } from "./webauthn-config.js";
+import { PASSKEY_RESPONSE_MAX_BYTES } from "../../../shared/contract-limits.js";
 
 /** A response_json that parsed, with the challenge its clientDataJSON names (null when unreadable). */
 export interface ParsedResponse<T> {
@@ -74,10 +74,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** INVALID_ARGUMENT naming `field` when a response_json is empty or longer than RESPONSE_JSON_MAX_LENGTH bytes. */
+/** INVALID_ARGUMENT naming `field` when a response_json is empty or longer than PASSKEY_RESPONSE_MAX_BYTES bytes. */
 export function requireResponseJson(value: string, field: string): string {
   if (value.length === 0) throw invalidArgument(field, "is required");
-  if (value.length > RESPONSE_JSON_MAX_LENGTH || Buffer.byteLength(value, "utf8") > RESPONSE_JSON_MAX_LENGTH)
-    throw invalidArgument(field, `must be at most ${RESPONSE_JSON_MAX_LENGTH} bytes`);
+  if (value.length > PASSKEY_RESPONSE_MAX_BYTES || Buffer.byteLength(value, "utf8") > PASSKEY_RESPONSE_MAX_BYTES)
+    throw invalidArgument(field, `must be at most ${PASSKEY_RESPONSE_MAX_BYTES} bytes`);
   return value;
 }

@@ -1,10 +1,10 @@
 import { invalidArgument } from "../../kernel/errors.js";
 import { isBadText, requireString } from "../../kernel/text.js";
-import { PASSKEY_NAME_MAX_LENGTH } from "../../passkey/webauthn-config.js";
+import { PASSKEY_NAME_MAX } from "../../../../shared/contract-limits.js";
 
 /** A passkey label: at most 64 characters of valid text (no NUL, no unpaired surrogate). */
 export function passkeyName(value: string, opts: { optional?: boolean } = {}): string {
-  requireString(value.trim(), "name", PASSKEY_NAME_MAX_LENGTH, opts);
+  requireString(value.trim(), "name", PASSKEY_NAME_MAX, opts);
   if (isBadText(value)) throw invalidArgument("name", "must be valid text");
   return value;
 }
