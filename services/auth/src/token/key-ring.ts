@@ -27,6 +27,23 @@ interface LoadedKey {
 
 const CLOCK_SKEW_SECONDS = 60;
 
+/** What rotateNow() did: added a key, or found a successor already published and waiting. */
+export type RotateNowOutcome =
+  | { kind: "added"; kid: string; activatesAt: Date }
+  | { kind: "already_upcoming"; kid: string; activatesAt: Date };
+
+/** A stored key as an operator sees it. */
+export interface KeyDescription {
+  kid: string;
+  /** upcoming: published, not signing yet; active: signs now; retired: a newer key signs. */
+  state: "upcoming" | "active" | "retired";
+  activatesAt: Date;
+  /** When it leaves the JWKS: its successor's activation plus a token lifetime; null for the newest key. */
+  publishedUntil: Date | null;
+  /** False for a retired key past publishedUntil, deleted at the next rotation check. */
+  published: boolean;
+}
+
 /**
  * The access-token signing keys, shared by every replica through the database. Each key is
  * published `lead` seconds before it starts signing (so verifiers with a cached JWKS already
@@ -57,8 +74,54 @@ export class KeyRing {
       const due = active.activatesAt.getTime() + (this.opts.rotationSeconds - this.leadSeconds) * 1000;
       return !upcoming && nowMs >= due ? this.generate(new Date(nowMs + this.leadSeconds * 1000)) : null;
     });
-    // A load already in flight may have read the table before the insert above: wait for it,
-    // then read again.
+    await this.settle();
+  }
+
+  /**
+   * Rotation on demand (an operator's `rotate-key`): adds a successor now, whatever the timer
+   * says. It is published at once and signs after the lead time, so verifiers that cache the
+   * JWKS learn it before they meet a token it signed. With `immediately` it signs at once:
+   * for a key believed compromised, at the price of refusals by verifiers whose cached JWKS
+   * predates it until they refetch. Without `immediately`, a successor already waiting is
+   * kept and none is added. The first key of an empty table always signs at once (no verifier
+   * can have cached anything). Prunes and reloads like rotate().
+   */
+  async rotateNow(opts: { immediately?: boolean } = {}): Promise<RotateNowOutcome> {
+    const nowMs = this.now();
+    let outcome: RotateNowOutcome | undefined;
+    await this.store.addIfNeeded(async (keys) => {
+      const waiting = keys.filter((k) => k.activatesAt.getTime() > nowMs).at(-1);
+      if (waiting && !opts.immediately) {
+        outcome = { kind: "already_upcoming", kid: waiting.kid, activatesAt: waiting.activatesAt };
+        return null;
+      }
+      const first = !keys.some((k) => k.activatesAt.getTime() <= nowMs) && !waiting;
+      const key = await this.generate(new Date(opts.immediately || first ? nowMs : nowMs + this.leadSeconds * 1000));
+      outcome = { kind: "added", kid: key.kid, activatesAt: key.activatesAt };
+      return key;
+    });
+    await this.settle();
+    return outcome!;
+  }
+
+  /** Every stored key, newest first, read from the store (not the cache): what `list-keys` shows. */
+  async describeKeys(): Promise<KeyDescription[]> {
+    const nowMs = this.now();
+    const keys = await this.store.list();
+    const signing = keys.findIndex((k) => k.activatesAt.getTime() <= nowMs);
+    const keepMs = (this.opts.accessTokenTtlSeconds + CLOCK_SKEW_SECONDS) * 1000;
+    return keys.map((k, i) => {
+      const state = k.activatesAt.getTime() > nowMs ? "upcoming" : i === signing ? "active" : "retired";
+      // Same rule as unpublished(): a key is withdrawn once its successor has signed for a token lifetime.
+      const publishedUntil = i === 0 ? null : new Date(keys[i - 1]!.activatesAt.getTime() + keepMs);
+      return { kid: k.kid, state, activatesAt: k.activatesAt, publishedUntil, published: publishedUntil === null || publishedUntil.getTime() > nowMs };
+    });
+  }
+
+  /** After an insert: reloads the cache and deletes keys no longer published. */
+  private async settle(): Promise<void> {
+    // A load already in flight may have read the table before the insert: wait for it, then
+    // read again.
     await this.loading?.catch(() => undefined);
     await this.load();
     const expired = this.unpublished(await this.store.list());
