@@ -17,6 +17,11 @@
 //	TESSERA_TOTP_CODE      the code its authenticator app shows now
 //	TESSERA_TOTP_SECRET    or the app's base32 secret, to compute the code here (demos, tests;
 //	                       a real client asks its user for the code)
+//
+// With TESSERA_ACCESS_TOKEN set it only verifies that access token locally, as a resource
+// server does (the service's JWKS, the pinned issuer and audience), and prints one line:
+//
+//	TESSERA_ACCESS_TOKEN   an access token issued earlier (e.g. before a key rotation)
 package main
 
 import (
@@ -242,6 +247,11 @@ func main() {
 			os.Exit(1)
 		}
 		fmt.Printf("ok %s: %s\n", name, detail)
+	}
+	if token := os.Getenv("TESSERA_ACCESS_TOKEN"); token != "" {
+		c.tokens = &authv1.Tokens{AccessToken: token}
+		run("access token verified locally", c.verifyLocally)
+		return
 	}
 	if c.email != "" {
 		run("Login", c.login)

@@ -14,6 +14,10 @@ when the account has a second factor, GetMe, local verification) and stops there
   TESSERA_TOTP_CODE      the code its authenticator app shows now
   TESSERA_TOTP_SECRET    or the app's base32 secret, to compute the code here (demos, tests;
                          a real client asks its user for the code)
+
+With TESSERA_ACCESS_TOKEN set it only verifies that access token locally, as a resource server
+does (the service's JWKS, the pinned issuer and audience), and prints one line:
+  TESSERA_ACCESS_TOKEN   an access token issued earlier (e.g. before a key rotation)
 """
 from __future__ import annotations
 
@@ -152,6 +156,18 @@ def sign_in_checks(s: SimpleNamespace):
     yield "access token verified locally", verify_locally
 
 
+def verify_given_token(t: Tessera, s: SimpleNamespace) -> str:
+    s.tokens = SimpleNamespace(access_token=s.access_token)
+    return verify_locally(t, s)
+
+
+def selected_checks(s: SimpleNamespace):
+    """TESSERA_ACCESS_TOKEN: verify it and nothing else; TESSERA_EMAIL: sign in; else every check."""
+    if s.access_token:
+        return [("access token verified locally", verify_given_token)]
+    return sign_in_checks(s) if s.email else CHECKS
+
+
 def main() -> int:
     target = os.environ.get("TESSERA_URL", "127.0.0.1:50051")
     s = SimpleNamespace(
@@ -165,10 +181,11 @@ def main() -> int:
         password=os.environ.get("TESSERA_PASSWORD", PASSWORD),
         totp_code=os.environ.get("TESSERA_TOTP_CODE", ""),
         totp_secret=os.environ.get("TESSERA_TOTP_SECRET", ""),
+        access_token=os.environ.get("TESSERA_ACCESS_TOKEN", ""),
         challenge=None,
     )
     with Tessera(target) as t:
-        for name, check in sign_in_checks(s) if s.email else CHECKS:
+        for name, check in selected_checks(s):
             try:
                 detail = check(t, s)
             except grpc.RpcError as err:
