@@ -1,6 +1,6 @@
 /**
- * The make-admin command (`tsx services/auth/src/admin/make-admin-cli.ts <email>`), run as a
- * child process against the test database, as an operator would.
+ * The make-admin command (`npm run admin:grant -- <email>`, an alias of `npm run tessera --
+ * grant-admin <email>`), run as a child process against the test database, as an operator would.
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
@@ -10,7 +10,7 @@ import { REPO_ROOT, run } from "../child.js";
 import { startTestServer, uniqueEmail, type TestServer } from "../harness.js";
 import { signUp } from "./user-fixtures.js";
 
-const CLI = join(REPO_ROOT, "services/auth/src/admin/make-admin-cli.ts");
+const CLI = join(REPO_ROOT, "services/auth/src/cli/tessera-cli.ts");
 
 let server: TestServer;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 function makeAdmin(args: string[], env: Record<string, string> = { DATABASE_URL: inject("databaseUrl") }) {
-  return run(process.execPath, ["--import", "tsx", CLI, ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
+  return run(process.execPath, ["--import", "tsx", CLI, "grant-admin", ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
 }
 
 it("promotes a registered user, who can then act as admin, and records ROLE_CHANGED", async () => {
@@ -34,7 +34,7 @@ it("promotes a registered user, who can then act as admin, and records ROLE_CHAN
   expect((await user.users.getMe({})).user?.role).toBe(Role.ADMIN);
   const { events } = await user.users.listAuditEvents({ userId: user.userId, type: AuditEventType.ROLE_CHANGED });
   expect(events).toHaveLength(1);
-  expect(events[0]?.userAgent).toBe("tessera make-admin-cli");
+  expect(events[0]?.userAgent).toBe("tessera-cli");
   const row = await server.app.db.auditEvent.findUniqueOrThrow({ where: { id: events[0]!.id } });
   expect(row.data).toMatchObject({ from: "USER", to: "ADMIN" });
 
@@ -49,7 +49,7 @@ it("exits 1 with a clear message for an email no account has", async () => {
   const email = uniqueEmail("nobody");
   const done = await makeAdmin([email]);
   expect(done.code).toBe(1);
-  expect(done.stderr.trim()).toBe(`error: no account has the email ${email}; register it first, then run this again`);
+  expect(done.stderr.trim()).toBe(`error: no account has the email ${email}; register it first (or use create-admin), then run this again`);
   expect(done.stdout).toBe("");
 });
 
