@@ -95,8 +95,11 @@ export class KeyRing {
         outcome = { kind: "already_upcoming", kid: waiting.kid, activatesAt: waiting.activatesAt };
         return null;
       }
-      const first = !keys.some((k) => k.activatesAt.getTime() <= nowMs) && !waiting;
-      const key = await this.generate(new Date(opts.immediately || first ? nowMs : nowMs + this.leadSeconds * 1000));
+      const signing = keys.find((k) => k.activatesAt.getTime() <= nowMs);
+      // Strictly after the key signing now: two keys activating at the same instant would leave
+      // replicas to pick either.
+      const at = opts.immediately || (!signing && !waiting) ? Math.max(nowMs, (signing?.activatesAt.getTime() ?? -Infinity) + 1) : nowMs + this.leadSeconds * 1000;
+      const key = await this.generate(new Date(at));
       outcome = { kind: "added", kid: key.kid, activatesAt: key.activatesAt };
       return key;
     });
