@@ -1,11 +1,54 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect } from "vitest";
 import { totpCode } from "../../src/second-factor/totp.js";
 import { GOOD_PASSWORD, startTestServer, type TestServer } from "../harness.js";
 import { signUp } from "./user-fixtures.js";
+
+/** The Go example (examples/go), built offline from Debian's Go sources by build-debian.sh. */
+export const GO_EXAMPLE = fileURLToPath(new URL("../../../../examples/go/", import.meta.url));
+const GOCODE = "/usr/share/gocode/src";
+const GO_NEEDS: [path: string, apt: string][] = [
+  ["/usr/bin/go", "golang-go"],
+  ["/usr/bin/protoc", "protobuf-compiler"],
+  ["/usr/bin/protoc-gen-go", "protoc-gen-go"],
+  ["/usr/bin/protoc-gen-go-grpc", "protoc-gen-go-grpc"],
+  [`${GOCODE}/google.golang.org/grpc`, "golang-google-grpc-dev"],
+  [`${GOCODE}/google.golang.org/protobuf`, "golang-google-protobuf-dev"],
+  // grpc-go marshals through github.com/golang/protobuf: v1.5 (on google.golang.org/protobuf), not v1.3.
+  [`${GOCODE}/github.com/golang/protobuf/proto/registry.go`, "golang-github-golang-protobuf-1-5-dev"],
+  [`${GOCODE}/google.golang.org/genproto/googleapis/rpc/errdetails`, "golang-google-genproto-dev"],
+  [`${GOCODE}/github.com/golang-jwt/jwt`, "golang-github-golang-jwt-jwt-dev"],
+];
+
+/** Why the Go example cannot be built here (the Debian packages to install), or undefined. */
+export function goSkipReason(): string | undefined {
+  const missing = GO_NEEDS.filter(([path]) => !existsSync(path));
+  return missing.length ? `missing ${missing.map(([p]) => p).join(", ")}: apt-get install ${missing.map(([, apt]) => apt).join(" ")}` : undefined;
+}
+
+/** The Python example (examples/python): stubs from generate.sh, run by Debian's python3. */
+export const PYTHON_EXAMPLE = fileURLToPath(new URL("../../../../examples/python/", import.meta.url));
+const GOOGLE_PROTOS = fileURLToPath(new URL("../../../../node_modules/google-proto-files/", import.meta.url));
+export const PYTHON = "/usr/bin/python3";
+const PYTHON_MODULES = ["grpc", "google.protobuf", "jwt", "cryptography"];
+
+/** Why the Python example cannot run here (the Debian packages to install), or undefined. */
+export function pythonSkipReason(): string | undefined {
+  if (!existsSync("/usr/bin/protoc")) return "no /usr/bin/protoc: apt-get install protobuf-compiler";
+  if (!existsSync("/usr/bin/grpc_python_plugin")) return "no grpc_python_plugin: apt-get install protobuf-compiler-grpc";
+  if (!existsSync(join(GOOGLE_PROTOS, "google/rpc/status.proto"))) return "google-proto-files is not installed: npm ci";
+  try {
+    execFileSync(PYTHON, ["-c", `import ${PYTHON_MODULES.join(", ")}`], { stdio: "ignore" });
+  } catch {
+    return `${PYTHON} cannot import ${PYTHON_MODULES.join(", ")}: apt-get install python3-grpcio python3-protobuf python3-jwt python3-cryptography`;
+  }
+  return undefined;
+}
 
 /** How an example client run ended: its exit status and what it printed. */
 export interface ClientRun {

@@ -1,9 +1,9 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { testConfig } from "../harness.js";
 import {
+  GO_EXAMPLE as EXAMPLE,
+  goSkipReason,
   expectedCheckLines,
   expectedTotpSignInLines,
   liveServiceAndFolder,
@@ -21,22 +21,7 @@ import {
  * build-debian.sh from Debian's Go sources (which first runs its go test: the TOTP function
  * against RFC 6238's SHA-1 vectors), run against a real service over gRPC.
  */
-const EXAMPLE = fileURLToPath(new URL("../../../../examples/go/", import.meta.url));
-const GOCODE = "/usr/share/gocode/src";
-const NEEDS: [path: string, apt: string][] = [
-  ["/usr/bin/go", "golang-go"],
-  ["/usr/bin/protoc", "protobuf-compiler"],
-  ["/usr/bin/protoc-gen-go", "protoc-gen-go"],
-  ["/usr/bin/protoc-gen-go-grpc", "protoc-gen-go-grpc"],
-  [`${GOCODE}/google.golang.org/grpc`, "golang-google-grpc-dev"],
-  [`${GOCODE}/google.golang.org/protobuf`, "golang-google-protobuf-dev"],
-  // grpc-go marshals through github.com/golang/protobuf: v1.5 (on google.golang.org/protobuf), not v1.3.
-  [`${GOCODE}/github.com/golang/protobuf/proto/registry.go`, "golang-github-golang-protobuf-1-5-dev"],
-  [`${GOCODE}/google.golang.org/genproto/googleapis/rpc/errdetails`, "golang-google-genproto-dev"],
-  [`${GOCODE}/github.com/golang-jwt/jwt`, "golang-github-golang-jwt-jwt-dev"],
-];
-const missing = NEEDS.filter(([path]) => !existsSync(path));
-const skipReason = missing.length ? `missing ${missing.map(([p]) => p).join(", ")}: apt-get install ${missing.map(([, apt]) => apt).join(" ")}` : undefined;
+const skipReason = goSkipReason();
 
 describe.skipIf(!!skipReason)(suiteName("Go client", skipReason), () => {
   // A cold build of grpc-go and the generated code takes about 20 s on 2 cores.

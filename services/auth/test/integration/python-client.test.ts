@@ -1,10 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { testConfig } from "../harness.js";
 import {
+  PYTHON,
+  PYTHON_EXAMPLE as EXAMPLE,
+  pythonSkipReason,
   expectedCheckLines,
   expectedTotpSignInLines,
   liveServiceAndFolder,
@@ -21,23 +20,6 @@ import {
  * generate.sh with Debian's protoc and grpc_python_plugin, check.py run by Debian's python3
  * (python3-grpcio, python3-protobuf, python3-jwt) against a real service over gRPC.
  */
-const EXAMPLE = fileURLToPath(new URL("../../../../examples/python/", import.meta.url));
-const GOOGLE_PROTOS = fileURLToPath(new URL("../../../../node_modules/google-proto-files/", import.meta.url));
-const PYTHON = "/usr/bin/python3";
-const MODULES = ["grpc", "google.protobuf", "jwt", "cryptography"];
-
-function pythonSkipReason(): string | undefined {
-  if (!existsSync("/usr/bin/protoc")) return "no /usr/bin/protoc: apt-get install protobuf-compiler";
-  if (!existsSync("/usr/bin/grpc_python_plugin")) return "no grpc_python_plugin: apt-get install protobuf-compiler-grpc";
-  if (!existsSync(join(GOOGLE_PROTOS, "google/rpc/status.proto"))) return "google-proto-files is not installed: npm ci";
-  try {
-    execFileSync(PYTHON, ["-c", `import ${MODULES.join(", ")}`], { stdio: "ignore" });
-  } catch {
-    return `${PYTHON} cannot import ${MODULES.join(", ")}: apt-get install python3-grpcio python3-protobuf python3-jwt python3-cryptography`;
-  }
-  return undefined;
-}
-
 const skipReason = pythonSkipReason();
 const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv) => runClient(EXAMPLE, cmd, args, env);
 
