@@ -129,7 +129,11 @@ export const RETENTION_RULES: readonly RetentionRule[] = [
   olderThan("auditEvents", "AuditEvent", "id", "createdAt", (ctx) => daysBefore(ctx.now, ctx.auditDays)),
 ];
 
-/** The batched DELETE of one rule: at most `limit` rows, one short statement. */
+/**
+ * The batched DELETE of one rule: at most `limit` rows, one short statement. `= ANY(ARRAY(...))`
+ * rather than `IN (...)`: the keys are collected once, then deleted by primary-key lookups,
+ * whatever the planner guesses about the subquery (an IN may become a join over the whole table).
+ */
 export function deleteStatement(rule: RetentionRule, ctx: RuleContext, limit: number): Prisma.Sql {
-  return Prisma.sql`DELETE FROM ${Prisma.raw(`"${rule.table}"`)} WHERE ${Prisma.raw(`"${rule.key}"`)} IN (${rule.select(ctx, limit)})`;
+  return Prisma.sql`DELETE FROM ${Prisma.raw(`"${rule.table}"`)} WHERE ${Prisma.raw(`"${rule.key}"`)} = ANY(ARRAY(${rule.select(ctx, limit)}))`;
 }

@@ -17,7 +17,7 @@ CREATE INDEX "AuditEvent_createdAt_idx" ON "AuditEvent"("createdAt");
 CREATE INDEX "OneTimeToken_expiresAt_idx" ON "OneTimeToken"("expiresAt");
 
 -- CreateIndex
-CREATE INDEX "OutboxMail_queuedAt_idx" ON "OutboxMail"("queuedAt");
+CREATE INDEX "OutboxMail_status_queuedAt_idx" ON "OutboxMail"("status", "queuedAt");
 
 -- CreateIndex
 CREATE INDEX "DevMail_createdAt_idx" ON "DevMail"("createdAt");
