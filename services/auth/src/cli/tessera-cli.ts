@@ -15,6 +15,7 @@ import { outboxStatusCommand } from "./outbox-status.js";
 import { revokeAdmin } from "./revoke-admin.js";
 import { revokeSessions } from "./revoke-sessions.js";
 import { rotateKey } from "./rotate-key.js";
+import { sweep } from "./sweep.js";
 
 export const COMMANDS: readonly CliCommand[] = [
   createAdmin,
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CliCommand[] = [
   listKeys,
   outboxStatusCommand,
   outboxRequeue,
+  sweep,
 ];
 
 /** Runs `args` (command first); resolves to the exit code. */

@@ -12,6 +12,7 @@ import { Role } from "../../../../gen/tessera/user/v1/user_pb.js";
 import { tesseraCli } from "../../src/cli/tessera-cli.js";
 import { createPrisma, type PrismaClient } from "../../src/db/client.js";
 import { enqueueMail } from "../../src/mail/outbox.js";
+import { trySweepLock } from "../../src/retention/sweep-lock.js";
 import { REPO_ROOT } from "../child.js";
 import { GOOD_PASSWORD, startTestServer, testConfig, uniqueEmail, type TestServer } from "../harness.js";
 import { scratchDatabase, scratchPrisma } from "../scratch-db.js";
@@ -59,7 +60,7 @@ describe("help and mistakes", () => {
     const help = await cli(["help"]);
     expect(help.code).toBe(0);
     const text = help.out.join("\n");
-    for (const name of ["create-admin <email>", "grant-admin <email>", "revoke-admin <email>", "revoke-sessions <email>", "rotate-key [--immediately]", "list-keys", "outbox-status", "outbox-requeue [<mail id>]", "help"])
+    for (const name of ["create-admin <email>", "grant-admin <email>", "revoke-admin <email>", "revoke-sessions <email>", "rotate-key [--immediately]", "list-keys", "outbox-status", "outbox-requeue [<mail id>]", "sweep", "help"])
       expect(text).toContain(`  ${name}`);
     const none = await cli([]);
     expect(none).toMatchObject({ code: 1, out: [] });
@@ -287,6 +288,37 @@ describe("the outbox", () => {
     } finally {
       await mailDb.drop();
     }
+  });
+});
+
+describe("retention", () => {
+  it("sweep deletes what the retention rules allow, prints the count per kind, and exits 1 while another sweep holds the lock", async () => {
+    const DAY = 86_400_000;
+    const user = await signUp(server, { tag: "sweep" });
+    const old = await db.session.create({ data: { userId: user.userId, expires: new Date(Date.now() - 40 * DAY), revokedAt: new Date(Date.now() - 40 * DAY) } });
+    const ancient = await db.auditEvent.create({ data: { type: "SIGN_IN_FAILED", userId: user.userId, createdAt: new Date(Date.now() - 800 * DAY) } });
+
+    const held = await trySweepLock(scratch.url);
+    try {
+      expect(await cli(["sweep"])).toEqual({ code: 1, out: [], err: ["error: another sweep is running (a replica holds the sweep lock); nothing was deleted, try again later"] });
+    } finally {
+      await held?.();
+    }
+    expect(await db.session.count({ where: { id: old.id } })).toBe(1);
+
+    const done = await cli(["sweep"], { env: { RETENTION_BATCH: "500" } });
+    expect(done.err).toEqual([]);
+    expect(done.code).toBe(0);
+    const counts: Record<string, number> = Object.fromEntries(done.out.slice(0, -1).map((l) => l.trim().split(/\s+/)).map(([kind, n]) => [kind, Number(n)]));
+    expect(Object.keys(counts)).toEqual(expect.arrayContaining(["sessions", "refreshTokens", "sentMail", "auditEvents", "throttleWindows"]));
+    expect(counts.sessions).toBeGreaterThanOrEqual(1);
+    expect(counts.auditEvents).toBeGreaterThanOrEqual(1);
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    expect(done.out.at(-1)).toMatch(new RegExp(`^deleted ${total} rows? in \\d+ statements of at most 500 rows$`));
+    expect(await db.session.count({ where: { id: old.id } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { id: ancient.id } })).toBe(0);
+    // The user's live session is kept.
+    expect(await db.session.count({ where: { id: user.sessionId, revokedAt: null } })).toBe(1);
   });
 });
 
