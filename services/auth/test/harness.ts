@@ -20,7 +20,7 @@ export const TEST_RATE_LIMITS: Record<string, string> = Object.fromEntries(
 
 /** The config tests run with: test mode, ephemeral port, no drain window, high throttling limits, unless overridden. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ TESSERA_ENV: "test", TESSERA_AUTH_PORT: "0", TESSERA_DRAIN_SECONDS: "0", LOG_LEVEL: "info", ...TEST_RATE_LIMITS, ...env });
+  return loadConfig({ TESSERA_ENV: "test", TESSERA_AUTH_PORT: "0", METRICS_ADDRESS: "127.0.0.1:0", TESSERA_DRAIN_SECONDS: "0", LOG_LEVEL: "info", ...TEST_RATE_LIMITS, ...env });
 }
 
 /** A logger whose JSON lines are kept in memory, so tests can read what would be logged. */
