@@ -52,7 +52,7 @@ export class GatewayMetrics {
       labelNames: ["outcome"],
       registers,
     });
-    this.verifications = Object.fromEntries(OUTCOMES.map((o) => [o, verifications.labels(o)])) as GatewayMetrics["verifications"];
+    this.verifications = Object.fromEntries(OUTCOMES.map((o) => [o, zeroed(verifications.labels(o))])) as GatewayMetrics["verifications"];
     this.upstream = new Counter({
       name: "tessera_gateway_upstream_errors_total",
       help: "Auth service RPCs that failed, by Connect code (unavailable, internal, deadline_exceeded: the service; others: the caller's request).",
@@ -94,4 +94,10 @@ export class GatewayMetrics {
 /** Connect's snake_case name of a code ("invalid_argument"). */
 function codeName(code: Code): string {
   return (Code[code] ?? String(code)).replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
+/** A child exposed as 0 from the start: rate() and increase() need a sample before the first event. */
+function zeroed(child: Counter.Internal): Counter.Internal {
+  child.inc(0);
+  return child;
 }

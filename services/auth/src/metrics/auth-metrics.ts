@@ -60,7 +60,7 @@ export class AuthMetrics {
       registers,
     });
     this.signIns = Object.fromEntries(
-      SIGN_IN_METHODS.map((m) => [m, Object.fromEntries(SIGN_IN_OUTCOMES.map((o) => [o, signIns.labels(m, o)]))]),
+      SIGN_IN_METHODS.map((m) => [m, Object.fromEntries(SIGN_IN_OUTCOMES.map((o) => [o, zeroed(signIns.labels(m, o))]))]),
     ) as AuthMetrics["signIns"];
     this.refreshReuse = new Counter({
       name: "tessera_refresh_token_reuse_total",
@@ -73,7 +73,7 @@ export class AuthMetrics {
       labelNames: ["rule"],
       registers,
     });
-    const byRule = Object.fromEntries(Object.keys(RULES).map((rule) => [rule, throttled.labels(rule)])) as Record<RuleName, Counter.Internal>;
+    const byRule = Object.fromEntries(Object.keys(RULES).map((rule) => [rule, zeroed(throttled.labels(rule))])) as Record<RuleName, Counter.Internal>;
     this.throttle = { refused: (rule) => byRule[rule].inc() };
     this.outboxSendErrors = new Counter({
       name: "tessera_outbox_send_errors_total",
@@ -91,4 +91,10 @@ export class AuthMetrics {
   signIn(method: SignInMethod, outcome: SignInOutcome): void {
     this.signIns[method][outcome].inc();
   }
+}
+
+/** A child exposed as 0 from the start: rate() and increase() need a sample before the first event. */
+function zeroed(child: Counter.Internal): Counter.Internal {
+  child.inc(0);
+  return child;
 }
