@@ -5,6 +5,7 @@ import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
 import type { DescService } from "@bufbuild/protobuf";
 import { pino } from "pino";
 import { inject } from "vitest";
+import { traceLogFields } from "../../shared/trace-context.js";
 import { loadConfig, type Config } from "../src/config/config.js";
 import type { Logger } from "../src/config/logger.js";
 import { buildComponents, startApp, type App, type Components } from "../src/server/app.js";
@@ -32,7 +33,8 @@ export function memoryLogger(): { logger: Logger; lines: string[] } {
       cb();
     },
   });
-  return { logger: pino({ level: "debug" }, sink), lines };
+  // The same trace fields as the service's own logger (services/shared/logger.ts).
+  return { logger: pino({ level: "debug", mixin: traceLogFields }, sink), lines };
 }
 
 /** A real auth service listening on 127.0.0.1 against the test database. */

@@ -3,6 +3,7 @@ import { ConfigError } from "../../../shared/config-error.js";
 import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../../shared/development-secrets.js";
 import { DEFAULT_MODE, MODES, type Mode } from "../../../shared/mode.js";
 import { originList } from "../../../shared/origins.js";
+import { tracingConfig, tracingEnv, type TracingConfig } from "../../../shared/tracing-config.js";
 
 export { ConfigError };
 
@@ -89,6 +90,8 @@ const schema = z.object({
   TESSERA_MAIL_RETRY_WINDOW: seconds(86400, 60, 30 * 86400),
   TESSERA_AVATAR_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** OpenTelemetry: OTEL_EXPORTER_OTLP_ENDPOINT / _TRACES_ENDPOINT turn the SDK on; OTEL_SERVICE_NAME (default tessera-auth). */
+  ...tracingEnv,
   // Throttling (RESOURCE_EXHAUSTED with a retry delay), counted in PostgreSQL so every replica
   // shares the counts. Each rule is a count per fixed window; a count of 0 turns the rule off.
   /**
@@ -223,6 +226,8 @@ export interface Config {
   /** Folder for uploaded avatars. */
   avatarDir: string;
   logLevel: string;
+  /** OpenTelemetry export; off (no SDK) unless an OTLP endpoint is set. Log lines carry trace ids either way. */
+  tracing: TracingConfig;
   rateLimits: RateLimits;
 }
 
@@ -289,6 +294,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>> 
     },
     avatarDir: e.TESSERA_AVATAR_DIR ?? `${e.TESSERA_DATA_DIR}/avatars`,
     logLevel: e.LOG_LEVEL,
+    tracing: tracingConfig(e, "tessera-auth"),
     rateLimits: {
       loginAccount: { limit: e.TESSERA_LIMIT_LOGIN_ACCOUNT, windowSeconds: e.TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW },
       loginAccountTotal: { limit: e.TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL, windowSeconds: e.TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL_WINDOW },
