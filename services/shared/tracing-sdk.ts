@@ -18,7 +18,7 @@ export interface Tracing {
 }
 
 /**
- * A NodeTracerProvider with a BatchSpanProcessor and the OTLP/HTTP exporter (protobuf) to
+ * A NodeTracerProvider with a BatchSpanProcessor and the OTLP/HTTP exporter (JSON bodies) to
  * `config.tracesUrl`; undefined (no SDK at all) when no URL is configured and no exporter is
  * given. The exporter still reads OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION and the
  * certificate variables itself.

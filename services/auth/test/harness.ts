@@ -9,6 +9,7 @@ import { traceLogFields } from "../../shared/trace-context.js";
 import { loadConfig, type Config } from "../src/config/config.js";
 import type { Logger } from "../src/config/logger.js";
 import { buildComponents, startApp, type App, type Components } from "../src/server/app.js";
+import type { TracingOptions } from "../src/tracing/tracing.js";
 
 /**
  * Throttling limits of test servers: far above what any suite does from 127.0.0.1 (suites share
@@ -49,10 +50,10 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts the service on an ephemeral port. Call stop() in afterAll. */
-export async function startTestServer(env: Record<string, string> = {}, databaseUrl = inject("databaseUrl")): Promise<TestServer> {
+/** Starts the service on an ephemeral port (`tracing`: e.g. an in-memory span exporter). Call stop() in afterAll. */
+export async function startTestServer(env: Record<string, string> = {}, databaseUrl = inject("databaseUrl"), tracing: TracingOptions = {}): Promise<TestServer> {
   const { logger, lines } = memoryLogger();
-  const app = await startApp(testConfig(env), databaseUrl, logger);
+  const app = await startApp(testConfig(env), databaseUrl, logger, tracing);
   const baseUrl = `http://127.0.0.1:${app.port}`;
   const withHeaders = (headers?: Record<string, string>) => [
     (next: Parameters<import("@connectrpc/connect").Interceptor>[0]) => async (req: Parameters<typeof next>[0]) => {
