@@ -5,6 +5,7 @@ import { originList } from "../../shared/origins.js";
 import { DEFAULT_MODE, MODES, type Mode } from "../../shared/mode.js";
 import { trustedProxiesSchema } from "../../shared/client-ip.js";
 import { AVATAR_MAX_BYTES } from "../../shared/contract-limits.js";
+import { tracingConfig, tracingEnv, type TracingConfig } from "../../shared/tracing-config.js";
 
 export { ConfigError };
 export { trustedProxyList } from "../../shared/client-ip.js";
@@ -34,6 +35,8 @@ const schema = z.object({
   /** Open connections per client address (the socket's peer address, never X-Forwarded-For); trusted proxies are not counted. */
   GATEWAY_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(64),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** OpenTelemetry: OTEL_EXPORTER_OTLP_ENDPOINT / _TRACES_ENDPOINT turn the SDK on; OTEL_SERVICE_NAME (default tessera-gateway). */
+  ...tracingEnv,
 });
 
 /** Validated configuration of the REST gateway. See README, "REST gateway". */
@@ -62,6 +65,8 @@ export interface GatewayConfig {
   /** Open connections per peer address; more are closed at once. */
   maxConnectionsPerIp: number;
   logLevel: string;
+  /** OpenTelemetry export; off (no SDK) unless an OTLP endpoint is set. Log lines carry trace ids either way. */
+  tracing: TracingConfig;
 }
 
 
@@ -93,5 +98,6 @@ export function loadGatewayConfig(rawEnv: Readonly<Record<string, string | undef
     requestTimeoutSeconds: e.GATEWAY_REQUEST_TIMEOUT,
     maxConnectionsPerIp: e.GATEWAY_MAX_CONNECTIONS_PER_IP,
     logLevel: e.LOG_LEVEL,
+    tracing: tracingConfig(e, "tessera-gateway"),
   };
 }
