@@ -118,6 +118,14 @@ export function runWithTrace<T>(ids: TraceIds, fn: () => T): T {
   return store.run(ids, fn);
 }
 
+/**
+ * Runs `fn` outside any request's trace: for background work a request merely wakes up, whose
+ * later timers and log lines must not carry that request's ids forever.
+ */
+export function untraced<T>(fn: () => T): T {
+  return store.exit(fn);
+}
+
 /** The trace of the request being handled, if any. */
 export function currentTrace(): TraceIds | undefined {
   return store.getStore();
