@@ -1,12 +1,11 @@
 // OpenTelemetry SDK wiring shared by the auth service and the gateway: started only when an
 // OTLP endpoint is configured (or a test injects an exporter).
-import { diag, DiagLogLevel, type Attributes, type Tracer } from "@opentelemetry/api";
+import { diag, DiagLogLevel, type Tracer } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
 import { AlwaysOnSampler, BatchSpanProcessor, NodeTracerProvider, type SpanExporter } from "@opentelemetry/sdk-trace-node";
 import type { Logger } from "pino";
 import type { TracingConfig } from "./tracing-config.js";
-
-type Resource = NonNullable<NonNullable<ConstructorParameters<typeof NodeTracerProvider>[0]>["resource"]>;
 
 /** A running SDK: the tracer request spans come from. */
 export interface Tracing {
@@ -32,7 +31,7 @@ export function startTracing(config: TracingConfig, opts: { exporter?: SpanExpor
   if (config.tracesUrl === undefined && opts.exporter === undefined) return undefined;
   const exporter = opts.exporter ?? new OTLPTraceExporter({ url: config.tracesUrl });
   const provider = new NodeTracerProvider({
-    resource: serviceResource({ "service.name": config.serviceName, "telemetry.sdk.language": "nodejs", "telemetry.sdk.name": "opentelemetry" }),
+    resource: resourceFromAttributes({ "service.name": config.serviceName, "telemetry.sdk.language": "nodejs", "telemetry.sdk.name": "opentelemetry" }),
     sampler: new AlwaysOnSampler(),
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
@@ -41,22 +40,6 @@ export function startTracing(config: TracingConfig, opts: { exporter?: SpanExpor
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };
-}
-
-/**
- * A fixed resource. resourceFromAttributes lives in @opentelemetry/resources, which is installed
- * only as a dependency of the SDK and not listed in package.json; the SDK's default resource
- * reads no OTEL_SERVICE_NAME. The exporter reads `attributes` and `schemaUrl`, the processors
- * `asyncAttributesPending`.
- */
-function serviceResource(attributes: Attributes): Resource {
-  const resource: Resource = {
-    attributes,
-    asyncAttributesPending: false,
-    merge: (other) => (other === null ? resource : serviceResource({ ...other.attributes, ...attributes })),
-    getRawAttributes: () => Object.entries(attributes),
-  };
-  return resource;
 }
 
 /** SDK errors (a collector that refuses or cannot be reached) go to the service's log as warnings. */
