@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { webConfig } from "../../lib/server/config";
 import { currentSession } from "../../lib/server/session";
 import { safeReturnPath } from "../../lib/server/return-path";
+import { PasskeySignIn } from "./passkey-sign-in";
 import { ProviderButton, SignInForm } from "./signin-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -45,6 +46,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       ) : null}
       <div className="card">
         <SignInForm callbackUrl={callbackUrl} clearSession={ended} />
+        <PasskeySignIn callbackUrl={callbackUrl} />
         <p>
           <Link href="/forgot-password">{t("forgot")}</Link>
         </p>

@@ -6,7 +6,11 @@ import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Field, FormOutcome, SubmitButton } from "../../components/form-parts";
 import { decodeCredentialsError } from "../../lib/credentials-error";
 
-/** Email + password sign-in through next-auth's Credentials provider (AuthService.Login). */
+/**
+ * Email + password sign-in through next-auth's Credentials provider (AuthService.Login). The
+ * email field also offers the browser's passkeys for this site ("webauthn" autofill, see
+ * PasskeySignIn).
+ */
 export function SignInForm({ callbackUrl, clearSession }: { callbackUrl: string; clearSession: boolean }) {
   const t = useTranslations("signin");
   const tf = useTranslations("forms");
@@ -50,7 +54,7 @@ export function SignInForm({ callbackUrl, clearSession }: { callbackUrl: string;
   const invalid = !!failure;
   return (
     <form onSubmit={onSubmit} aria-label={t("formLabel")}>
-      <Field name="email" label={tf("email")} type="email" autoComplete="email" required invalid={invalid} describedBy={failure ? errorId : undefined} />
+      <Field name="email" label={tf("email")} type="email" autoComplete="username webauthn" required invalid={invalid} describedBy={failure ? errorId : undefined} />
       <Field name="password" label={tf("password")} type="password" autoComplete="current-password" required invalid={invalid} describedBy={failure ? errorId : undefined} />
       <div ref={errorRef}>
         <FormOutcome error={failure?.message} id={errorId} />

@@ -1,6 +1,6 @@
 // next-auth v4 configuration: JWT sessions whose encrypted cookie carries the Tessera tokens.
-// Credentials sign-in calls AuthService.Login/Register; OAuth sign-in goes through the adapter
-// (AdapterService) and then AdapterService.IssueTokens.
+// Credentials sign-in calls AuthService.Login/Register, passkey sign-in FinishPasskeySignIn;
+// OAuth sign-in goes through the adapter (AdapterService) and then AdapterService.IssueTokens.
 import "server-only";
 import { localeOfHeaders } from "../../i18n/locales";
 import type { NextAuthOptions, Profile } from "next-auth";
@@ -78,6 +78,22 @@ function providers() {
             credentials?.mode === "register"
               ? await tessera().auth.register({ email, password, name: credentials?.name ?? "", locale: localeOfHeaders(req.headers ?? {}) }, relay)
               : await tessera().auth.login({ email, password }, relay);
+          const u = res.user!;
+          return { id: u.id, email: u.email, name: u.name || null, image: u.image || null, tessera: backendTokens(res.tokens) };
+        } catch (err) {
+          throw new Error(encodeCredentialsError(await userError(err)));
+        }
+      },
+    }),
+    // Passwordless: the browser's answer to BeginPasskeySignIn's options (a discoverable
+    // passkey with user verification) is both factors, so it opens a session in one step.
+    CredentialsProvider({
+      id: "passkey",
+      name: "Passkey",
+      credentials: { responseJson: { label: "Passkey answer", type: "text" } },
+      async authorize(credentials, req) {
+        try {
+          const res = await tessera().auth.finishPasskeySignIn({ responseJson: credentials?.responseJson ?? "" }, { headers: relayHeaders(req.headers ?? {}) });
           const u = res.user!;
           return { id: u.id, email: u.email, name: u.name || null, image: u.image || null, tessera: backendTokens(res.tokens) };
         } catch (err) {

@@ -56,11 +56,14 @@ export function describeError(err: unknown): UserError {
     case Code.InvalidArgument:
       return invalidArgument(detail?.field ?? "", err.rawMessage);
     case Code.AlreadyExists:
-      return reason === "user.already_exists" ? { key: "alreadyExists", field: "email" } : { key: "generic" };
+      if (reason === "user.already_exists") return { key: "alreadyExists", field: "email" };
+      if (reason === "passkey.already_registered") return { key: "passkeyAlreadyRegistered" };
+      return { key: "generic" };
     case Code.Unauthenticated:
       if (reason === "auth.invalid_credentials") return { key: "invalidCredentials" };
       if (reason === "token.invalid") return { key: "tokenInvalid" };
       if (reason === "auth.recent_sign_in_required") return { key: "recentSignInRequired" };
+      if (reason === "auth.invalid_passkey") return { key: "invalidPasskey" };
       return { key: "sessionEnded" };
     case Code.PermissionDenied:
       return { key: "permissionDenied" };
@@ -70,6 +73,8 @@ export function describeError(err: unknown): UserError {
       if (reason === "email.already_verified") return { key: "emailAlreadyVerified" };
       if (reason === "account.last_sign_in_method") return { key: "lastSignInMethod" };
       if (reason === "auth.second_factor_required") return { key: "secondFactorRequired" };
+      if (reason === "passkey.registration_failed") return { key: "passkeyRegistrationFailed" };
+      if (reason === "passkey.limit_reached") return { key: "passkeyLimitReached" };
       return { key: "generic" };
     case Code.NotFound:
       return { key: "notFound" };
