@@ -50,8 +50,17 @@ describe("describeError", () => {
   it("translates the failed preconditions it knows by reason", () => {
     expect(say("fr", rpcError(Code.FailedPrecondition, "the email address is already verified", "email.already_verified"))).toBe("Votre adresse e-mail est déjà vérifiée.");
     expect(say("en", rpcError(Code.FailedPrecondition, "…", "account.last_sign_in_method"))).toContain("only way to sign in");
-    // An account with a second factor, until the sign-in page can ask for it: said plainly, not "something went wrong".
-    expect(say("en", rpcError(Code.FailedPrecondition, "…", "auth.second_factor_required"))).toContain("asks for a second factor");
+  });
+
+  it("puts a missing or wrong step-up code under the form's step-up field, in both languages", () => {
+    const missing = rpcError(Code.FailedPrecondition, "…", "auth.second_factor_required");
+    expect(describeError(missing).field).toBe("secondFactorCode");
+    expect(say("en", missing)).toBe("Enter a code from your authenticator app or a recovery code.");
+    const wrong = rpcError(Code.Unauthenticated, "…", "auth.invalid_second_factor");
+    expect(describeError(wrong).field).toBe("secondFactorCode");
+    expect(say("fr", wrong)).toContain("Ce code est faux");
+    // Still an ended session for any other UNAUTHENTICATED.
+    expect(describeError(rpcError(Code.Unauthenticated, "…", "session.revoked")).field).toBeUndefined();
   });
 
   it("never shows an unexpected error's text", () => {
