@@ -14,7 +14,7 @@ import { RecoveryCodes } from "./recovery-codes";
 
 type Outcome = { error?: string; field?: string; ok?: string } | undefined;
 
-export function PasskeyAdd({ hasPassword }: { hasPassword: boolean }) {
+export function PasskeyAdd({ hasPassword, product }: { hasPassword: boolean; product: string }) {
   const t = useTranslations("passkeys");
   const supported = useWebAuthnSupport();
   // The browser's answer, waiting for a name; the challenge it answers lives 5 minutes.
@@ -109,7 +109,7 @@ export function PasskeyAdd({ hasPassword }: { hasPassword: boolean }) {
         <FormOutcome error={fieldError ? undefined : outcome?.error} ok={outcome?.ok} />
         <SubmitButton pending={pending} label={t("add")} pendingLabel={t("waiting")} />
       </form>
-      {codes.length ? <RecoveryCodes codes={codes} /> : null}
+      {codes.length ? <RecoveryCodes codes={codes} product={product} /> : null}
     </>
   );
 }

@@ -1,8 +1,9 @@
-// The security page's passkeys: each one with its name, when it was added and last used, and
+// The security page's passkeys (section id="passkeys"): each one with its name, when it was added and last used, and
 // whether it is synced (kept by a password manager, usable on other devices); rename and
 // delete (which asks for the password and a second factor, a passkey included); and adding one.
 import { getLocale, getTranslations } from "next-intl/server";
 import { deletePasskey, renamePasskey } from "../app/account/security/passkey-actions";
+import { webConfig } from "../lib/server/config";
 import { tessera } from "../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../lib/server/session";
 import { ConfirmAction } from "./confirm-action";
@@ -10,13 +11,20 @@ import { Field } from "./form-parts";
 import { PasskeyAdd } from "./passkey-add";
 import { ListedConfirmAction, PasskeyList } from "./passkey-list";
 import { RelativeTime } from "./relative-time";
-import { StepUpField } from "./step-up-field";
+import { SecondFactorField } from "./second-factor-field";
 
-export async function PasskeysSection({ hasPassword, totpEnabled }: { hasPassword: boolean; totpEnabled: boolean }) {
+export interface PasskeysSectionProps {
+  /** The account has a password (BeginPasskeyRegistration asks for it then). */
+  hasPassword: boolean;
+  /** The authenticator app is on: deleting the last passkey then leaves a second factor. */
+  totpEnabled: boolean;
+}
+
+export async function PasskeysSection({ hasPassword, totpEnabled }: PasskeysSectionProps) {
   const session = await requireSession("/account/security");
   const [{ passkeys }, t, locale] = await Promise.all([orSignIn(tessera().user.listPasskeys({}, asUser(session))), getTranslations("passkeys"), getLocale()]);
   return (
-    <section aria-labelledby="passkeys-heading" className="card">
+    <section id="passkeys" aria-labelledby="passkeys-heading" className="card">
       <h2 id="passkeys-heading">{t("heading")}</h2>
       <p>{t("intro")}</p>
       <PasskeyList>
@@ -70,7 +78,7 @@ export async function PasskeysSection({ hasPassword, totpEnabled }: { hasPasswor
                     ) : (
                       <p className="muted">{t("noPasswordHint")}</p>
                     )}
-                    <StepUpField passkeys />
+                    <SecondFactorField passkeys />
                   </ListedConfirmAction>
                 </div>
               </li>
@@ -81,7 +89,7 @@ export async function PasskeysSection({ hasPassword, totpEnabled }: { hasPasswor
         )}
       </PasskeyList>
       <h3>{t("addHeading")}</h3>
-      <PasskeyAdd hasPassword={hasPassword} />
+      <PasskeyAdd hasPassword={hasPassword} product={webConfig().productName} />
     </section>
   );
 }

@@ -13,7 +13,7 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 /** next-auth's and the app's `?error=` codes that have a message of their own. */
-const ERROR_CODES = ["LinkRefused", "EmailNotVerified", "SessionEnded", "OAuthSignin", "OAuthCallback", "OAuthAccountNotLinked", "AccessDenied"] as const;
+const ERROR_CODES = ["LinkRefused", "EmailNotVerified", "SessionEnded", "OAuthSignin", "OAuthCallback", "OAuthAccountNotLinked", "AccessDenied", "SecondFactorExpired"] as const;
 type ErrorCode = (typeof ERROR_CODES)[number];
 const isErrorCode = (v: string): v is ErrorCode => (ERROR_CODES as readonly string[]).includes(v);
 

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Field, FormOutcome, SubmitButton } from "../../components/form-parts";
 import { decodeCredentialsError } from "../../lib/credentials-error";
+import { SECOND_FACTOR_DUE, SECOND_FACTOR_PATH } from "../../lib/second-factor";
 
 /**
  * Email + password sign-in through next-auth's Credentials provider (AuthService.Login). The
@@ -42,6 +43,11 @@ export function SignInForm({ callbackUrl, clearSession }: { callbackUrl: string;
       password: String(form.get("password") ?? ""),
       callbackUrl,
     });
+    if (res?.error === SECOND_FACTOR_DUE) {
+      // The password was right; the challenge is in a sealed cookie the server set.
+      router.push(`${SECOND_FACTOR_PATH}?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+      return;
+    }
     setPending(false);
     if (!res || res.error) {
       setFailure({ message: res?.error && res.error !== "CredentialsSignin" ? decodeCredentialsError(res.error).error : t("wrongCredentials") });

@@ -11,6 +11,7 @@ import type { ActionState } from "../../../components/action-form";
 import { errorDetail, isUnauthenticated, userError } from "../../../lib/server/errors";
 import { tessera } from "../../../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../../../lib/server/session";
+import { secondFactorCode, stepUpRefusal } from "../../../lib/server/step-up";
 
 const PAGE = "/account/security";
 
@@ -75,19 +76,13 @@ export async function deletePasskey(_: ActionState, form: FormData): Promise<Act
       {
         passkeyId: String(form.get("passkeyId") ?? ""),
         password: String(form.get("password") ?? ""),
-        secondFactorCode: String(form.get("secondFactorCode") ?? "").trim(),
+        secondFactorCode: secondFactorCode(form),
       },
       asUser(session),
     );
   } catch (err) {
     unstable_rethrow(err);
-    const reason = errorDetail(err)?.reason;
-    if (reason === "auth.invalid_credentials") return { error: t("deleteWrongPassword"), field: "password" };
-    if (reason === "auth.recent_sign_in_required") return { error: t("deleteRecentSignIn") };
-    if (reason === "auth.invalid_second_factor") return { error: t("stepUp.wrong"), field: "secondFactorCode" };
-    if (reason === "auth.second_factor_required") return { error: t("stepUp.required"), field: "secondFactorCode" };
-    if (isUnauthenticated(err)) redirect("/signin?error=SessionEnded");
-    return userError(err);
+    return stepUpRefusal(err, { wrongPassword: t("deleteWrongPassword"), recentSignIn: t("deleteRecentSignIn") });
   }
   revalidatePath(PAGE);
   return { ok: t("deleted") };
