@@ -11,7 +11,7 @@ import { useEffect, useRef, useState } from "react";
 import { FormOutcome } from "../../components/form-parts";
 import { decodeCredentialsError } from "../../lib/credentials-error";
 import { ceremonyFailure, isAbort, useWebAuthnSupport } from "../../lib/client/webauthn";
-import { beginPasskeySignIn } from "./passkey-actions";
+import { beginPasskeySignIn, type SignInStart } from "./passkey-actions";
 
 export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
   const t = useTranslations("passkeys");
@@ -22,6 +22,10 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
   // Bumped to offer passkeys in autofill again after the button's ceremony replaced that offer.
   const [round, setRound] = useState(0);
   const errorRef = useRef<HTMLDivElement>(null);
+  // The autofill offer's options while no answer has used them: the button takes them over
+  // (same options, challenge still unspent) instead of asking the auth service again, which
+  // counts every request against the per-address sign-in limit.
+  const unspent = useRef<{ optionsJson: string; at: number }>(undefined);
 
   useEffect(() => {
     if (failure) errorRef.current?.querySelector<HTMLElement>("[role=alert]")?.focus();
@@ -47,9 +51,11 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
       if (!(await browserSupportsWebAuthnAutofill())) return;
       const start = await beginPasskeySignIn();
       if (!live || start.error !== undefined) return;
+      unspent.current = { optionsJson: start.optionsJson, at: Date.now() };
       let response;
       try {
         response = await startAuthentication({ optionsJSON: JSON.parse(start.optionsJson), useBrowserAutofill: true });
+        unspent.current = undefined;
       } catch (err) {
         // Replaced by the button's ceremony, or the page is going: nothing to say.
         if (live && !isAbort(err)) console.warn("passkey autofill ended", err);
@@ -73,7 +79,10 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
     setFailure(undefined);
     let signedIn = false;
     try {
-      const start = await beginPasskeySignIn();
+      // The challenge lives 5 minutes; options older than 4 are not worth the risk.
+      const offered = unspent.current && Date.now() - unspent.current.at < 240_000 ? unspent.current : undefined;
+      unspent.current = undefined;
+      const start: SignInStart = offered ? { optionsJson: offered.optionsJson } : await beginPasskeySignIn();
       if (start.error !== undefined) return setFailure({ message: start.error });
       let response;
       try {

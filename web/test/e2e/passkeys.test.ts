@@ -109,6 +109,8 @@ describe.skipIf(!!browserSkipReason)(`passkeys in Chromium${browserSkipReason ? 
     expect(await passkeys().locator("[data-recovery-codes] li").count()).toBe(10);
     expect(await db().recoveryCode.count({ where: { userId, usedAt: null } })).toBe(10);
 
+    // The list shows it at once, and after a reload.
+    await expect.poll(() => rows().count(), SLOW).toBe(1);
     await page.reload();
     await expect.poll(() => rows().count()).toBe(1);
     expect(await rows().first().innerText()).toMatch(/Laptop[\s\S]*Added (now|\d+ seconds? ago)[\s\S]*never used/);
@@ -150,6 +152,7 @@ describe.skipIf(!!browserSkipReason)(`passkeys in Chromium${browserSkipReason ? 
     await signOut();
     await signInWithPassword(page, email, GOOD_PASSWORD);
     await page.waitForURL("**/signin/second-factor**");
+    await page.getByRole("button", { name: "Use a passkey" }).waitFor();
     await page.getByRole("button", { name: "Use a passkey" }).click();
     await page.waitForURL("**/account");
     await page.reload();
