@@ -1,11 +1,12 @@
 // Passkeys in headless Chromium with its virtual authenticator (Chrome DevTools Protocol
 // WebAuthn domain, through playwright-core's CDP session): one person registers a passkey on
 // the security page, signs in with it without a password (by the button, and by the email
-// field's autofill), uses it as the second step of a password sign-in, renames it and deletes
-// it with a passkey step-up; axe checks the security page with the passkey listed, in English
-// and French. The web app is served on http://localhost:<port>, so the relying party id is
-// "localhost" (the auth service's default: the host of TESSERA_WEB_URL). Builds into its own
-// dist dir.
+// field's autofill), uses it as the second step of a password sign-in, renames it, confirms an
+// email change with it instead of a code, and deletes it with a passkey step-up; axe checks the
+// security page with the passkey listed, in English and French; a browser without WebAuthn is
+// told so. The web app is served on http://localhost:<port>, so the relying party id is
+// "localhost" (the auth service's default: the host of TESSERA_WEB_URL, and its origin for
+// WEBAUTHN_ORIGINS). Builds into its own dist dir.
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
@@ -220,5 +221,29 @@ describe.skipIf(!!browserSkipReason)(`passkeys in Chromium${browserSkipReason ? 
     expect(await db().passkey.count({ where: { userId } })).toBe(0);
     // The last second factor went, and its recovery codes with it.
     expect(await db().recoveryCode.count({ where: { userId } })).toBe(0);
+  });
+
+  it("says so, instead of offering buttons that cannot work, in a browser without WebAuthn", async () => {
+    const bare = await stack.browser.newContext({ baseURL: stack.web.url, viewport: { width: 1000, height: 800 } });
+    try {
+      await bare.addCookies([{ name: "locale", value: "en", url: stack.web.url }]);
+      bare.setDefaultTimeout(20_000);
+      await bare.addInitScript(() => {
+        delete (window as { PublicKeyCredential?: unknown }).PublicKeyCredential;
+      });
+      const p = await bare.newPage();
+      await p.goto("/signin");
+      await p.getByText("This browser cannot sign in with a passkey.").waitFor();
+      expect(await p.getByRole("button", { name: "Sign in with a passkey" }).count()).toBe(0);
+      // The passkey is gone: a password alone signs in again.
+      await signInWithPassword(p, email, GOOD_PASSWORD);
+      await p.waitForURL("**/account");
+      await p.goto("/account/security");
+      const region = p.getByRole("region", { name: "Passkeys" });
+      await region.getByText("This browser cannot use passkeys.", { exact: false }).waitFor();
+      expect(await region.getByRole("button", { name: "Add a passkey" }).count()).toBe(0);
+    } finally {
+      await bare.close();
+    }
   });
 });
