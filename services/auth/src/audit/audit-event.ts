@@ -25,7 +25,11 @@ export type AuditEventType =
   | "SECOND_FACTOR_DISABLED"
   /** A recovery code was spent (data {remaining, purpose: "sign_in" | "step_up"}). */
   | "RECOVERY_CODE_USED"
-  | "RECOVERY_CODES_REGENERATED";
+  | "RECOVERY_CODES_REGENERATED"
+  /** A passkey was registered (data {passkeyId}). */
+  | "PASSKEY_ADDED"
+  /** A passkey was deleted by its owner (data {passkeyId}). */
+  | "PASSKEY_REMOVED";
 
 /** One security event to record. Never put a secret in `data`. */
 export interface AuditEventInput {

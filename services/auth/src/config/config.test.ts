@@ -52,6 +52,7 @@ describe("loadConfig", () => {
       publicUrl: "http://127.0.0.1:50051",
       webUrl: "http://localhost:3000",
       corsOrigins: ["http://localhost:3000"],
+      webauthn: { rpId: "localhost", origins: ["http://localhost:3000"] },
       smtpUrl: undefined,
       mailFrom: "Tessera <no-reply@tessera.localhost>",
       productName: "Tessera",
@@ -78,6 +79,19 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...DEV, PRODUCT_NAME: "Acme ID", MAIL_FROM: "Ops <ops@acme.test>" }).mailFrom).toBe("Ops <ops@acme.test>");
     expect(named(configError({ ...DEV, PRODUCT_NAME: "Acme\r\nBcc: x@evil.test" }))).toEqual(["PRODUCT_NAME"]);
     expect(named(configError({ ...DEV, PRODUCT_NAME: "x".repeat(61) }))).toEqual(["PRODUCT_NAME"]);
+  });
+
+  it("binds passkeys to the web app's host and origin unless WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS say otherwise", () => {
+    expect(loadConfig({ ...DEV, TESSERA_WEB_URL: "https://id.example.com:8443/app/" }).webauthn).toEqual({
+      rpId: "id.example.com",
+      origins: ["https://id.example.com:8443"],
+    });
+    const set = loadConfig({ ...DEV, WEBAUTHN_RP_ID: "Example.COM", WEBAUTHN_ORIGINS: "https://id.example.com, https://app.example.com/" });
+    expect(set.webauthn).toEqual({ rpId: "example.com", origins: ["https://id.example.com", "https://app.example.com"] });
+    for (const bad of ["https://example.com", "example.com:443", "example.com/path", "-bad.example", "exa mple.com"]) {
+      expect(named(configError({ ...DEV, WEBAUTHN_RP_ID: bad })), bad).toEqual(["WEBAUTHN_RP_ID"]);
+    }
+    expect(named(configError({ ...DEV, WEBAUTHN_ORIGINS: "https://*.example.com" }))).toEqual(["WEBAUTHN_ORIGINS"]);
   });
 
   it("fails closed: with TESSERA_ENV unset it runs as production and refuses every development default", () => {

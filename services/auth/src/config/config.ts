@@ -60,6 +60,16 @@ const schema = z.object({
   TESSERA_PUBLIC_URL: z.url().default("http://127.0.0.1:50051"),
   TESSERA_WEB_URL: z.url().default("http://localhost:3000"),
   TESSERA_CORS_ORIGINS: originList.optional(),
+  /** The WebAuthn relying party id: a domain (no scheme, port or path) that passkeys are bound to. */
+  WEBAUTHN_RP_ID: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(253)
+    .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "must be a domain name such as example.com (no scheme, port or path)")
+    .optional(),
+  /** Exact origins whose pages may register and use passkeys (the clientDataJSON origin). */
+  WEBAUTHN_ORIGINS: originList.optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   /** The product's name in mail (subjects, bodies, the HTML header) and the default sender name. */
   PRODUCT_NAME: z
@@ -198,6 +208,11 @@ export interface Config {
    * empty means no cross-origin access. See corsOriginsDefault for the default.
    */
   corsOrigins: string[];
+  /**
+   * WebAuthn relying party: `rpId` (WEBAUTHN_RP_ID, default the host of TESSERA_WEB_URL) and the
+   * exact `origins` an answer may come from (WEBAUTHN_ORIGINS, default the origin of TESSERA_WEB_URL).
+   */
+  webauthn: { rpId: string; origins: string[] };
   /** SMTP server for outgoing mail; undefined means the development mailbox (never in production). */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -260,6 +275,10 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>> 
     publicUrl: e.TESSERA_PUBLIC_URL.replace(/\/+$/, ""),
     webUrl: e.TESSERA_WEB_URL.replace(/\/+$/, ""),
     corsOrigins: e.TESSERA_CORS_ORIGINS ?? corsOriginsDefault(e.TESSERA_ENV, e.TESSERA_WEB_URL, env.TESSERA_WEB_URL !== undefined),
+    webauthn: {
+      rpId: e.WEBAUTHN_RP_ID ?? new URL(e.TESSERA_WEB_URL).hostname,
+      origins: e.WEBAUTHN_ORIGINS ?? [new URL(e.TESSERA_WEB_URL).origin],
+    },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `${e.PRODUCT_NAME} <no-reply@tessera.localhost>`,
     productName: e.PRODUCT_NAME,

@@ -4,8 +4,12 @@ import type { ClientInfo } from "../kernel/client-info.js";
 import { DEFAULT_LOCALE, storedLocale, type Locale } from "../kernel/locale.js";
 import type { Mailer } from "../mail/outbox.js";
 import {
+  authenticatorDisabledMail,
+  authenticatorEnabledMail,
   emailChangedMail,
   newSignInMail,
+  passkeyAddedMail,
+  passkeyRemovedMail,
   passwordChangedMail,
   recoveryCodeUsedMail,
   secondFactorsRemovedMail,
@@ -72,6 +76,36 @@ export class SecurityNotices {
   async secondFactorsRemoved(tx: Prisma.TransactionClient, userId: string, client: ClientInfo): Promise<void> {
     const to = await recipientOf(tx, userId);
     if (to) await this.mailer.enqueue(tx, secondFactorsRemovedMail(this.site, to, { client, at: new Date() }));
+  }
+
+  /** The user confirmed an authenticator app in `tx`. */
+  async authenticatorEnabled(tx: Prisma.TransactionClient, userId: string, client: ClientInfo): Promise<void> {
+    await this.notice(tx, userId, client, authenticatorEnabledMail);
+  }
+
+  /** The user turned their authenticator app off in `tx`. */
+  async authenticatorDisabled(tx: Prisma.TransactionClient, userId: string, client: ClientInfo): Promise<void> {
+    await this.notice(tx, userId, client, authenticatorDisabledMail);
+  }
+
+  /** A passkey was registered to the user in `tx`. */
+  async passkeyAdded(tx: Prisma.TransactionClient, userId: string, client: ClientInfo): Promise<void> {
+    await this.notice(tx, userId, client, passkeyAddedMail);
+  }
+
+  /** The user deleted one of their passkeys in `tx`. */
+  async passkeyRemoved(tx: Prisma.TransactionClient, userId: string, client: ClientInfo): Promise<void> {
+    await this.notice(tx, userId, client, passkeyRemovedMail);
+  }
+
+  private async notice(
+    tx: Prisma.TransactionClient,
+    userId: string,
+    client: ClientInfo,
+    mail: (site: MailSite, to: Recipient, event: { client: ClientInfo; at: Date }) => ReturnType<typeof passkeyAddedMail>,
+  ): Promise<void> {
+    const to = await recipientOf(tx, userId);
+    if (to) await this.mailer.enqueue(tx, mail(this.site, to, { client, at: new Date() }));
   }
 
   /** Tells the outbox worker that committed mail is waiting; never throws. */

@@ -2,7 +2,9 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import type { Deps } from "./deps.js";
 import { requireCaller } from "./guard.js";
+import { beginPasskeySignIn } from "./auth/begin-passkey-sign-in.js";
 import { completeSignIn } from "./auth/complete-sign-in.js";
+import { finishPasskeySignIn } from "./auth/finish-passkey-sign-in.js";
 import { confirmEmailChange } from "./auth/confirm-email-change.js";
 import { getJwks } from "./auth/get-jwks.js";
 import { login } from "./auth/login.js";
@@ -23,6 +25,8 @@ export function authServiceImpl(deps: Deps): ServiceImpl<typeof AuthService> {
     register: register(deps),
     login: login(deps),
     completeSignIn: completeSignIn(deps),
+    beginPasskeySignIn: beginPasskeySignIn(deps),
+    finishPasskeySignIn: finishPasskeySignIn(deps),
     refresh: refresh(deps),
     logout: logout(deps),
     requestPasswordReset: requestPasswordReset(deps),

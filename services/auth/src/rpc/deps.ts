@@ -12,6 +12,9 @@ import type { HealthStatus } from "../grpc/health.js";
 import type { UserStore } from "../identity/user-store.js";
 import type { OutboxWorker } from "../mail/outbox-worker.js";
 import type { PasswordHasher } from "../password/hasher.js";
+import type { PasskeySignIn } from "../passkey/passkey-sign-in.js";
+import type { Passkeys } from "../passkey/passkeys.js";
+import type { StepUpGrants } from "../passkey/step-up-grants.js";
 import type { Authenticator } from "../session/authenticator.js";
 import type { SecondFactors } from "../second-factor/second-factors.js";
 import type { SignInChallenges } from "../second-factor/sign-in-challenges.js";
@@ -54,6 +57,12 @@ export interface Deps {
   secondFactors: SecondFactors;
   /** The second step of a sign-in (Login, AdapterService.IssueTokens, CompleteSignIn). */
   signInChallenges: SignInChallenges;
+  /** The caller's passkeys: registration, list, rename, delete (UserService). */
+  passkeys: Passkeys;
+  /** Passwordless sign-in with a passkey (AuthService.Begin/FinishPasskeySignIn). */
+  passkeySignIn: PasskeySignIn;
+  /** Passkey step-up tokens for sensitive changes (UserService.Begin/FinishPasskeyStepUp). */
+  stepUpGrants: StepUpGrants;
   /** Email verification and password reset (one-time tokens by mail). */
   accountRecovery: AccountRecovery;
   /** Uploaded avatar images (UserService.UploadAvatar, GET /avatars/<key>). */

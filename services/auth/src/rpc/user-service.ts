@@ -3,6 +3,13 @@ import { UserService } from "../../../../gen/tessera/user/v1/user_service_pb.js"
 import type { Deps } from "./deps.js";
 import { requireCaller } from "./guard.js";
 import { beginTotpEnrollment } from "./user/begin-totp-enrollment.js";
+import { beginPasskeyRegistration } from "./user/begin-passkey-registration.js";
+import { beginPasskeyStepUp } from "./user/begin-passkey-step-up.js";
+import { deletePasskey } from "./user/delete-passkey.js";
+import { finishPasskeyRegistration } from "./user/finish-passkey-registration.js";
+import { finishPasskeyStepUp } from "./user/finish-passkey-step-up.js";
+import { listPasskeys } from "./user/list-passkeys.js";
+import { renamePasskey } from "./user/rename-passkey.js";
 import { confirmTotpEnrollment } from "./user/confirm-totp-enrollment.js";
 import { disableTotp } from "./user/disable-totp.js";
 import { regenerateRecoveryCodes } from "./user/regenerate-recovery-codes.js";
@@ -52,6 +59,13 @@ export function userServiceImpl(deps: Deps): ServiceImpl<typeof UserService> {
     removeSecondFactors: removeSecondFactors(deps),
     listSignInMethods: listSignInMethods(deps),
     unlinkSignInMethod: unlinkSignInMethod(deps),
+    beginPasskeyRegistration: beginPasskeyRegistration(deps),
+    finishPasskeyRegistration: finishPasskeyRegistration(deps),
+    listPasskeys: listPasskeys(deps),
+    renamePasskey: renamePasskey(deps),
+    deletePasskey: deletePasskey(deps),
+    beginPasskeyStepUp: beginPasskeyStepUp(deps),
+    finishPasskeyStepUp: finishPasskeyStepUp(deps),
   };
   return requireCaller(UserService, handlers, deps.authn);
 }

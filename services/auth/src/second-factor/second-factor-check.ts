@@ -6,12 +6,23 @@ import type { SecurityNotices } from "../notify/security-notices.js";
 import { PasswordFailures } from "../throttle/password-failures.js";
 import { PASSWORD_CHECK_FAILURES } from "../throttle/rules.js";
 import type { Throttle } from "../throttle/throttle.js";
+import { isOpaqueTokenShape } from "../session/refresh-token.js";
 import { hashRecoveryCode, looksLikeRecoveryCode } from "./recovery-codes.js";
 import { matchTotpStep } from "./totp.js";
 import { openTotpSecret } from "./totp-secret-seal.js";
 
-/** Which factor a code proved. */
-export type ProvenFactor = "totp" | "recovery_code";
+/** Which factor a code (or assertion) proved. */
+export type ProvenFactor = "totp" | "recovery_code" | "passkey" | "step_up";
+
+/**
+ * Single-use proofs that a session passed a passkey step-up (passkey/step-up-grants.ts), spent
+ * here as a second_factor_code. Declared here, implemented in passkey/, so this folder does
+ * not depend on the passkey domain.
+ */
+export interface StepUpTokens {
+  /** Spends `token` if it is live and was issued to this user and session; true when it was. */
+  spend(userId: string, sessionId: string, token: string): Promise<boolean>;
+}
 
 /** Where a recovery code was spent, for its audit event. */
 export type CodePurpose = "sign_in" | "step_up";
@@ -32,25 +43,64 @@ export class SecondFactorCheck {
     throttle: Throttle,
     private readonly notices: Pick<SecurityNotices, "recoveryCodeUsed" | "nudge">,
     private readonly now: () => number = Date.now,
+    private readonly stepUpTokens?: StepUpTokens,
   ) {
     this.failures = new PasswordFailures(throttle, PASSWORD_CHECK_FAILURES);
   }
 
-  /** True when the user has a confirmed authenticator, so sign-in and sensitive changes need a second factor. */
+  /**
+   * True when the user has a second factor (a confirmed authenticator or at least one passkey),
+   * so sign-in and sensitive changes need one.
+   */
   async enrolled(userId: string): Promise<boolean> {
-    const row = await this.db.totpFactor.findUnique({ where: { userId }, select: { confirmedAt: true } });
-    return !!row?.confirmedAt;
+    const { totp, passkeys } = await this.factors(userId);
+    return totp || passkeys > 0;
+  }
+
+  /** Which second factors the user has: a confirmed authenticator, and how many passkeys. */
+  async factors(userId: string): Promise<{ totp: boolean; passkeys: number }> {
+    const [row, passkeys] = await Promise.all([
+      this.db.totpFactor.findUnique({ where: { userId }, select: { confirmedAt: true } }),
+      this.db.passkey.count({ where: { userId } }),
+    ]);
+    return { totp: !!row?.confirmedAt, passkeys };
   }
 
   /**
    * Step-up for a sensitive change: nothing when the user has no second factor; otherwise
    * FAILED_PRECONDITION auth.second_factor_required for an empty code and UNAUTHENTICATED
-   * auth.invalid_second_factor for a wrong or used one.
+   * auth.invalid_second_factor for a wrong or used one. Besides TOTP and recovery codes, a
+   * passkey step-up token counts when it was issued to the caller's own session.
    */
-  async requireForChange(userId: string, code: string, client: ClientInfo): Promise<void> {
+  async requireForChange(caller: { userId: string; sessionId: string }, code: string, client: ClientInfo): Promise<void> {
+    const { userId, sessionId } = caller;
     if (!(await this.enrolled(userId))) return;
-    if (code.trim() === "") throw new DomainError("auth.second_factor_required", "this account has a second factor: send second_factor_code");
-    if (!(await this.verify(userId, code, client, "step_up"))) throw new DomainError("auth.invalid_second_factor");
+    const trimmed = code.trim();
+    if (trimmed === "") throw new DomainError("auth.second_factor_required", "this account has a second factor: send second_factor_code");
+    const tokens = this.stepUpTokens;
+    const proven =
+      tokens && isOpaqueTokenShape(trimmed)
+        ? await this.counted(userId, client, async () => ((await tokens.spend(userId, sessionId, trimmed)) ? "step_up" : null))
+        : await this.verify(userId, code, client, "step_up");
+    if (!proven) throw new DomainError("auth.invalid_second_factor");
+  }
+
+  /**
+   * Runs one second-factor check counted like a wrong current password: RESOURCE_EXHAUSTED
+   * before `check` runs when the user is over the limit, a failure counted when it returns
+   * null, the count cleared when it proves a factor. Passkey assertions go through it too.
+   */
+  async counted(userId: string, client: ClientInfo, check: () => Promise<ProvenFactor | null>): Promise<ProvenFactor | null> {
+    const attempt = await this.failures.begin(userId, client.ipAddress);
+    let proven: ProvenFactor | null;
+    try {
+      proven = await check();
+    } catch (err) {
+      await attempt.notCounted().catch(() => undefined);
+      throw err;
+    }
+    if (proven) await attempt.succeeded();
+    return proven;
   }
 
   /**
@@ -59,16 +109,9 @@ export class SecondFactorCheck {
    * used, or the user has no confirmed factor.
    */
   async verify(userId: string, code: string, client: ClientInfo, purpose: CodePurpose): Promise<ProvenFactor | null> {
-    const attempt = await this.failures.begin(userId, client.ipAddress);
-    let proven: ProvenFactor | null;
-    try {
-      proven = looksLikeRecoveryCode(code) ? await this.spendRecoveryCode(userId, code, client, purpose) : await this.spendTotp(userId, code);
-    } catch (err) {
-      await attempt.notCounted().catch(() => undefined);
-      throw err;
-    }
-    if (proven) await attempt.succeeded();
-    return proven;
+    return this.counted(userId, client, () =>
+      looksLikeRecoveryCode(code) ? this.spendRecoveryCode(userId, code, client, purpose) : this.spendTotp(userId, code),
+    );
   }
 
   /** Accepts a TOTP code of a confirmed factor once: its step must be above the last accepted one. */

@@ -4,7 +4,7 @@ import type { Caller } from "../kernel/caller.js";
 import { DomainError } from "../kernel/errors.js";
 import type { ClientInfo } from "../kernel/client-info.js";
 import type { SecurityNotices } from "../notify/security-notices.js";
-import { hashRecoveryCode, newRecoveryCode, RECOVERY_CODE_COUNT } from "./recovery-codes.js";
+import { hasSecondFactor, lockSecondFactors, replaceRecoveryCodes } from "./recovery-codes.js";
 import type { SecondFactorCheck } from "./second-factor-check.js";
 import { matchTotpStep, newTotpSecret, totpUri } from "./totp.js";
 import { openTotpSecret, sealTotpSecret } from "./totp-secret-seal.js";
@@ -13,6 +13,7 @@ import { openTotpSecret, sealTotpSecret } from "./totp-secret-seal.js";
 export interface SecondFactorStatus {
   totpEnabledAt: Date | null;
   recoveryCodesRemaining: number;
+  passkeyCount: number;
 }
 
 /** Re-checking who the caller is (Accounts, in user/, which itself depends on this folder's SecondFactorCheck). */
@@ -26,7 +27,7 @@ export interface SecondFactorsOptions {
   kek: Buffer;
   /** The issuer shown by authenticator apps (PRODUCT_NAME). */
   issuer: string;
-  notices: Pick<SecurityNotices, "secondFactorsRemoved" | "nudge">;
+  notices: Pick<SecurityNotices, "secondFactorsRemoved" | "authenticatorEnabled" | "authenticatorDisabled" | "nudge">;
   now?: () => number;
 }
 
@@ -76,24 +77,38 @@ export class SecondFactors {
     if (!factor || factor.confirmedAt) throw NOT_ENROLLED();
     const step = matchTotpStep(openTotpSecret(factor.sealedSecret, this.opts.kek, caller.userId), code, this.now());
     if (step === null) throw new DomainError("auth.invalid_second_factor");
-    return this.db.$transaction(async (tx) => {
+    const codes = await this.db.$transaction(async (tx) => {
+      await lockSecondFactors(tx, caller.userId);
       const { count } = await tx.totpFactor.updateMany({
         where: { userId: caller.userId, confirmedAt: null, sealedSecret: factor.sealedSecret },
         data: { confirmedAt: new Date(this.now()), lastUsedStep: BigInt(step) },
       });
       if (count !== 1) throw NOT_ENROLLED();
       await tx.auditEvent.create({ data: auditRow({ type: "SECOND_FACTOR_ENABLED", userId: caller.userId, sessionId: caller.sessionId, client, data: { method: "totp" } }) });
+      await this.opts.notices.authenticatorEnabled(tx, caller.userId, client);
       return replaceRecoveryCodes(tx, caller.userId);
     });
+    this.opts.notices.nudge();
+    return codes;
   }
 
-  /** Removes the authenticator and recovery codes: needs the password (or a recent sign-in) and a current code. */
+  /**
+   * Removes the authenticator: needs the password (or a recent sign-in) and a current code. The
+   * recovery codes go with it unless a passkey is left (they exist while any second factor does).
+   */
   async disableTotp(caller: Caller, password: string, code: string, client: ClientInfo): Promise<void> {
+    if (!(await this.check.factors(caller.userId)).totp) throw NOT_ENROLLED();
     await this.stepUp(caller, password, code, client, "sign in again, then turn off the authenticator within 5 minutes");
-    await this.db.$transaction(async (tx) => {
-      await removeFactors(tx, caller.userId);
-      await tx.auditEvent.create({ data: auditRow({ type: "SECOND_FACTOR_DISABLED", userId: caller.userId, sessionId: caller.sessionId, client }) });
+    const removed = await this.db.$transaction(async (tx) => {
+      await lockSecondFactors(tx, caller.userId);
+      const { count } = await tx.totpFactor.deleteMany({ where: { userId: caller.userId } });
+      if (count === 0) return false;
+      if (!(await hasSecondFactor(tx, caller.userId))) await tx.recoveryCode.deleteMany({ where: { userId: caller.userId } });
+      await tx.auditEvent.create({ data: auditRow({ type: "SECOND_FACTOR_DISABLED", userId: caller.userId, sessionId: caller.sessionId, client, data: { method: "totp" } }) });
+      await this.opts.notices.authenticatorDisabled(tx, caller.userId, client);
+      return true;
     });
+    if (removed) this.opts.notices.nudge();
   }
 
   /** A new set of recovery codes, voiding the old one. */
@@ -107,12 +122,16 @@ export class SecondFactors {
   }
 
   async status(caller: Caller): Promise<SecondFactorStatus> {
-    const factor = await this.db.totpFactor.findUnique({ where: { userId: caller.userId }, select: { confirmedAt: true } });
-    const recoveryCodesRemaining = factor?.confirmedAt ? await this.db.recoveryCode.count({ where: { userId: caller.userId, usedAt: null } }) : 0;
-    return { totpEnabledAt: factor?.confirmedAt ?? null, recoveryCodesRemaining };
+    const [factor, passkeyCount] = await Promise.all([
+      this.db.totpFactor.findUnique({ where: { userId: caller.userId }, select: { confirmedAt: true } }),
+      this.db.passkey.count({ where: { userId: caller.userId } }),
+    ]);
+    const enrolled = !!factor?.confirmedAt || passkeyCount > 0;
+    const recoveryCodesRemaining = enrolled ? await this.db.recoveryCode.count({ where: { userId: caller.userId, usedAt: null } }) : 0;
+    return { totpEnabledAt: factor?.confirmedAt ?? null, recoveryCodesRemaining, passkeyCount };
   }
 
-  /** An admin removes a user's second factors (account recovery): audited with the admin as actor, mailed to the user. */
+  /** An admin removes a user's second factors, passkeys included (account recovery): audited with the admin as actor, mailed to the user. */
   async removeByAdmin(caller: Caller, userId: string, client: ClientInfo): Promise<void> {
     if (caller.role !== "ADMIN") throw new DomainError("auth.permission_denied");
     const exists = await this.db.user.findUnique({ where: { id: userId }, select: { id: true } });
@@ -129,21 +148,17 @@ export class SecondFactors {
   private async stepUp(caller: Caller, password: string, code: string, client: ClientInfo, hint: string): Promise<void> {
     if (!(await this.check.enrolled(caller.userId))) throw NOT_ENROLLED();
     await this.accounts.confirmIdentity(caller, password, client, hint);
-    await this.check.requireForChange(caller.userId, code, client);
+    await this.check.requireForChange(caller, code, client);
   }
 }
 
-/** Deletes the user's authenticator and recovery codes; true when there was a factor. */
+/** Deletes the user's authenticator, passkeys and recovery codes (an admin's removal); true when there was any. */
 async function removeFactors(tx: Prisma.TransactionClient, userId: string): Promise<boolean> {
+  await lockSecondFactors(tx, userId);
   const { count } = await tx.totpFactor.deleteMany({ where: { userId } });
+  const passkeys = await tx.passkey.deleteMany({ where: { userId } });
+  await tx.webAuthnChallenge.deleteMany({ where: { userId } });
+  await tx.stepUpGrant.deleteMany({ where: { userId } });
   const codes = await tx.recoveryCode.deleteMany({ where: { userId } });
-  return count + codes.count > 0;
-}
-
-/** Replaces the user's recovery codes with RECOVERY_CODE_COUNT new ones; returns them (shown once). */
-async function replaceRecoveryCodes(tx: Prisma.TransactionClient, userId: string): Promise<string[]> {
-  await tx.recoveryCode.deleteMany({ where: { userId } });
-  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-  await tx.recoveryCode.createMany({ data: codes.map((code) => ({ userId, codeHash: hashRecoveryCode(code) })) });
-  return codes;
+  return count + passkeys.count + codes.count > 0;
 }

@@ -3,7 +3,7 @@ import { auditRow } from "../audit/audit-event.js";
 import { DomainError } from "../kernel/errors.js";
 import type { ClientInfo } from "../kernel/client-info.js";
 import { hashOpaqueToken, isOpaqueTokenShape, newOpaqueToken } from "../session/refresh-token.js";
-import type { SecondFactorCheck } from "./second-factor-check.js";
+import type { ProvenFactor, SecondFactorCheck } from "./second-factor-check.js";
 import { looksLikeRecoveryCode } from "./recovery-codes.js";
 
 /** How long the second step of a sign-in may wait. */
@@ -18,12 +18,25 @@ export type FirstFactor = "password" | "oauth";
 export interface IssuedChallenge {
   token: string;
   expiresAt: Date;
-  /** The proofs CompleteSignIn accepts. */
+  /** The proofs CompleteSignIn accepts: "totp", "passkey", "recovery_code". */
   methods: string[];
+  /** PublicKeyCredentialRequestOptionsJSON for the "passkey" method; "" when the account has no passkey. */
+  passkeyOptionsJson: string;
 }
 
-/** A proof for the second step; a passkey assertion will be another kind. */
-export type SecondFactorProof = { kind: "totp"; code: string } | { kind: "recovery_code"; code: string };
+/** A proof for the second step. */
+export type SecondFactorProof = { kind: "totp"; code: string } | { kind: "recovery_code"; code: string } | { kind: "passkey"; responseJson: string };
+
+/**
+ * The passkey method of the second step (implemented in passkey/, declared here so this folder
+ * does not depend on it).
+ */
+export interface PasskeyProofs {
+  /** Request options listing the user's passkeys, bound to the sign-in challenge; null when the user has none. */
+  options(userId: string, signInChallengeId: string, expiresAt: Date): Promise<string | null>;
+  /** True when `json` is an assertion by one of the user's passkeys answering those options (spent then); INVALID_ARGUMENT when it is not an AuthenticationResponseJSON. */
+  verify(userId: string, signInChallengeId: string, json: string): Promise<boolean>;
+}
 
 /** For clients that predate second factors: they cannot finish such a sign-in. */
 const SECOND_FACTOR_UPGRADE =
@@ -42,6 +55,7 @@ export class SignInChallenges {
     private readonly db: PrismaClient,
     private readonly check: SecondFactorCheck,
     private readonly now: () => number = Date.now,
+    private readonly passkeys?: PasskeyProofs,
   ) {}
 
   /** True when signing in as `userId` needs a second step. */
@@ -63,8 +77,11 @@ export class SignInChallenges {
   async issue(userId: string, firstFactor: FirstFactor): Promise<IssuedChallenge> {
     const token = newOpaqueToken();
     const expiresAt = new Date(this.now() + CHALLENGE_TTL_MS);
-    await this.db.signInChallenge.create({ data: { tokenHash: hashOpaqueToken(token), userId, firstFactor, expiresAt } });
-    return { token, expiresAt, methods: ["totp", "recovery_code"] };
+    const row = await this.db.signInChallenge.create({ data: { tokenHash: hashOpaqueToken(token), userId, firstFactor, expiresAt }, select: { id: true } });
+    const factors = await this.check.factors(userId);
+    const passkeyOptionsJson = factors.passkeys > 0 && this.passkeys ? ((await this.passkeys.options(userId, row.id, expiresAt)) ?? "") : "";
+    const methods = [...(factors.totp ? ["totp"] : []), ...(passkeyOptionsJson ? ["passkey"] : []), "recovery_code"];
+    return { token, expiresAt, methods, passkeyOptionsJson };
   }
 
   /**
@@ -78,9 +95,7 @@ export class SignInChallenges {
     const live = { tokenHash, usedAt: null, expiresAt: { gt: new Date(this.now()) }, failures: { lt: CHALLENGE_MAX_FAILURES } };
     const challenge = await this.db.signInChallenge.findFirst({ where: live });
     if (!challenge) throw INVALID();
-    // A TOTP-shaped code sent as a recovery code (or the reverse) is simply wrong.
-    const shapeFits = (proof.kind === "recovery_code") === looksLikeRecoveryCode(proof.code);
-    const factor = shapeFits ? await this.check.verify(challenge.userId, proof.code, client, "sign_in") : null;
+    const factor = await this.prove(challenge, proof, client);
     if (!factor) {
       await this.db.$transaction([
         this.db.signInChallenge.updateMany({ where: { id: challenge.id, usedAt: null }, data: { failures: { increment: 1 } } }),
@@ -91,5 +106,17 @@ export class SignInChallenges {
     const { count } = await this.db.signInChallenge.updateMany({ where: { id: challenge.id, ...live }, data: { usedAt: new Date(this.now()) } });
     if (count !== 1) throw INVALID();
     return { userId: challenge.userId, firstFactor: challenge.firstFactor, factor };
+  }
+
+  /** Checks one proof (counted like a wrong code when it fails); the factor it proved, or null. */
+  private async prove(challenge: { id: string; userId: string }, proof: SecondFactorProof, client: ClientInfo): Promise<ProvenFactor | null> {
+    if (proof.kind === "passkey") {
+      const passkeys = this.passkeys;
+      if (!passkeys) return null;
+      return this.check.counted(challenge.userId, client, async () => ((await passkeys.verify(challenge.userId, challenge.id, proof.responseJson)) ? "passkey" : null));
+    }
+    // A TOTP-shaped code sent as a recovery code (or the reverse) is simply wrong.
+    if ((proof.kind === "recovery_code") !== looksLikeRecoveryCode(proof.code)) return null;
+    return this.check.verify(challenge.userId, proof.code, client, "sign_in");
   }
 }

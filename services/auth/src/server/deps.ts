@@ -14,6 +14,12 @@ import type { OutboxWorker } from "../mail/outbox-worker.js";
 import { UserStore } from "../identity/user-store.js";
 import { SecurityNotices } from "../notify/security-notices.js";
 import { PasswordHasher } from "../password/hasher.js";
+import { PasskeyAssertions } from "../passkey/passkey-assertions.js";
+import { PasskeySignIn } from "../passkey/passkey-sign-in.js";
+import { Passkeys } from "../passkey/passkeys.js";
+import { SignInPasskeys } from "../passkey/sign-in-passkeys.js";
+import { StepUpGrants } from "../passkey/step-up-grants.js";
+import { WebAuthnChallenges } from "../passkey/webauthn-challenges.js";
 import { SecondFactorCheck } from "../second-factor/second-factor-check.js";
 import { SecondFactors } from "../second-factor/second-factors.js";
 import { SignInChallenges } from "../second-factor/sign-in-challenges.js";
@@ -86,9 +92,13 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   const throttle = new Throttle(rateLimits, config.rateLimits, throttleKeyer(config.keyEncryptionKey));
   stoppers.push(startBucketSweeper(rateLimits, logger));
   const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { site: mailSite, mailer: mail.mailer, throttle, notices });
-  const secondFactorCheck = new SecondFactorCheck(db, config.keyEncryptionKey, throttle, notices);
+  const webauthn = { ...config.webauthn, rpName: config.productName };
+  const webAuthnChallenges = new WebAuthnChallenges(db);
+  const assertions = new PasskeyAssertions(db, webauthn, webAuthnChallenges);
+  const stepUpGrants = new StepUpGrants(db, assertions, throttle);
+  const secondFactorCheck = new SecondFactorCheck(db, config.keyEncryptionKey, throttle, notices, Date.now, stepUpGrants);
   const accounts = new Accounts(new AccountStore(db, sessionStore, notices), users, hasher, throttle, secondFactorCheck);
-  const signInChallenges = new SignInChallenges(db, secondFactorCheck);
+  const signInChallenges = new SignInChallenges(db, secondFactorCheck, Date.now, new SignInPasskeys(db, assertions));
   const secondFactors = new SecondFactors(db, accounts, secondFactorCheck, { kek: config.keyEncryptionKey, issuer: config.productName, notices });
   const deps: Deps = {
     config,
@@ -110,6 +120,9 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     signInMethods: new SignInMethodStore(db),
     secondFactors,
     signInChallenges,
+    passkeys: new Passkeys(db, webauthn, webAuthnChallenges, accounts, secondFactorCheck, notices),
+    passkeySignIn: new PasskeySignIn(assertions, sessions, audit, throttle),
+    stepUpGrants,
     passwordAuth: new PasswordAuth(users, hasher, sessions, audit, throttle, signInChallenges, {
       inTransaction: (tx, user) => accountRecovery.queueVerification(tx, user),
       afterCommit: () => accountRecovery.nudge(),

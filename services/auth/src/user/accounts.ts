@@ -78,7 +78,7 @@ export class Accounts {
     if (!(await this.checkPassword(caller.userId, hash, current, client)) || hash === null) throw WRONG_PASSWORD();
     const problem = checkPasswordPolicy(next);
     if (problem) throw invalidArgument("new_password", PASSWORD_PROBLEM_MESSAGES[problem]);
-    await this.secondFactor.requireForChange(caller.userId, secondFactorCode, client);
+    await this.secondFactor.requireForChange(caller, secondFactorCode, client);
     const newHash = await this.hasher.hash(next);
     const changed = await this.store.changePassword({
       userId: caller.userId,
@@ -151,7 +151,7 @@ export class Accounts {
         throw new DomainError("auth.recent_sign_in_required", retryHint);
       }
     }
-    if (secondFactorCode !== undefined) await this.secondFactor.requireForChange(caller.userId, secondFactorCode, client);
+    if (secondFactorCode !== undefined) await this.secondFactor.requireForChange(caller, secondFactorCode, client);
     return hash;
   }
 

@@ -53,7 +53,23 @@ export const en = {
 
   // UserService.RemoveSecondFactors, by an admin.
   "secondFactorsRemoved.subject": "Two-step sign-in was turned off on your {product} account",
-  "secondFactorsRemoved.intro": "An administrator removed the authenticator app and recovery codes of your {product} account: signing in now needs only your password. You can set up an authenticator again from your account page.",
+  "secondFactorsRemoved.intro": "An administrator removed the authenticator app, passkeys and recovery codes of your {product} account: signing in now needs only your password. You can set them up again from your account page.",
+
+  // UserService.ConfirmTotpEnrollment.
+  "authenticatorEnabled.subject": "An authenticator app was turned on for your {product} account",
+  "authenticatorEnabled.intro": "An authenticator app was set up for your {product} account: signing in with your password now also asks for one of its codes.",
+
+  // UserService.DisableTotp, by the user.
+  "authenticatorDisabled.subject": "The authenticator app was turned off on your {product} account",
+  "authenticatorDisabled.intro": "The authenticator app of your {product} account was turned off: its codes no longer work.",
+
+  // UserService.FinishPasskeyRegistration.
+  "passkeyAdded.subject": "A passkey was added to your {product} account",
+  "passkeyAdded.intro": "A new passkey was added to your {product} account. It can sign in to the account without a password.",
+
+  // UserService.DeletePasskey.
+  "passkeyRemoved.subject": "A passkey was removed from your {product} account",
+  "passkeyRemoved.intro": "A passkey was removed from your {product} account: it can no longer sign in.",
 
   // UserService.RevokeAllSessions.
   "signedOut.subject": "You were signed out everywhere on {product}",

@@ -46,7 +46,19 @@ export const fr: Record<MessageKey, string> = {
 
   // UserService.RemoveSecondFactors, by an admin.
   "secondFactorsRemoved.subject": "La connexion en deux étapes a été désactivée sur votre compte {product}",
-  "secondFactorsRemoved.intro": "Un administrateur a supprimé l'application d'authentification et les codes de récupération de votre compte {product} : la connexion ne demande plus que votre mot de passe. Vous pouvez configurer à nouveau une application depuis la page de votre compte.",
+  "secondFactorsRemoved.intro": "Un administrateur a supprimé l'application d'authentification, les clés d'accès et les codes de récupération de votre compte {product} : la connexion ne demande plus que votre mot de passe. Vous pouvez les configurer à nouveau depuis la page de votre compte.",
+
+  "authenticatorEnabled.subject": "Une application d'authentification a été activée sur votre compte {product}",
+  "authenticatorEnabled.intro": "Une application d'authentification a été configurée pour votre compte {product}\u00a0: la connexion par mot de passe demande désormais aussi l'un de ses codes.",
+
+  "authenticatorDisabled.subject": "L'application d'authentification de votre compte {product} a été désactivée",
+  "authenticatorDisabled.intro": "L'application d'authentification de votre compte {product} a été désactivée\u00a0: ses codes ne fonctionnent plus.",
+
+  "passkeyAdded.subject": "Une clé d'accès a été ajoutée à votre compte {product}",
+  "passkeyAdded.intro": "Une nouvelle clé d'accès a été ajoutée à votre compte {product}. Elle permet de s'y connecter sans mot de passe.",
+
+  "passkeyRemoved.subject": "Une clé d'accès a été supprimée de votre compte {product}",
+  "passkeyRemoved.intro": "Une clé d'accès a été supprimée de votre compte {product}\u00a0: elle ne permet plus de s'y connecter.",
 
   "signedOut.subject": "Vous avez été déconnecté partout sur {product}",
   "signedOut.intro": "Votre compte {product} a été déconnecté partout\u00a0: {sessions}.",

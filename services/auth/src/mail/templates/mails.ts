@@ -141,7 +141,18 @@ function details(t: T, locale: Locale, { client, at }: SecurityEvent): MailBlock
 }
 
 /** A security notice: intro, where and when, the way back if it was not the owner (the reset page), nothing to do if it was. */
-function securityNotice(site: MailSite, to: Recipient, kind: "newSignIn" | "passwordChanged" | "signedOut" | "recoveryCodeUsed" | "secondFactorsRemoved", event: SecurityEvent, vars: Vars = {}): MailMessage {
+type NoticeKind =
+  | "newSignIn"
+  | "passwordChanged"
+  | "signedOut"
+  | "recoveryCodeUsed"
+  | "secondFactorsRemoved"
+  | "authenticatorEnabled"
+  | "authenticatorDisabled"
+  | "passkeyAdded"
+  | "passkeyRemoved";
+
+function securityNotice(site: MailSite, to: Recipient, kind: NoticeKind, event: SecurityEvent, vars: Vars = {}): MailMessage {
   return noticeMail(site, to, (t, page) => ({
     subject: t(`${kind}.subject`),
     blocks: [
@@ -173,6 +184,29 @@ export function recoveryCodeUsedMail(site: MailSite, to: Recipient, event: Secur
 /** An admin removed the account's second factors (UserService.RemoveSecondFactors). */
 export function secondFactorsRemovedMail(site: MailSite, to: Recipient, event: SecurityEvent): MailMessage {
   return securityNotice(site, to, "secondFactorsRemoved", event);
+}
+
+/** An authenticator app was confirmed (UserService.ConfirmTotpEnrollment). */
+export function authenticatorEnabledMail(site: MailSite, to: Recipient, event: SecurityEvent): MailMessage {
+  return securityNotice(site, to, "authenticatorEnabled", event);
+}
+
+/** The user turned the authenticator app off (UserService.DisableTotp). */
+export function authenticatorDisabledMail(site: MailSite, to: Recipient, event: SecurityEvent): MailMessage {
+  return securityNotice(site, to, "authenticatorDisabled", event);
+}
+
+/**
+ * A passkey was registered (UserService.FinishPasskeyRegistration). Its label is left out: it
+ * is free text chosen by whoever added it, which may not be the owner.
+ */
+export function passkeyAddedMail(site: MailSite, to: Recipient, event: SecurityEvent): MailMessage {
+  return securityNotice(site, to, "passkeyAdded", event);
+}
+
+/** A passkey was deleted by the user (UserService.DeletePasskey). */
+export function passkeyRemovedMail(site: MailSite, to: Recipient, event: SecurityEvent): MailMessage {
+  return securityNotice(site, to, "passkeyRemoved", event);
 }
 
 /** UserService.RevokeAllSessions ended `count` sessions. */

@@ -19,7 +19,10 @@ export function issueTokens({ sessions, signInChallenges }: Deps) {
       ipAddress: ipAddress(req.clientIpAddress, "client_ip_address"),
     };
     const challenge = await signInChallenges.gate(id, "oauth", req.secondFactorCapable);
-    if (challenge) return { secondFactorChallenge: { token: challenge.token, expireTime: timestampFromDate(challenge.expiresAt), methods: challenge.methods } };
+    if (challenge) {
+      const { token, expiresAt, methods, passkeyOptionsJson } = challenge;
+      return { secondFactorChallenge: { token, expireTime: timestampFromDate(expiresAt), methods, passkeyOptionsJson } };
+    }
     const { tokens } = await sessions.start({ id }, client, [{ type: "SIGN_IN_SUCCEEDED", data: { method: "oauth" } }]);
     return { tokens: tokensToPb(tokens) };
   };

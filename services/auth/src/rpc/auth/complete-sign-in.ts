@@ -3,6 +3,7 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { CompleteSignInRequest, CompleteSignInResponseSchema } from "../../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { invalidArgument } from "../../kernel/errors.js";
 import { requireString } from "../../kernel/text.js";
+import { requireResponseJson } from "../../passkey/webauthn-response.js";
 import { SECOND_FACTOR_CODE_MAX_LENGTH } from "../../second-factor/recovery-codes.js";
 import type { SecondFactorProof } from "../../second-factor/sign-in-challenges.js";
 import { clientInfo } from "../context.js";
@@ -26,5 +27,6 @@ function proofOf(req: CompleteSignInRequest): SecondFactorProof {
     requireString(proof.value, field, SECOND_FACTOR_CODE_MAX_LENGTH);
     return { kind: proof.case === "totpCode" ? "totp" : "recovery_code", code: proof.value };
   }
-  throw invalidArgument("proof", "give totp_code or recovery_code");
+  if (proof.case === "passkeyResponseJson") return { kind: "passkey", responseJson: requireResponseJson(proof.value, "passkey_response_json") };
+  throw invalidArgument("proof", "give totp_code, recovery_code or passkey_response_json");
 }

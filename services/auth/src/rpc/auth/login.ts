@@ -20,8 +20,8 @@ export function login({ passwordAuth }: Deps) {
     requireString(req.password, "password", PASSWORD_MAX_LENGTH);
     const outcome = await passwordAuth.login(req, clientInfo(ctx));
     if ("challenge" in outcome) {
-      const { token, expiresAt, methods } = outcome.challenge;
-      return { secondFactorChallenge: { token, expireTime: timestampFromDate(expiresAt), methods } };
+      const { token, expiresAt, methods, passkeyOptionsJson } = outcome.challenge;
+      return { secondFactorChallenge: { token, expireTime: timestampFromDate(expiresAt), methods, passkeyOptionsJson } };
     }
     return { user: userToPb(outcome.user), tokens: tokensToPb(outcome.tokens) };
   };

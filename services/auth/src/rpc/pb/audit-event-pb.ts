@@ -24,6 +24,8 @@ const STORED: Record<Exclude<PbType, PbType.UNSPECIFIED>, AuditEventType> = {
   [PbType.SECOND_FACTOR_DISABLED]: "SECOND_FACTOR_DISABLED",
   [PbType.RECOVERY_CODE_USED]: "RECOVERY_CODE_USED",
   [PbType.RECOVERY_CODES_REGENERATED]: "RECOVERY_CODES_REGENERATED",
+  [PbType.PASSKEY_ADDED]: "PASSKEY_ADDED",
+  [PbType.PASSKEY_REMOVED]: "PASSKEY_REMOVED",
 };
 
 const PB_BY_STORED = new Map<string, PbType>(Object.entries(STORED).map(([pb, name]) => [name, Number(pb) as PbType]));

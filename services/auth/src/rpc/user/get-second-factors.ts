@@ -5,7 +5,7 @@ import type { GetSecondFactorsRequest, GetSecondFactorsResponseSchema } from "..
 import { callerOf } from "../context.js";
 import type { Deps } from "../deps.js";
 
-/** UserService.GetSecondFactors: whether the authenticator is on and how many recovery codes are left. */
+/** UserService.GetSecondFactors: whether the authenticator is on, how many recovery codes are left, how many passkeys. */
 export function getSecondFactors({ secondFactors }: Deps) {
   return async (_req: GetSecondFactorsRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof GetSecondFactorsResponseSchema>> => {
     const status = await secondFactors.status(callerOf(ctx));
@@ -13,6 +13,7 @@ export function getSecondFactors({ secondFactors }: Deps) {
       totpEnabled: status.totpEnabledAt !== null,
       totpEnabledTime: status.totpEnabledAt ? timestampFromDate(status.totpEnabledAt) : undefined,
       recoveryCodesRemaining: status.recoveryCodesRemaining,
+      passkeyCount: status.passkeyCount,
     };
   };
 }
