@@ -7,7 +7,7 @@ import { headers } from "next/headers";
 import { getTranslations } from "next-intl/server";
 import type { ActionState } from "../components/action-form";
 import { relayHeaders } from "../lib/server/client-info";
-import { errorDetail, isUnauthenticated, userError } from "../lib/server/errors";
+import { isUnauthenticated, userError } from "../lib/server/errors";
 import { tessera } from "../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../lib/server/session";
 import { secondFactorCode, stepUpRefusal } from "../lib/server/step-up";

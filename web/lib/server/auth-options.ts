@@ -1,6 +1,8 @@
 // next-auth v4 configuration: JWT sessions whose encrypted cookie carries the Tessera tokens.
 // Credentials sign-in calls AuthService.Login/Register, passkey sign-in FinishPasskeySignIn;
 // OAuth sign-in goes through the adapter (AdapterService) and then AdapterService.IssueTokens.
+// Login and IssueTokens may answer an account with a second factor with a challenge instead of
+// tokens: see second-factor/second-step.ts.
 import "server-only";
 import { localeOfHeaders } from "../../i18n/locales";
 import type { NextAuthOptions, Profile } from "next-auth";

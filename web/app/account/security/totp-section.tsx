@@ -40,7 +40,6 @@ export function TotpSection(props: { enabled: boolean; enabledSince?: string; ha
         <p>
           <span className="badge ok">{t("on")}</span> {t("onSince", { date: props.enabledSince ?? "" })}
         </p>
-        {codes ? <RecoveryCodes codes={codes} product={props.product} /> : null}
         <ConfirmAction
           action={async (state, form) => {
             const res = await disableTotp(state, form);
@@ -104,6 +103,7 @@ export function TotpSection(props: { enabled: boolean; enabledSince?: string; ha
             const res = await beginTotpEnrollment(state, form);
             if (res?.secret && res.qr) {
               setNotice(undefined);
+              setCodes(undefined);
               setEnrolment({ secret: res.secret, qr: res.qr });
             }
             return res;
@@ -122,6 +122,8 @@ export function TotpSection(props: { enabled: boolean; enabledSince?: string; ha
       <h2 id="totp-heading">{t("totpHeading")}</h2>
       <FormOutcome ok={notice} />
       {body}
+      {/* Outside the branches: the page revalidates (off → on) around them. */}
+      {codes ? <RecoveryCodes codes={codes} product={props.product} /> : null}
     </section>
   );
 }

@@ -99,7 +99,7 @@ export function SecondFactorForm({ methods, passkeyOptionsJson, callbackUrl }: {
       {canSwitch || methods.includes("passkey") ? (
         <section aria-label={t("otherWays")} className="row">
           {canSwitch ? (
-            <button type="button" className="button link" onClick={toggle}>
+            <button type="button" className="button link" onClick={toggle} data-switch-method>
               {method === "totp" ? t("useRecovery") : t("useTotp")}
             </button>
           ) : null}
