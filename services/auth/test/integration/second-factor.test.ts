@@ -213,6 +213,10 @@ describe("turning it off and step-up", () => {
     const res = await auth().login({ email: me.email, password: GOOD_PASSWORD });
     expect(res.tokens?.accessToken).toBeTruthy();
     expect(await server.app.db.auditEvent.count({ where: { userId: me.userId, type: "SECOND_FACTOR_DISABLED" } })).toBe(1);
+    // Turning it on and off were each mailed, queued with the change.
+    const mailed = (subject: string) => server.app.db.outboxMail.count({ where: { to: me.email, subject: { contains: subject } } });
+    expect(await mailed("An authenticator app was turned on")).toBe(1);
+    expect(await mailed("The authenticator app was turned off")).toBe(1);
   });
 
   it("ChangePassword, RequestEmailChange and DeleteAccount need a second factor when one is enrolled", async () => {
