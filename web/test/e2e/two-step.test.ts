@@ -100,6 +100,11 @@ describe.skipIf(!!browserSkipReason)(`two-step sign-in in Chromium${browserSkipR
   async function passwordStep(page: Page, email: string, password: string) {
     await signInWithPassword(page, email, password);
     await page.waitForURL("**/signin/second-factor?callbackUrl=*");
+    try {
+      await page.locator("main form").waitFor();
+    } catch (err) {
+      throw new Error(`the second step did not show at ${page.url()}: ${await page.locator("body").innerText()}`, { cause: err });
+    }
   }
 
   it("sets up the app, shows the codes once, and signs in with a code (after a wrong one) or a recovery code", async () => {
@@ -184,13 +189,34 @@ describe.skipIf(!!browserSkipReason)(`two-step sign-in in Chromium${browserSkipR
     await fill(await app.code());
     await expect.poll(() => pw.getByRole("status").innerText()).toContain("Password changed");
 
-    // Turning the app off takes the password and a code (here a recovery code).
+    // New recovery codes (password + code) void the old ones.
     await page.goto("/account/security");
+    const recovery = page.getByRole("region", { name: "Recovery codes", exact: true });
+    await recovery.getByRole("button", { name: "Get new codes…" }).click();
+    const renew = page.getByRole("dialog", { name: "Replace your recovery codes?" });
+    await renew.getByLabel("Current password").fill(NEW_PASSWORD);
+    await renew.getByLabel("Code from your authenticator app or a recovery code").fill(await app.code());
+    await renew.getByRole("button", { name: "Get new codes", exact: true }).click();
+    const freshList = recovery.getByRole("list", { name: "Recovery codes" });
+    await freshList.waitFor();
+    const fresh = (await freshList.getByRole("listitem").allInnerTexts()).map((c) => c.trim());
+    expect(fresh).toHaveLength(10);
+    expect(fresh).not.toContain(codes[5]);
+    await page.reload();
+    expect(await recovery.innerText()).toContain("10 recovery codes left");
+
+    // Turning the app off takes the password and a code (here a recovery code): an old one is refused.
     const section = page.getByRole("region", { name: "Authenticator app" });
     await section.getByRole("button", { name: "Turn off…" }).click();
     const dialog = page.getByRole("dialog", { name: "Turn off the authenticator app?" });
+    const turnOffCode = dialog.getByLabel("Code from your authenticator app or a recovery code");
     await dialog.getByLabel("Current password").fill(NEW_PASSWORD);
-    await dialog.getByLabel("Code from your authenticator app or a recovery code").fill(codes[5]!);
+    await turnOffCode.fill(codes[5]!);
+    await dialog.getByRole("button", { name: "Turn off", exact: true }).click();
+    await expect.poll(() => turnOffCode.getAttribute("aria-invalid")).toBe("true");
+    expect(await dialog.innerText()).toContain("wrong or was already used");
+    await dialog.getByLabel("Current password").fill(NEW_PASSWORD);
+    await turnOffCode.fill(fresh[0]!);
     await dialog.getByRole("button", { name: "Turn off", exact: true }).click();
     await expect.poll(() => section.getByRole("status").innerText()).toContain("off");
     await page.reload();
