@@ -21,10 +21,9 @@ export function ceremonyFailure(err: unknown): CeremonyFailure {
   if (err instanceof WebAuthnError) {
     if (err.code === "ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED") return "alreadyOnDevice";
     if (err.code === "ERROR_CEREMONY_ABORTED") return "cancelled";
-    if (err.code === "ERROR_PASSTHROUGH_SEE_CAUSE_PROPERTY" && (err.cause as Error | undefined)?.name === "NotAllowedError") return "cancelled";
   }
   // The person closed the browser's dialog, or it timed out: the spec says NotAllowedError for
-  // both, deliberately alike.
+  // both, deliberately alike (a WebAuthnError carries its cause's name).
   if (err instanceof Error && (err.name === "NotAllowedError" || err.name === "AbortError")) return "cancelled";
   return "ceremonyFailed";
 }
