@@ -44,6 +44,7 @@ export function PasskeySecondStep({ optionsJson, complete }: PasskeySecondStepPr
 
   return (
     <div className="passkey-second-step">
+      <p>{t("secondFactor.intro")}</p>
       <button type="button" className="button secondary" onClick={() => void prove()} aria-disabled={pending || undefined}>
         {pending ? t("secondFactor.waiting") : t("secondFactor.use")}
       </button>

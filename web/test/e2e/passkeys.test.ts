@@ -3,10 +3,10 @@
 // the security page, signs in with it without a password (by the button, and by the email
 // field's autofill), uses it as the second step of a password sign-in, renames it, confirms an
 // email change with it instead of a code, and deletes it with a passkey step-up; axe checks the
-// security page with the passkey listed, in English and French; a browser without WebAuthn is
-// told so. The web app is served on http://localhost:<port>, so the relying party id is
-// "localhost" (the auth service's default: the host of TESSERA_WEB_URL, and its origin for
-// WEBAUTHN_ORIGINS). Builds into its own dist dir.
+// security page with the passkey listed (English and French) and the second step offering it;
+// a browser without WebAuthn is told so. The web app is served on http://localhost:<port>, so
+// the relying party id is "localhost" (the auth service's default: the host of
+// TESSERA_WEB_URL, and its origin for WEBAUTHN_ORIGINS). Builds into its own dist dir.
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
@@ -154,6 +154,7 @@ describe.skipIf(!!browserSkipReason)(`passkeys in Chromium${browserSkipReason ? 
     await signInWithPassword(page, email, GOOD_PASSWORD);
     await page.waitForURL("**/signin/second-factor**");
     await page.getByRole("button", { name: "Use a passkey" }).waitFor();
+    await expectNoAxeViolations(page, "the second step offering a passkey (en)");
     await page.getByRole("button", { name: "Use a passkey" }).click();
     await page.waitForURL("**/account");
     await page.reload();

@@ -1,6 +1,6 @@
 "use client";
 // The second step of sign-in: a code from the authenticator app, or (switching) a recovery
-// code; a passkey when the account has one (PasskeySecondStep). A wrong code is said under the
+// code; a passkey when the account has one (PasskeySecondStep, first). A wrong code is said under the
 // field, which takes the focus; a challenge that is gone sends the page back to /signin.
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
@@ -60,8 +60,12 @@ export function SecondFactorForm({ methods, passkeyOptionsJson, callbackUrl }: {
   }
 
   const canSwitch = methods.includes("totp") && methods.includes("recovery_code");
+  // A passkey is the quickest proof, so it comes first when the account has one; the codes stay
+  // below for when it is not at hand.
+  const passkey = methods.includes("passkey");
   return (
     <>
+      {passkey ? <PasskeySecondStep optionsJson={passkeyOptionsJson} complete={finish} /> : null}
       <p>{method === "totp" ? t("introTotp") : t("introRecovery")}</p>
       <form onSubmit={onSubmit} aria-label={t("formLabel")} ref={form}>
         {method === "totp" ? (
@@ -96,14 +100,11 @@ export function SecondFactorForm({ methods, passkeyOptionsJson, callbackUrl }: {
         <FormOutcome error={failure && !failure.field ? failure.error : undefined} />
         <SubmitButton pending={pending} label={t("submit")} pendingLabel={t("pending")} />
       </form>
-      {canSwitch || methods.includes("passkey") ? (
+      {canSwitch ? (
         <section aria-label={t("otherWays")} className="row">
-          {canSwitch ? (
-            <button type="button" className="button link" onClick={toggle} data-switch-method>
-              {method === "totp" ? t("useRecovery") : t("useTotp")}
-            </button>
-          ) : null}
-          {methods.includes("passkey") ? <PasskeySecondStep optionsJson={passkeyOptionsJson} complete={finish} /> : null}
+          <button type="button" className="button link" onClick={toggle} data-switch-method>
+            {method === "totp" ? t("useRecovery") : t("useTotp")}
+          </button>
         </section>
       ) : null}
     </>
