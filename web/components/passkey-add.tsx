@@ -3,7 +3,7 @@
 // and let the browser create the passkey (startRegistration); then name it, which stores it
 // (FinishPasskeyRegistration). The first second factor of an account comes with recovery
 // codes, shown here this once.
-import { startRegistration } from "@simplewebauthn/browser";
+import { startRegistration, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/browser";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { beginPasskeyRegistration, finishPasskeyRegistration } from "../app/account/security/passkey-actions";
@@ -17,8 +17,10 @@ type Outcome = { error?: string; field?: string; ok?: string } | undefined;
 export function PasskeyAdd({ hasPassword, product }: { hasPassword: boolean; product: string }) {
   const t = useTranslations("passkeys");
   const supported = useWebAuthnSupport();
-  // The browser's answer, waiting for a name; the challenge it answers lives 5 minutes.
+  // The browser's answer, waiting for a name (the challenge it answers lives 5 minutes), and
+  // which passkey it is, to tell the browser if it is never stored.
   const [created, setCreated] = useState<string>();
+  const createdId = useRef<{ rpId: string; credentialId: string }>(undefined);
   const [outcome, setOutcome] = useState<Outcome>();
   const [codes, setCodes] = useState<string[]>([]);
   const [pending, setPending] = useState(false);
@@ -44,7 +46,9 @@ export function PasskeyAdd({ hasPassword, product }: { hasPassword: boolean; pro
       const start = await beginPasskeyRegistration(password);
       if (start.error !== undefined) return setOutcome(start);
       try {
-        const response = await startRegistration({ optionsJSON: JSON.parse(start.optionsJson) });
+        const optionsJSON = JSON.parse(start.optionsJson) as PublicKeyCredentialCreationOptionsJSON;
+        const response = await startRegistration({ optionsJSON });
+        createdId.current = { rpId: optionsJSON.rp.id ?? location.hostname, credentialId: response.id };
         startForm.current?.reset();
         setCreated(JSON.stringify(response));
       } catch (err) {
@@ -65,15 +69,37 @@ export function PasskeyAdd({ hasPassword, product }: { hasPassword: boolean; pro
       const res = await finishPasskeyRegistration(created, name);
       if (res.error !== undefined) {
         // Only a bad name can be corrected; anything else needs a new ceremony.
-        if (res.field !== "name") setCreated(undefined);
+        if (res.field !== "name") {
+          forgetUnsaved();
+          setCreated(undefined);
+        }
         return setOutcome(res);
       }
+      createdId.current = undefined;
       setCreated(undefined);
       setCodes(res.recoveryCodes);
       setOutcome({ ok: res.ok });
     } finally {
       setPending(false);
     }
+  }
+
+  // The browser (or password manager) keeps the passkey it created even when Tessera never
+  // stores it, and would offer it at sign-in for nothing: where the browser has the WebAuthn
+  // Signal API (Chrome 132+), tell it the passkey is unknown here, so it can remove it.
+  function forgetUnsaved() {
+    const unsaved = createdId.current;
+    createdId.current = undefined;
+    const signal = (PublicKeyCredential as unknown as { signalUnknownCredential?: (o: { rpId: string; credentialId: string }) => Promise<void> }).signalUnknownCredential;
+    if (unsaved && signal) signal.call(PublicKeyCredential, unsaved).catch(() => undefined);
+  }
+
+  // Back to the first step, with focus on it (the button that had it is gone).
+  function discard() {
+    forgetUnsaved();
+    setCreated(undefined);
+    setOutcome(undefined);
+    setTimeout(() => startForm.current?.querySelector<HTMLElement>("input, button")?.focus());
   }
 
   const fieldError = outcome?.field ? { field: outcome.field, error: outcome.error } : undefined;
@@ -88,7 +114,7 @@ export function PasskeyAdd({ hasPassword, product }: { hasPassword: boolean; pro
         <div className="row">
           <SubmitButton pending={pending} label={t("save")} pendingLabel={t("saving")} />
           <div className="actions">
-            <button type="button" className="button secondary" onClick={() => setCreated(undefined)}>
+            <button type="button" className="button secondary" onClick={discard}>
               {t("discard")}
             </button>
           </div>

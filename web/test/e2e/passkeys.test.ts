@@ -97,9 +97,19 @@ describe.skipIf(!!browserSkipReason)(`passkeys in Chromium${browserSkipReason ? 
     await expect.poll(() => add.getByLabel("Current password").getAttribute("aria-invalid"), SLOW).toBe("true");
     expect((await authenticator.cdp.send("WebAuthn.getCredentials", { authenticatorId: authenticator.authenticatorId })).credentials).toHaveLength(0);
 
+    const held = async () => (await authenticator.cdp.send("WebAuthn.getCredentials", { authenticatorId: authenticator.authenticatorId })).credentials;
+    // Created, then discarded at the naming step: nothing is stored, and the browser is told
+    // (WebAuthn Signal API) to forget the passkey it made, which the virtual authenticator does.
     await add.getByLabel("Current password").fill(GOOD_PASSWORD);
     await add.getByRole("button", { name: "Add a passkey" }).click();
     const naming = passkeys().getByRole("form", { name: "Name the new passkey" });
+    await naming.getByRole("button", { name: "Discard" }).click();
+    await expect.poll(async () => (await held()).length, SLOW).toBe(0);
+    expect(await db().passkey.count({ where: { userId } })).toBe(0);
+    await expect.poll(() => add.getByLabel("Current password").evaluate((el) => el === document.activeElement), SLOW).toBe(true);
+
+    await add.getByLabel("Current password").fill(GOOD_PASSWORD);
+    await add.getByRole("button", { name: "Add a passkey" }).click();
     const name = naming.getByLabel("Name", { exact: true });
     // Focus goes to the name once the browser's ceremony is over.
     await expect.poll(() => name.evaluate((el) => el === document.activeElement), SLOW).toBe(true);
@@ -117,9 +127,9 @@ describe.skipIf(!!browserSkipReason)(`passkeys in Chromium${browserSkipReason ? 
     expect(await rows().first().innerText()).toMatch(/Laptop[\s\S]*Added (now|\d+ seconds? ago)[\s\S]*never used/);
     const stored = await db().passkey.findMany({ where: { userId } });
     expect(stored.map((p) => p.name)).toEqual(["Laptop"]);
-    const held = (await authenticator.cdp.send("WebAuthn.getCredentials", { authenticatorId: authenticator.authenticatorId })).credentials;
-    expect(held).toHaveLength(1);
-    expect(held[0]!.isResidentCredential).toBe(true);
+    const credentials = await held();
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]!.isResidentCredential).toBe(true);
   });
 
   it("signs in with the passkey alone, by the button on the sign-in page", async () => {
