@@ -18,7 +18,6 @@ export function RecoveryCodesSection(props: { hasSecondFactor: boolean; remainin
         <>
           <p data-recovery-remaining={props.remaining}>{t("recoveryLeft", { count: props.remaining })}</p>
           <p className="muted">{t("recoveryWhat")}</p>
-          {codes ? <RecoveryCodes codes={codes} product={props.product} /> : null}
           <ConfirmAction
             action={async (state, form) => {
               const res = await regenerateRecoveryCodes(state, form);
@@ -39,6 +38,8 @@ export function RecoveryCodesSection(props: { hasSecondFactor: boolean; remainin
             )}
             <SecondFactorField passkeys={props.passkeys} />
           </ConfirmAction>
+          {/* After the dialog, so taking the focus here wins over the dialog handing it back. */}
+          {codes ? <RecoveryCodes codes={codes} product={props.product} /> : null}
         </>
       ) : (
         <p className="muted">{t("recoveryNone")}</p>

@@ -23,9 +23,14 @@ export function TotpSection(props: { enabled: boolean; enabledSince?: string; ha
   const [codes, setCodes] = useState<string[]>();
   const [notice, setNotice] = useState<string>();
   const scanHeading = useRef<HTMLHeadingElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (enrolment) scanHeading.current?.focus();
   }, [enrolment]);
+  // Turned off: the dialog and its trigger are gone; keep the focus in this section.
+  useEffect(() => {
+    if (notice && !codes && document.activeElement === document.body) heading.current?.focus();
+  }, [notice, codes, props.enabled]);
 
   const identity = props.hasPassword ? (
     <Field name="password" label={t("password")} type="password" autoComplete="current-password" required />
@@ -119,7 +124,9 @@ export function TotpSection(props: { enabled: boolean; enabledSince?: string; ha
   }
   return (
     <section aria-labelledby="totp-heading" className="card" id="authenticator">
-      <h2 id="totp-heading">{t("totpHeading")}</h2>
+      <h2 id="totp-heading" ref={heading} tabIndex={-1}>
+        {t("totpHeading")}
+      </h2>
       <FormOutcome ok={notice} />
       {body}
       {/* Outside the branches: the page revalidates (off → on) around them. */}
