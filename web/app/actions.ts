@@ -7,9 +7,10 @@ import { headers } from "next/headers";
 import { getTranslations } from "next-intl/server";
 import type { ActionState } from "../components/action-form";
 import { relayHeaders } from "../lib/server/client-info";
-import { errorDetail, isUnauthenticated, userError } from "../lib/server/errors";
+import { isUnauthenticated, userError } from "../lib/server/errors";
 import { tessera } from "../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../lib/server/session";
+import { secondFactorCode, stepUpRefusal } from "../lib/server/step-up";
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
 
@@ -64,12 +65,14 @@ export async function changePassword(_: ActionState, form: FormData): Promise<Ac
   const t = await getTranslations("changePassword");
   if (newPassword !== String(form.get("confirm") ?? "")) return { error: (await getTranslations("forms"))("newPasswordsDiffer"), field: "confirm" };
   try {
-    await tessera().user.changePassword({ currentPassword: String(form.get("currentPassword") ?? ""), newPassword }, asUser(session));
+    await tessera().user.changePassword(
+      { currentPassword: String(form.get("currentPassword") ?? ""), newPassword, secondFactorCode: secondFactorCode(form) },
+      asUser(session),
+    );
   } catch (err) {
     unstable_rethrow(err); // redirect() to sign-in when the session has ended
-    if (errorDetail(err)?.reason === "auth.invalid_credentials") return { error: t("wrongCurrent"), field: "currentPassword" };
-    if (isUnauthenticated(err)) redirect("/signin?error=SessionEnded");
-    return userError(err);
+    // A wrong current password or step-up code is the form's error, not an ended session.
+    return stepUpRefusal(err, { wrongPassword: t("wrongCurrent"), recentSignIn: (await getTranslations("errors"))("recentSignInRequired") }, "currentPassword");
   }
   return { ok: t("changed") };
 }

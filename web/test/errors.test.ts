@@ -50,8 +50,27 @@ describe("describeError", () => {
   it("translates the failed preconditions it knows by reason", () => {
     expect(say("fr", rpcError(Code.FailedPrecondition, "the email address is already verified", "email.already_verified"))).toBe("Votre adresse e-mail est déjà vérifiée.");
     expect(say("en", rpcError(Code.FailedPrecondition, "…", "account.last_sign_in_method"))).toContain("only way to sign in");
-    // An account with a second factor, until the sign-in page can ask for it: said plainly, not "something went wrong".
-    expect(say("en", rpcError(Code.FailedPrecondition, "…", "auth.second_factor_required"))).toContain("asks for a second factor");
+  });
+
+  it("puts a missing or wrong step-up code under the form's step-up field, in both languages", () => {
+    const missing = rpcError(Code.FailedPrecondition, "…", "auth.second_factor_required");
+    expect(describeError(missing).field).toBe("secondFactorCode");
+    expect(say("en", missing)).toBe("Enter a code from your authenticator app or a recovery code.");
+    const wrong = rpcError(Code.Unauthenticated, "…", "auth.invalid_second_factor");
+    expect(describeError(wrong).field).toBe("secondFactorCode");
+    expect(say("fr", wrong)).toContain("Ce code est faux");
+    // Still an ended session for any other UNAUTHENTICATED.
+    expect(describeError(rpcError(Code.Unauthenticated, "…", "session.revoked")).field).toBeUndefined();
+  });
+
+  it("tells the passkey refusals apart, in both languages, and never as an ended session", () => {
+    const refused = rpcError(Code.Unauthenticated, "…", "auth.invalid_passkey");
+    expect(describeError(refused)).toEqual({ key: "invalidPasskey" });
+    expect(say("en", refused)).toBe("This passkey was not accepted. Try again, or use another way.");
+    expect(say("fr", refused)).toContain("clé d’accès");
+    expect(say("en", rpcError(Code.AlreadyExists, "…", "passkey.already_registered"))).toBe("This passkey is already registered.");
+    expect(say("en", rpcError(Code.FailedPrecondition, "…", "passkey.registration_failed"))).toContain("could not be added");
+    expect(say("fr", rpcError(Code.FailedPrecondition, "…", "passkey.limit_reached"))).toContain("20 clés d’accès");
   });
 
   it("never shows an unexpected error's text", () => {

@@ -17,7 +17,7 @@ import type { TracingOptions } from "../src/tracing/tracing.js";
  * limiter. throttle.test.ts sets low limits through `env`.
  */
 export const TEST_RATE_LIMITS: Record<string, string> = Object.fromEntries(
-  ["LOGIN_ACCOUNT", "LOGIN_ACCOUNT_TOTAL", "LOGIN_IP", "REGISTER_IP", "RESET_EMAIL", "RESET_IP", "VERIFY_USER"].map((rule) => [`TESSERA_LIMIT_${rule}`, "1000000"]),
+  ["LOGIN_ACCOUNT", "LOGIN_ACCOUNT_TOTAL", "LOGIN_IP", "PASSKEY_OPTIONS_IP", "REGISTER_IP", "RESET_EMAIL", "RESET_IP", "VERIFY_USER"].map((rule) => [`TESSERA_LIMIT_${rule}`, "1000000"]),
 );
 
 /**

@@ -6,9 +6,10 @@ import { signOut } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { ConfirmAction } from "../../components/confirm-action";
 import { Field } from "../../components/form-parts";
+import { SecondFactorField } from "../../components/second-factor-field";
 import { deleteAccount } from "./account-actions";
 
-export function DeleteAccount({ hasPassword }: { hasPassword: boolean }) {
+export function DeleteAccount({ hasPassword, stepUp, passkeys }: { hasPassword: boolean; stepUp: boolean; passkeys: boolean }) {
   const t = useTranslations("deleteAccount");
   return (
     <section aria-labelledby="delete-heading" className="card danger-zone">
@@ -33,6 +34,7 @@ export function DeleteAccount({ hasPassword }: { hasPassword: boolean }) {
         ) : (
           <p className="muted">{t("noPasswordHint")}</p>
         )}
+        {stepUp ? <SecondFactorField passkeys={passkeys} /> : null}
       </ConfirmAction>
     </section>
   );

@@ -1,12 +1,14 @@
 // Moving the account to a new address: the new address gets a link, and nothing changes until
-// it is opened. Accounts without a password need a recent sign-in instead.
+// it is opened. Accounts without a password need a recent sign-in instead; accounts with a
+// second factor a code as well.
 import { getTranslations } from "next-intl/server";
 import { EMAIL_MAX_LENGTH } from "../../../services/shared/contract-limits";
 import { ActionForm } from "../../components/action-form";
 import { Field } from "../../components/form-parts";
+import { SecondFactorField } from "../../components/second-factor-field";
 import { requestEmailChange } from "./account-actions";
 
-export async function EmailChange({ email, hasPassword }: { email: string; hasPassword: boolean }) {
+export async function EmailChange({ email, hasPassword, stepUp, passkeys }: { email: string; hasPassword: boolean; stepUp: boolean; passkeys: boolean }) {
   const t = await getTranslations("email");
   return (
     <section aria-labelledby="email-heading" className="card">
@@ -19,6 +21,7 @@ export async function EmailChange({ email, hasPassword }: { email: string; hasPa
         ) : (
           <p className="muted">{t("noPasswordHint")}</p>
         )}
+        {stepUp ? <SecondFactorField passkeys={passkeys} /> : null}
       </ActionForm>
     </section>
   );

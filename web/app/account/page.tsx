@@ -4,6 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { Role } from "../../../gen/tessera/user/v1/user_pb.js";
 import { ActionForm } from "../../components/action-form";
 import { Field, NewPasswordFields } from "../../components/form-parts";
+import { SecondFactorField } from "../../components/second-factor-field";
 import { webConfig } from "../../lib/server/config";
 import { tessera } from "../../lib/server/rpc";
 import { asUser, orSignIn, requireSession } from "../../lib/server/session";
@@ -23,11 +24,16 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function AccountPage() {
   const session = await requireSession("/account");
-  const [{ user }, methods] = await Promise.all([
+  const [{ user }, methods, factors] = await Promise.all([
     orSignIn(tessera().user.getMe({}, asUser(session))),
     orSignIn(tessera().user.listSignInMethods({}, asUser(session))),
+    orSignIn(tessera().user.getSecondFactors({}, asUser(session))),
   ]);
   const me = user!;
+  // Sensitive changes then ask for a code too (step-up).
+  const stepUp = factors.totpEnabled || factors.passkeyCount > 0;
+  // …which a passkey can give instead of a code.
+  const passkeys = factors.passkeyCount > 0;
   const [t, ta, tp, tprofile] = await Promise.all([
     getTranslations("account"),
     getTranslations("avatar"),
@@ -44,6 +50,9 @@ export default async function AccountPage() {
           <p>
             {me.email}{" "}
             {me.emailVerifiedTime ? <span className="badge ok">{t("verified")}</span> : <span className="badge warn">{t("notVerified")}</span>}
+          </p>
+          <p>
+            <Link href="/account/security">{t("security")}</Link>
           </p>
           {me.role === Role.ADMIN ? (
             <p>
@@ -71,7 +80,7 @@ export default async function AccountPage() {
         </ActionForm>
       </section>
 
-      <EmailChange email={me.email} hasPassword={methods.hasPassword} />
+      <EmailChange email={me.email} hasPassword={methods.hasPassword} stepUp={stepUp} passkeys={passkeys} />
 
       {methods.hasPassword ? (
         <section aria-labelledby="password-heading" className="card">
@@ -79,6 +88,7 @@ export default async function AccountPage() {
           <ActionForm action={changePassword} submit={tp("submit")} pendingLabel={tp("pending")} label={tp("formLabel")}>
             <Field name="currentPassword" label={tp("current")} type="password" autoComplete="current-password" required />
             <NewPasswordFields name="newPassword" />
+            {stepUp ? <SecondFactorField passkeys={passkeys} /> : null}
           </ActionForm>
         </section>
       ) : null}
@@ -88,7 +98,7 @@ export default async function AccountPage() {
       <SessionsList authUrl={webConfig().publicAuthUrl} />
       <SignOutButtons signOutEverywhere={signOutEverywhere} />
 
-      <DeleteAccount hasPassword={methods.hasPassword} />
+      <DeleteAccount hasPassword={methods.hasPassword} stepUp={stepUp} passkeys={passkeys} />
     </>
   );
 }

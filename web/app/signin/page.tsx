@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { webConfig } from "../../lib/server/config";
 import { currentSession } from "../../lib/server/session";
 import { safeReturnPath } from "../../lib/server/return-path";
+import { PasskeySignIn } from "./passkey-sign-in";
 import { ProviderButton, SignInForm } from "./signin-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -12,7 +13,7 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 /** next-auth's and the app's `?error=` codes that have a message of their own. */
-const ERROR_CODES = ["LinkRefused", "EmailNotVerified", "SessionEnded", "OAuthSignin", "OAuthCallback", "OAuthAccountNotLinked", "AccessDenied"] as const;
+const ERROR_CODES = ["LinkRefused", "EmailNotVerified", "SessionEnded", "OAuthSignin", "OAuthCallback", "OAuthAccountNotLinked", "AccessDenied", "SecondFactorExpired"] as const;
 type ErrorCode = (typeof ERROR_CODES)[number];
 const isErrorCode = (v: string): v is ErrorCode => (ERROR_CODES as readonly string[]).includes(v);
 
@@ -45,6 +46,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       ) : null}
       <div className="card">
         <SignInForm callbackUrl={callbackUrl} clearSession={ended} />
+        <PasskeySignIn callbackUrl={callbackUrl} />
         <p>
           <Link href="/forgot-password">{t("forgot")}</Link>
         </p>

@@ -5,8 +5,13 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Field, FormOutcome, SubmitButton } from "../../components/form-parts";
 import { decodeCredentialsError } from "../../lib/credentials-error";
+import { SECOND_FACTOR_DUE, SECOND_FACTOR_PATH } from "../../lib/second-factor";
 
-/** Email + password sign-in through next-auth's Credentials provider (AuthService.Login). */
+/**
+ * Email + password sign-in through next-auth's Credentials provider (AuthService.Login). The
+ * email field also offers the browser's passkeys for this site ("webauthn" autofill, see
+ * PasskeySignIn).
+ */
 export function SignInForm({ callbackUrl, clearSession }: { callbackUrl: string; clearSession: boolean }) {
   const t = useTranslations("signin");
   const tf = useTranslations("forms");
@@ -38,6 +43,11 @@ export function SignInForm({ callbackUrl, clearSession }: { callbackUrl: string;
       password: String(form.get("password") ?? ""),
       callbackUrl,
     });
+    if (res?.error === SECOND_FACTOR_DUE) {
+      // The password was right; the challenge is in a sealed cookie the server set.
+      router.push(`${SECOND_FACTOR_PATH}?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+      return;
+    }
     setPending(false);
     if (!res || res.error) {
       setFailure({ message: res?.error && res.error !== "CredentialsSignin" ? decodeCredentialsError(res.error).error : t("wrongCredentials") });
@@ -50,7 +60,7 @@ export function SignInForm({ callbackUrl, clearSession }: { callbackUrl: string;
   const invalid = !!failure;
   return (
     <form onSubmit={onSubmit} aria-label={t("formLabel")}>
-      <Field name="email" label={tf("email")} type="email" autoComplete="email" required invalid={invalid} describedBy={failure ? errorId : undefined} />
+      <Field name="email" label={tf("email")} type="email" autoComplete="username webauthn" required invalid={invalid} describedBy={failure ? errorId : undefined} />
       <Field name="password" label={tf("password")} type="password" autoComplete="current-password" required invalid={invalid} describedBy={failure ? errorId : undefined} />
       <div ref={errorRef}>
         <FormOutcome error={failure?.message} id={errorId} />

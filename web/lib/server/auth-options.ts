@@ -1,6 +1,8 @@
 // next-auth v4 configuration: JWT sessions whose encrypted cookie carries the Tessera tokens.
-// Credentials sign-in calls AuthService.Login/Register; OAuth sign-in goes through the adapter
-// (AdapterService) and then AdapterService.IssueTokens.
+// Credentials sign-in calls AuthService.Login/Register, passkey sign-in FinishPasskeySignIn;
+// OAuth sign-in goes through the adapter (AdapterService) and then AdapterService.IssueTokens.
+// Login and IssueTokens may answer an account with a second factor with a challenge instead of
+// tokens: see second-factor/second-step.ts.
 import "server-only";
 import { localeOfHeaders } from "../../i18n/locales";
 import type { NextAuthOptions, Profile } from "next-auth";
@@ -18,6 +20,8 @@ import { returnPath } from "./return-path";
 import { SESSION_MAX_AGE_SECONDS } from "./session-cookie";
 import { tessera } from "./rpc";
 import { backendTokens } from "./tokens";
+import { holdChallenge, secondFactorProvider, signedInUser } from "./second-factor/second-step";
+import { SECOND_FACTOR_DUE } from "../second-factor";
 
 
 /** Why an OAuth sign-in was refused (shown on /signin?error=…). */
@@ -73,16 +77,39 @@ function providers() {
         const email = credentials?.email ?? "";
         const password = credentials?.password ?? "";
         const relay = { headers: relayHeaders(req.headers ?? {}) };
+        let res;
         try {
-          const res =
+          res =
             credentials?.mode === "register"
               ? await tessera().auth.register({ email, password, name: credentials?.name ?? "", locale: localeOfHeaders(req.headers ?? {}) }, relay)
-              : await tessera().auth.login({ email, password }, relay);
-          const u = res.user!;
-          return { id: u.id, email: u.email, name: u.name || null, image: u.image || null, tessera: backendTokens(res.tokens) };
+              : await tessera().auth.login({ email, password, secondFactorCapable: true }, relay);
         } catch (err) {
           throw new Error(encodeCredentialsError(await userError(err)));
         }
+        // The password was right and the account has a second factor: no session yet; the
+        // sign-in page goes on to the second step.
+        if ("secondFactorChallenge" in res && res.secondFactorChallenge) {
+          await holdChallenge(res.secondFactorChallenge);
+          throw new Error(SECOND_FACTOR_DUE);
+        }
+        return signedInUser(res.user, res.tokens);
+      },
+    }),
+    secondFactorProvider(),
+    // Passwordless: the browser's answer to BeginPasskeySignIn's options (a discoverable
+    // passkey with user verification) is both factors, so it opens a session in one step.
+    CredentialsProvider({
+      id: "passkey",
+      name: "Passkey",
+      credentials: { responseJson: { label: "Passkey answer", type: "text" } },
+      async authorize(credentials, req) {
+        let res;
+        try {
+          res = await tessera().auth.finishPasskeySignIn({ responseJson: credentials?.responseJson ?? "" }, { headers: relayHeaders(req.headers ?? {}) });
+        } catch (err) {
+          throw new Error(encodeCredentialsError(await userError(err)));
+        }
+        return signedInUser(res.user, res.tokens);
       },
     }),
   ];
@@ -137,11 +164,17 @@ export function authOptions(): NextAuthOptions {
       },
       async jwt({ token, user, account }) {
         if (user && account) {
-          // Just signed in: Credentials brought its tokens; OAuth gets a Tessera session now.
+          // Just signed in: Credentials brought its tokens; OAuth gets a Tessera session now,
+          // unless the account has a second factor: then the provider was only the first step,
+          // and the route handler sends the browser to the second (with no session cookie).
           let tokens = user.tessera;
           if (!tokens) {
             const client = clientInfo(await headers());
-            const res = await tessera().adapter.issueTokens({ userId: user.id, clientUserAgent: client.userAgent, clientIpAddress: client.ipAddress });
+            const res = await tessera().adapter.issueTokens({ userId: user.id, clientUserAgent: client.userAgent, clientIpAddress: client.ipAddress, secondFactorCapable: true });
+            if (res.secondFactorChallenge) {
+              await holdChallenge(res.secondFactorChallenge);
+              return {};
+            }
             tokens = backendTokens(res.tokens);
           }
           return { sub: user.id, name: user.name, email: user.email, picture: user.image, ...tokens };

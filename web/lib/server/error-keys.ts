@@ -4,6 +4,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorDetailSchema } from "../../../gen/tessera/errors/v1/error_detail_pb.js";
 import type en from "../../messages/en.json";
+import { SECOND_FACTOR_INPUT } from "../second-factor";
 
 export type ErrorKey = keyof (typeof en)["errors"];
 export type ErrorTranslator = (key: ErrorKey, values?: Record<string, number>) => string;
@@ -56,11 +57,16 @@ export function describeError(err: unknown): UserError {
     case Code.InvalidArgument:
       return invalidArgument(detail?.field ?? "", err.rawMessage);
     case Code.AlreadyExists:
-      return reason === "user.already_exists" ? { key: "alreadyExists", field: "email" } : { key: "generic" };
+      if (reason === "user.already_exists") return { key: "alreadyExists", field: "email" };
+      if (reason === "passkey.already_registered") return { key: "passkeyAlreadyRegistered" };
+      return { key: "generic" };
     case Code.Unauthenticated:
       if (reason === "auth.invalid_credentials") return { key: "invalidCredentials" };
       if (reason === "token.invalid") return { key: "tokenInvalid" };
       if (reason === "auth.recent_sign_in_required") return { key: "recentSignInRequired" };
+      // A step-up code (authenticator, recovery code) for a sensitive change: the form's step-up field.
+      if (reason === "auth.invalid_second_factor") return { key: "invalidSecondFactor", field: SECOND_FACTOR_INPUT };
+      if (reason === "auth.invalid_passkey") return { key: "invalidPasskey" };
       return { key: "sessionEnded" };
     case Code.PermissionDenied:
       return { key: "permissionDenied" };
@@ -69,7 +75,11 @@ export function describeError(err: unknown): UserError {
     case Code.FailedPrecondition:
       if (reason === "email.already_verified") return { key: "emailAlreadyVerified" };
       if (reason === "account.last_sign_in_method") return { key: "lastSignInMethod" };
-      if (reason === "auth.second_factor_required") return { key: "secondFactorRequired" };
+      if (reason === "auth.second_factor_required") return { key: "secondFactorRequired", field: SECOND_FACTOR_INPUT };
+      if (reason === "second_factor.already_enabled") return { key: "secondFactorAlreadyOn" };
+      if (reason === "second_factor.not_enrolled") return { key: "secondFactorNotEnrolled" };
+      if (reason === "passkey.registration_failed") return { key: "passkeyRegistrationFailed" };
+      if (reason === "passkey.limit_reached") return { key: "passkeyLimitReached" };
       return { key: "generic" };
     case Code.NotFound:
       return { key: "notFound" };

@@ -31,6 +31,7 @@ const SIGNED_OUT = [
 ];
 const SIGNED_IN = [
   { path: "/account", ready: "[data-session-id]" },
+  { path: "/account/security", ready: "#authenticator form" },
   { path: "/", ready: "[data-session-id]" },
   { path: "/check-email", ready: "form" },
 ];

@@ -761,8 +761,8 @@ export const AuthService: GenService<{
    * challenge is single use and expires after 5 minutes.
    *
    * Errors:
-   * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many sign-in attempts from this client IP
-   *   (the Login limit, default 50 per 15 minutes).
+   * - RESOURCE_EXHAUSTED auth.too_many_attempts: too many passkey sign-ins begun from this client
+   *   IP (default 300 per 15 minutes: a sign-in page may ask on every view, for autofill).
    *
    * @generated from rpc tessera.auth.v1.AuthService.BeginPasskeySignIn
    */

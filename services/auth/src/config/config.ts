@@ -130,6 +130,14 @@ const schema = z.object({
   TESSERA_LIMIT_LOGIN_IP: limit(50),
   /** Window of TESSERA_LIMIT_LOGIN_IP, seconds. */
   TESSERA_LIMIT_LOGIN_IP_WINDOW: limitWindow(900),
+  /**
+   * BeginPasskeySignIn calls per client IP (IPv6: per /64), per window. A sign-in page asks for
+   * options on every view (the browser's passkey autofill), so this is counted apart from, and
+   * set well above, TESSERA_LIMIT_LOGIN_IP, which FinishPasskeySignIn counts against.
+   */
+  TESSERA_LIMIT_PASSKEY_OPTIONS_IP: limit(300),
+  /** Window of TESSERA_LIMIT_PASSKEY_OPTIONS_IP, seconds. */
+  TESSERA_LIMIT_PASSKEY_OPTIONS_IP_WINDOW: limitWindow(900),
   /** Register calls per client IP (IPv6: per /64), per window. */
   TESSERA_LIMIT_REGISTER_IP: limit(20),
   /** Window of TESSERA_LIMIT_REGISTER_IP, seconds. */
@@ -166,6 +174,8 @@ export interface RateLimits {
   passwordCheck: RateLimit;
   /** Failed current-password checks per user, from every client. */
   passwordCheckTotal: RateLimit;
+  /** BeginPasskeySignIn calls per client IP. */
+  passkeyOptionsIp: RateLimit;
   /** Register calls per client IP. */
   registerIp: RateLimit;
   /** RequestPasswordReset calls per normalised email. */
@@ -341,6 +351,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>> 
       // The current-password check is a sign-in by another door: the same limits, its own buckets.
       passwordCheck: { limit: e.TESSERA_LIMIT_LOGIN_ACCOUNT, windowSeconds: e.TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW },
       passwordCheckTotal: { limit: e.TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL, windowSeconds: e.TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL_WINDOW },
+      passkeyOptionsIp: { limit: e.TESSERA_LIMIT_PASSKEY_OPTIONS_IP, windowSeconds: e.TESSERA_LIMIT_PASSKEY_OPTIONS_IP_WINDOW },
       registerIp: { limit: e.TESSERA_LIMIT_REGISTER_IP, windowSeconds: e.TESSERA_LIMIT_REGISTER_IP_WINDOW },
       resetEmail: { limit: e.TESSERA_LIMIT_RESET_EMAIL, windowSeconds: e.TESSERA_LIMIT_RESET_EMAIL_WINDOW },
       resetIp: { limit: e.TESSERA_LIMIT_RESET_IP, windowSeconds: e.TESSERA_LIMIT_RESET_IP_WINDOW },

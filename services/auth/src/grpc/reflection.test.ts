@@ -81,6 +81,7 @@ describe("ServerReflectionInfo handler", () => {
       "tessera/user/v1/user_service.proto",
       "google/protobuf/field_mask.proto",
       "tessera/user/v1/audit_event.proto",
+      "tessera/user/v1/passkey.proto",
       "tessera/user/v1/session.proto",
       "tessera/user/v1/sign_in_method.proto",
     ]);

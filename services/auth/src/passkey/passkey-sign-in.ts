@@ -8,8 +8,8 @@ import type { PasskeyAssertions } from "./passkey-assertions.js";
 
 /**
  * Passwordless sign-in: discoverable credentials, user verification required, so the passkey
- * stands for both factors and a session opens at once. Both steps count against Login's
- * per-IP limit. A refusal whose credential belongs to an account is audited as SIGN_IN_FAILED.
+ * stands for both factors and a session opens at once. Finishing counts against Login's
+ * per-IP limit; beginning against a higher one of its own, since sign-in pages ask on every view. A refusal whose credential belongs to an account is audited as SIGN_IN_FAILED.
  */
 export class PasskeySignIn {
   constructor(
@@ -21,7 +21,7 @@ export class PasskeySignIn {
 
   /** Request options with no allowCredentials, for the browser's passkey picker (or conditional UI). */
   async begin(client: ClientInfo): Promise<string> {
-    await this.throttle.hit("loginIp", client.ipAddress);
+    await this.throttle.hit("passkeyOptionsIp", client.ipAddress);
     return this.assertions.options("sign_in", {}, [], "required");
   }
 

@@ -27,6 +27,7 @@ export const RULES: Record<RuleName, Rule> = {
   loginIp: { scope: "login.ip", subject: "ip", reason: "auth.too_many_attempts", what: "sign-in attempts" },
   passwordCheck: { scope: "password-check.user-client", subject: "account+client", reason: "auth.too_many_attempts", what: "password attempts" },
   passwordCheckTotal: { scope: "password-check.user", subject: "user", reason: "auth.too_many_attempts", what: "password attempts" },
+  passkeyOptionsIp: { scope: "passkey-options.ip", subject: "ip", reason: "auth.too_many_attempts", what: "passkey sign-in starts" },
   registerIp: { scope: "register.ip", subject: "ip", reason: "auth.too_many_registrations", what: "sign-ups" },
   resetEmail: { scope: "reset.email", subject: "email", reason: "auth.too_many_reset_requests", what: "password reset requests" },
   resetIp: { scope: "reset.ip", subject: "ip", reason: "auth.too_many_reset_requests", what: "password reset requests" },

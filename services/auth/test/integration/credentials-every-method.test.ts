@@ -14,7 +14,7 @@ import { scratchDatabase } from "../scratch-db.js";
 // Every method of every Tessera service, taken from the service descriptors: a method added to
 // the contract is covered without touching this file. A method is public only when listed here.
 const PUBLIC: Record<string, ReadonlySet<string>> = {
-  [AuthService.typeName]: new Set(["Register", "Login", "CompleteSignIn", "Refresh", "Logout", "RequestPasswordReset", "ResetPassword", "VerifyEmail", "ConfirmEmailChange", "GetJwks"]),
+  [AuthService.typeName]: new Set(["Register", "Login", "CompleteSignIn", "BeginPasskeySignIn", "FinishPasskeySignIn", "Refresh", "Logout", "RequestPasswordReset", "ResetPassword", "VerifyEmail", "ConfirmEmailChange", "GetJwks"]),
 };
 const SERVICES: DescService[] = [AuthService, UserService, AdapterService];
 

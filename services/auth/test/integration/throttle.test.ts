@@ -23,6 +23,7 @@ const LIMITS = {
   TESSERA_LIMIT_LOGIN_ACCOUNT: "3",
   TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL: "6",
   TESSERA_LIMIT_LOGIN_IP: "8",
+  TESSERA_LIMIT_PASSKEY_OPTIONS_IP: "12",
   TESSERA_LIMIT_REGISTER_IP: "4",
   TESSERA_LIMIT_RESET_EMAIL: "2",
   TESSERA_LIMIT_RESET_IP: "5",
@@ -309,6 +310,22 @@ describe("Login, per IP", () => {
     expectThrottled(await connectErrorOf(auth.login({ email: uniqueEmail("nobody"), password: WRONG })), "auth.too_many_attempts", 900);
     // The same account from elsewhere is fine: its own failures are not counted.
     expect((await from(a, freshIp()).login({ email: other, password: GOOD_PASSWORD })).user?.email).toBe(other);
+  });
+});
+
+describe("passkey sign-in, per IP", () => {
+  it("counts starts apart from sign-ins (a page asks on every view), and finishing as a sign-in attempt", async () => {
+    const ip = freshIp();
+    const { email } = await signUp(a, freshIp());
+    const auth = from(a, ip);
+    // More starts than the 8 sign-ins the IP may try: none of them spends a sign-in attempt.
+    for (let i = 0; i < 12; i++) expect(JSON.parse((await auth.beginPasskeySignIn({})).optionsJson).challenge).toMatch(/^[\w-]+$/);
+    expectThrottled(await connectErrorOf(auth.beginPasskeySignIn({})), "auth.too_many_attempts", 900); // 13
+    expect((await auth.login({ email, password: GOOD_PASSWORD })).user?.email).toBe(email); // sign-in 1
+    // Each finish is a sign-in attempt, even one whose answer is garbage.
+    for (let i = 2; i <= 8; i++) expect((await connectErrorOf(auth.finishPasskeySignIn({ responseJson: "{}" }))).code).toBe(Code.InvalidArgument);
+    expectThrottled(await connectErrorOf(auth.finishPasskeySignIn({ responseJson: "{}" })), "auth.too_many_attempts", 900); // 9
+    expectThrottled(await connectErrorOf(auth.login({ email, password: GOOD_PASSWORD })), "auth.too_many_attempts", 900);
   });
 });
 
