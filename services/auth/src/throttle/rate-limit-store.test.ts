@@ -33,6 +33,7 @@ function limits(overrides: Partial<RateLimits> = {}): RateLimits {
     loginAccount: off,
     loginAccountTotal: off,
     loginIp: off,
+    passkeyOptionsIp: off,
     passwordCheck: off,
     passwordCheckTotal: off,
     registerIp: off,
