@@ -95,3 +95,6 @@ export function loadGatewayConfig(rawEnv: Readonly<Record<string, string | undef
     logLevel: e.LOG_LEVEL,
   };
 }
+
+/** Every variable the schema reads; docs/operations.md has a row for each (a test checks). */
+export const GATEWAY_CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
