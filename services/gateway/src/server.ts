@@ -16,6 +16,7 @@ import { HttpError, toHttpError } from "./errors.js";
 import { AccessTokenGuard } from "./guard.js";
 import { SECURITY_HEADERS, answerPreflight, applyCors, readBody, readJson, sendError, sendJson, tooLarge } from "./http.js";
 import { JwksCache } from "./jwks.js";
+import { retryRefusedStream } from "./refused-stream.js";
 import { openApiDocument } from "./openapi.js";
 import { ROUTES, type Clients, type GatewayInfo, type Route } from "./routes.js";
 
@@ -76,7 +77,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
   // One HTTP/2 session to the auth service, shared by every RPC, kept alive with pings; closed
   // after 30 s without a call, before the service's own idle timeout (60 s) sends GOAWAY.
   const sessionManager = new Http2SessionManager(config.authUrl, { pingIntervalMs: 30_000, idleConnectionTimeoutMs: 30_000 });
-  const transport = createGrpcTransport({ baseUrl: config.authUrl, sessionManager, defaultTimeoutMs: RPC_TIMEOUT_MS });
+  const transport = createGrpcTransport({ baseUrl: config.authUrl, sessionManager, defaultTimeoutMs: RPC_TIMEOUT_MS, interceptors: [retryRefusedStream] });
   const clients: Clients = { auth: createClient(AuthService, transport), users: createClient(UserService, transport) };
   const health = createClient(Health, transport);
   const jwks = new JwksCache({

@@ -214,7 +214,10 @@ describe.skipIf(missing !== undefined)("three auth replicas and two gateways beh
       // What the processes and the balancer said about it: error lines, and requests HAProxy did not end normally.
       for (const { name, running } of everyProcess)
         for (const line of running.stdout().split("\n").filter((l) => /"level":(50|60)/.test(l)).slice(0, 5)) console.log(`${name}: ${line.slice(0, 600)}`);
-      const odd = lb.process.stdout().split("\n").filter((l) => / (5\d\d|-1) /.test(l) || / [A-Z][A-Z-]{3} /.test(l.replace(/ ---- /g, " ")));
+      const odd = lb.process
+        .stdout()
+        .split("\n")
+        .filter((l) => / tessera_/.test(l) && (/\/\d+ (5\d\d|-1) /.test(l) || !/ ---- /.test(l)));
       for (const line of odd.slice(0, 20)) console.log(`haproxy: ${line}`);
     }
 
