@@ -16,10 +16,12 @@ export function isRefusedStream(err: unknown): boolean {
 
 /**
  * Sends a unary call once more when its stream was refused. RFC 9113 §8.7: a refused stream was
- * not processed, so this is safe even for a sign-in or a refresh. It happens when whoever is on
- * the other end of the shared HTTP/2 connection (a load balancer, or the auth service closing an
- * idle session) sends GOAWAY just as a call goes out on it; without this the REST client would
- * get a 500 for a call nobody saw.
+ * not processed. It happens when whoever is on the other end of the shared HTTP/2 connection (a
+ * load balancer, or the auth service closing an idle session) sends GOAWAY just as a call goes
+ * out on it; without this the REST client would get a 500 for a call nobody saw. One caveat, seen
+ * in the cluster test: HAProxy 2.6 also answers REFUSED_STREAM for a call in flight on a replica
+ * that died, which that replica may have applied. A retried refresh is still safe (the grace
+ * window gives the same successor); a retried sign-in may leave one extra session nobody holds.
  */
 export const retryRefusedStream: Interceptor = (next) => async (req) => {
   try {
