@@ -18,9 +18,13 @@ export const TEST_RATE_LIMITS: Record<string, string> = Object.fromEntries(
   ["LOGIN_ACCOUNT", "LOGIN_ACCOUNT_TOTAL", "LOGIN_IP", "REGISTER_IP", "RESET_EMAIL", "RESET_IP", "VERIFY_USER"].map((rule) => [`TESSERA_LIMIT_${rule}`, "1000000"]),
 );
 
-/** The config tests run with: test mode, ephemeral port, no drain window, high throttling limits, unless overridden. */
+/**
+ * The config tests run with: test mode, ephemeral port, no drain window, high throttling limits,
+ * no retention sweeper (suites share one database, and one suite's old rows are not another
+ * suite's to delete; retention.test.ts turns it on), unless overridden.
+ */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ TESSERA_ENV: "test", TESSERA_AUTH_PORT: "0", TESSERA_DRAIN_SECONDS: "0", LOG_LEVEL: "info", ...TEST_RATE_LIMITS, ...env });
+  return loadConfig({ TESSERA_ENV: "test", TESSERA_AUTH_PORT: "0", TESSERA_DRAIN_SECONDS: "0", LOG_LEVEL: "info", RETENTION_SWEEP_SECONDS: "0", ...TEST_RATE_LIMITS, ...env });
 }
 
 /** A logger whose JSON lines are kept in memory, so tests can read what would be logged. */

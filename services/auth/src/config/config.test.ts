@@ -56,7 +56,8 @@ describe("loadConfig", () => {
       smtpUrl: undefined,
       mailFrom: "Tessera <no-reply@tessera.localhost>",
       productName: "Tessera",
-      mail: { retentionDays: 30, sendTimeoutSeconds: 60, retryWindowSeconds: 86400 },
+      mail: { sendTimeoutSeconds: 60, retryWindowSeconds: 86400 },
+      retention: { sweepSeconds: 3600, batchSize: 1000, sessionDays: 30, sentMailDays: 30, auditDays: 730 },
       avatarDir: ".data/avatars",
       logLevel: "info",
       rateLimits: {
@@ -72,6 +73,27 @@ describe("loadConfig", () => {
       },
     });
     expect(loadConfig(DEV).keyEncryptionKey).toHaveLength(32);
+  });
+
+  it("reads the retention sweeper's settings; 0 seconds turns it off; the former mail retention name still counts", () => {
+    const set = loadConfig({
+      ...DEV,
+      RETENTION_SWEEP_SECONDS: "0",
+      RETENTION_BATCH: "250",
+      SESSION_RETENTION_DAYS: "7",
+      SENT_MAIL_RETENTION_DAYS: "14",
+      AUDIT_RETENTION_DAYS: "3650",
+    });
+    expect(set.retention).toEqual({ sweepSeconds: 0, batchSize: 250, sessionDays: 7, sentMailDays: 14, auditDays: 3650 });
+    expect(loadConfig({ ...DEV, TESSERA_MAIL_RETENTION_DAYS: "9" }).retention.sentMailDays).toBe(9);
+    expect(loadConfig({ ...DEV, TESSERA_MAIL_RETENTION_DAYS: "9", SENT_MAIL_RETENTION_DAYS: "3" }).retention.sentMailDays).toBe(3);
+    expect(named(configError({ ...DEV, RETENTION_SWEEP_SECONDS: "-1", RETENTION_BATCH: "0", SESSION_RETENTION_DAYS: "0", SENT_MAIL_RETENTION_DAYS: "x", AUDIT_RETENTION_DAYS: "1.5" }))).toEqual([
+      "RETENTION_SWEEP_SECONDS",
+      "RETENTION_BATCH",
+      "SESSION_RETENTION_DAYS",
+      "SENT_MAIL_RETENTION_DAYS",
+      "AUDIT_RETENTION_DAYS",
+    ]);
   });
 
   it("names the product in mail from PRODUCT_NAME, which also names the default sender; one line only", () => {

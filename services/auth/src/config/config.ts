@@ -81,8 +81,19 @@ const schema = z.object({
     .default("Tessera"),
   /** Sender of outgoing mail; default `${PRODUCT_NAME} <no-reply@tessera.localhost>`. */
   MAIL_FROM: z.string().min(3).optional(),
-  /** Days settled outbox mail (and development-mailbox mail) is kept before it is deleted. */
-  TESSERA_MAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // Retention (services/auth/src/retention): what the sweeper deletes, and how often it runs.
+  /** Seconds between two sweeps in each replica (one replica sweeps at a time); 0 turns the sweeper off. */
+  RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(0).max(7 * 86400).default(3600),
+  /** Rows deleted per statement (each its own short transaction). */
+  RETENTION_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Days a session (and its refresh tokens) is kept after it expired or was revoked. */
+  SESSION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Days settled outbox mail (SENT, EXPIRED, FAILED) is kept after it was queued. */
+  SENT_MAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  /** The former name of SENT_MAIL_RETENTION_DAYS, still read when that one is unset. */
+  TESSERA_MAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  /** Days audit events are kept. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(730),
   /** Longest one mail send may take, seconds; the outbox lease is twice this. */
   TESSERA_MAIL_SEND_TIMEOUT: seconds(60, 5, 600),
   /** How long mail without a token is retried before it is FAILED, seconds (token mail: until the token expires). */
@@ -166,10 +177,22 @@ export interface ConnectionLimits {
   maxConnectionsPerIp: number;
 }
 
-/** Outbox delivery and retention. See services/auth/src/mail/. */
+/** The retention sweeper (RETENTION_*, *_RETENTION_DAYS). See services/auth/src/retention/. */
+export interface RetentionSettings {
+  /** Seconds between sweeps; 0 is off. */
+  sweepSeconds: number;
+  /** Rows per DELETE statement. */
+  batchSize: number;
+  /** Days a session is kept after it expired or was revoked. */
+  sessionDays: number;
+  /** Days settled outbox mail is kept after it was queued. */
+  sentMailDays: number;
+  /** Days audit events are kept. */
+  auditDays: number;
+}
+
+/** Outbox delivery. See services/auth/src/mail/. */
 export interface MailSettings {
-  /** Settled mail is deleted this many days after it was queued. */
-  retentionDays: number;
   /** Bound on one send; the worker's lease is twice this. */
   sendTimeoutSeconds: number;
   /** Retry period of mail that carries no token. */
@@ -218,8 +241,10 @@ export interface Config {
   mailFrom: string;
   /** PRODUCT_NAME: the product's name in mail. */
   productName: string;
-  /** Outbox delivery and retention (TESSERA_MAIL_*). */
+  /** Outbox delivery (TESSERA_MAIL_*). */
   mail: MailSettings;
+  /** What the retention sweeper deletes, and how often. */
+  retention: RetentionSettings;
   /** Folder for uploaded avatars. */
   avatarDir: string;
   logLevel: string;
@@ -283,9 +308,15 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>> 
     mailFrom: e.MAIL_FROM ?? `${e.PRODUCT_NAME} <no-reply@tessera.localhost>`,
     productName: e.PRODUCT_NAME,
     mail: {
-      retentionDays: e.TESSERA_MAIL_RETENTION_DAYS,
       sendTimeoutSeconds: e.TESSERA_MAIL_SEND_TIMEOUT,
       retryWindowSeconds: e.TESSERA_MAIL_RETRY_WINDOW,
+    },
+    retention: {
+      sweepSeconds: e.RETENTION_SWEEP_SECONDS,
+      batchSize: e.RETENTION_BATCH,
+      sessionDays: e.SESSION_RETENTION_DAYS,
+      sentMailDays: e.SENT_MAIL_RETENTION_DAYS ?? e.TESSERA_MAIL_RETENTION_DAYS ?? 30,
+      auditDays: e.AUDIT_RETENTION_DAYS,
     },
     avatarDir: e.TESSERA_AVATAR_DIR ?? `${e.TESSERA_DATA_DIR}/avatars`,
     logLevel: e.LOG_LEVEL,

@@ -14,6 +14,7 @@ import type { OutboxWorker } from "../mail/outbox-worker.js";
 import { UserStore } from "../identity/user-store.js";
 import { SecurityNotices } from "../notify/security-notices.js";
 import { PasswordHasher } from "../password/hasher.js";
+import { startRetentionSweeper } from "../retention/sweep-schedule.js";
 import { PasskeyAssertions } from "../passkey/passkey-assertions.js";
 import { PasskeySignIn } from "../passkey/passkey-sign-in.js";
 import { Passkeys } from "../passkey/passkeys.js";
@@ -25,7 +26,6 @@ import { SecondFactors } from "../second-factor/second-factors.js";
 import { SignInChallenges } from "../second-factor/sign-in-challenges.js";
 import { SessionService } from "../session/session-service.js";
 import { SessionStore } from "../session/session-store.js";
-import { startBucketSweeper } from "../throttle/bucket-sweeper.js";
 import { RateLimitStore } from "../throttle/rate-limit-store.js";
 import { Throttle } from "../throttle/throttle.js";
 import { throttleKeyer } from "../throttle/throttle-key.js";
@@ -76,7 +76,6 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
 
   const accessTokens = new AccessTokens(keys, { issuer: config.issuer, audience: config.audience, ttlSeconds: config.accessTokenTtlSeconds });
   const mail = createMail(config, db, logger);
-  stoppers.push(mail.startPurger());
   const mailSite = { webUrl: config.webUrl, productName: config.productName };
   const notices = new SecurityNotices(mail.mailer, mailSite);
   const sessionStore = new SessionStore(db);
@@ -91,7 +90,6 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   const audit = new AuditLog(db);
   const rateLimits = new RateLimitStore(db);
   const throttle = new Throttle(rateLimits, config.rateLimits, throttleKeyer(config.keyEncryptionKey));
-  stoppers.push(startBucketSweeper(rateLimits, logger));
   const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { site: mailSite, mailer: mail.mailer, throttle, notices });
   const webauthn = { ...config.webauthn, rpName: config.productName };
   const webAuthnChallenges = new WebAuthnChallenges(db);
@@ -140,6 +138,11 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   httpRoutes.push(...mail.httpRoutes);
   mail.worker.start();
   stoppers.push(() => mail.worker.stop());
+  // Needs a connection of its own for the sweep lock, hence the URL (every service start has one).
+  const { sweepSeconds, batchSize, ...periods } = config.retention;
+  if (sweepSeconds > 0 && opts.databaseUrl) {
+    stoppers.push(startRetentionSweeper(db, logger, { databaseUrl: opts.databaseUrl, batchSize, ...periods }, sweepSeconds * 1000));
+  }
   const probeConnection = opts.databaseUrl ? dedicatedPing(opts.databaseUrl, config.dbProbe.timeoutMs) : undefined;
   const probe = startDatabaseProbe({ ping: probeConnection?.ping ?? (() => db.$queryRaw`SELECT 1`), health: deps.health, logger, ...config.dbProbe });
   stoppers.push(async () => {

@@ -3,7 +3,6 @@ import type { Logger } from "../config/logger.js";
 import type { PrismaClient } from "../db/client.js";
 import type { HttpRoute } from "../http/http-routes.js";
 import { devMailboxRoutes } from "../http/dev-mailbox-routes.js";
-import { startMailPurger } from "../mail/mail-retention.js";
 import { outboxMailer, type Mailer } from "../mail/outbox.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../mail/outbox-worker.js";
 import { DevMailboxTransport, SmtpTransport, type MailTransport } from "../mail/transport.js";
@@ -19,21 +18,20 @@ export function outboxOptionsFor(config: Config): Partial<OutboxWorkerOptions> {
 }
 
 /**
- * The outbox worker (not yet started), the mailer that queues sealed mail for it, the
- * retention purge starter and, outside production, the dev mailbox routes.
+ * The outbox worker (not yet started), the mailer that queues sealed mail for it and, outside
+ * production, the dev mailbox routes. Old mail is deleted by the retention sweeper.
  */
 export function createMail(
   config: Config,
   db: PrismaClient,
   logger: Logger,
   opts: Partial<OutboxWorkerOptions> = {},
-): { worker: OutboxWorker; mailer: Mailer; startPurger(): () => Promise<void>; httpRoutes: HttpRoute[] } {
+): { worker: OutboxWorker; mailer: Mailer; httpRoutes: HttpRoute[] } {
   const kek = config.keyEncryptionKey;
   const worker = new OutboxWorker(db, mailTransportFor(config, db), kek, logger, { ...outboxOptionsFor(config), ...opts });
   return {
     worker,
     mailer: outboxMailer(kek, worker),
-    startPurger: () => startMailPurger(db, logger, config.mail.retentionDays * 86_400_000),
     httpRoutes: config.env === "production" ? [] : devMailboxRoutes(db),
   };
 }

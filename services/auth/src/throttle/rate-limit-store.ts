@@ -68,19 +68,4 @@ export class RateLimitStore {
   async clearPrefix(prefix: string, tx: SqlRunner = this.db): Promise<void> {
     await tx.$executeRaw`DELETE FROM "RateLimitBucket" WHERE starts_with("key", ${prefix})`;
   }
-
-  /**
-   * Deletes buckets whose window has ended (the next hit would restart them anyway), in
-   * batches that skip rows a hit is updating. Returns how many rows went.
-   */
-  async sweep(batchSize = 5000): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const deleted = await this.db.$executeRaw`
-        DELETE FROM "RateLimitBucket" WHERE "windowEnd" < now() AND "key" IN (
-          SELECT "key" FROM "RateLimitBucket" WHERE "windowEnd" < now() LIMIT ${batchSize}::int FOR UPDATE SKIP LOCKED)`;
-      total += deleted;
-      if (deleted < batchSize) return total;
-    }
-  }
 }

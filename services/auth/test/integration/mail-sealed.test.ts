@@ -2,19 +2,17 @@
  * One-time tokens must not be readable from the database, not even in queued mail. A password-reset
  * mail is queued through the real server while a real SMTP server refuses it, so the row can
  * be read (with plain SQL, as an attacker with read access would) before and after delivery;
- * the delivered link must still work. Settled mail is purged after the retention period.
+ * the delivered link must still work. (Settled mail is deleted by the retention sweeper:
+ * test/integration/retention.test.ts.)
  */
 import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../../../gen/tessera/auth/v1/auth_service_pb.js";
 import type { PrismaClient } from "../../src/db/client.js";
-import { purgeOldMail } from "../../src/mail/mail-retention.js";
-import { createMail } from "../../src/server/mail-wiring.js";
-import { GOOD_PASSWORD, memoryLogger, startTestServer, testConfig, uniqueEmail, type TestServer } from "../harness.js";
+import { GOOD_PASSWORD, startTestServer, uniqueEmail, type TestServer } from "../harness.js";
 import { scratchPrisma, type PrismaScratchDatabase } from "../scratch-db.js";
 import { decodeQuotedPrintable, startSmtp, type TestSmtp } from "../smtp.js";
 
-const DAY = 86_400_000;
 const NEW_PASSWORD = "a sealed mail still carries a working link";
 
 let scratch: PrismaScratchDatabase;
@@ -22,7 +20,7 @@ let db: PrismaClient;
 let sql: pg.Client;
 beforeAll(async () => {
   // A database of its own: this file's server sends over SMTP, and other files' workers (dev
-  // mailbox) must not deliver its mail, nor its purge delete theirs.
+  // mailbox) must not deliver its mail.
   scratch = await scratchPrisma();
   db = scratch.db;
   sql = new pg.Client({ connectionString: scratch.url });
@@ -87,48 +85,5 @@ describe("a password-reset mail at rest", () => {
 
     await auth.resetPassword({ token: token!, newPassword: NEW_PASSWORD });
     expect((await auth.login({ email, password: NEW_PASSWORD })).user?.email).toBe(email);
-  });
-});
-
-describe("retention", () => {
-  beforeEach(async () => {
-    await db.outboxMail.deleteMany();
-    await db.devMail.deleteMany();
-  });
-
-  /** Rows queued `ageDays` ago in each state, and one dev-mailbox message of that age. */
-  async function seed(ageDays: number): Promise<Record<string, string>> {
-    const at = new Date(Date.now() - ageDays * DAY);
-    const ids: Record<string, string> = {};
-    for (const status of ["QUEUED", "SENT", "FAILED", "EXPIRED"] as const) {
-      const row = await db.outboxMail.create({ data: { to: `${status.toLowerCase()}.${ageDays}@example.com`, subject: "s", status, queuedAt: at, createdAt: at } });
-      ids[status] = row.id;
-    }
-    const dev = await db.devMail.create({ data: { outboxId: `dev-${ageDays}`, to: "dev@example.com", subject: "s", text: "t", html: "h", createdAt: at } });
-    ids.DEV = dev.id;
-    return ids;
-  }
-
-  it("deletes settled mail and development mail older than the retention, and keeps queued and recent mail", async () => {
-    const old = await seed(31);
-    const recent = await seed(29);
-
-    expect(await purgeOldMail(db, new Date(), 30 * DAY)).toEqual({ outbox: 3, devMail: 1 });
-
-    const left = new Set([...(await db.outboxMail.findMany({ select: { id: true } })), ...(await db.devMail.findMany({ select: { id: true } }))].map((r) => r.id));
-    expect(left).toEqual(new Set([old.QUEUED, ...Object.values(recent)]));
-  });
-
-  it("runs in the service with TESSERA_MAIL_RETENTION_DAYS", async () => {
-    const old = await seed(3);
-    const recent = await seed(1);
-    const purger = createMail(testConfig({ TESSERA_MAIL_RETENTION_DAYS: "2" }), db, memoryLogger().logger).startPurger();
-    try {
-      await expect.poll(() => db.outboxMail.count({ where: { id: old.SENT } }), { timeout: 10_000 }).toBe(0);
-    } finally {
-      await purger();
-    }
-    expect(await db.devMail.count({ where: { id: old.DEV } })).toBe(0);
-    expect(await db.outboxMail.count({ where: { id: { in: Object.values(recent).filter((id) => id !== recent.DEV) } } })).toBe(4);
   });
 });
