@@ -51,7 +51,13 @@ async function main() {
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${app.port}`;
-  logger.info({ url, env: config.env }, `Tessera auth service listening on ${url} (Connect, gRPC, gRPC-Web; HTTP/1.1 and h2c)`);
+  // metricsUrl is "off" when METRICS_ADDRESS=off.
+  const metrics = config.metrics.listen;
+  const metricsUrl = metrics && app.metricsPort !== undefined ? `http://${metrics.host.includes(":") ? `[${metrics.host}]` : metrics.host}:${app.metricsPort}/metrics` : "off";
+  logger.info(
+    { url, env: config.env, metricsUrl, metricsToken: config.metrics.token !== undefined },
+    `Tessera auth service listening on ${url} (Connect, gRPC, gRPC-Web; HTTP/1.1 and h2c)`,
+  );
 }
 
 main().catch((err) => {

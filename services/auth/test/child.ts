@@ -49,9 +49,12 @@ export async function run(command: string, args: string[], opts: { cwd?: string;
   return done;
 }
 
-/** `node --import tsx services/auth/src/main.ts` with exactly the given environment (plus PATH). */
+/**
+ * `node --import tsx services/auth/src/main.ts` with exactly the given environment (plus PATH,
+ * and /metrics on a free port unless METRICS_ADDRESS is given: parallel tests share the host).
+ */
 export function startMain(env: Record<string, string>): Running {
-  return start(process.execPath, ["--import", "tsx", MAIN], { env: { PATH: process.env.PATH ?? "", ...env } });
+  return start(process.execPath, ["--import", "tsx", MAIN], { env: { PATH: process.env.PATH ?? "", METRICS_ADDRESS: "127.0.0.1:0", ...env } });
 }
 
 /** Resolves with the first JSON log line matching `pred`; rejects if the process exits first. */

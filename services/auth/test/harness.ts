@@ -24,7 +24,7 @@ export const TEST_RATE_LIMITS: Record<string, string> = Object.fromEntries(
  * suite's to delete; retention.test.ts turns it on), unless overridden.
  */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ TESSERA_ENV: "test", TESSERA_AUTH_PORT: "0", TESSERA_DRAIN_SECONDS: "0", LOG_LEVEL: "info", RETENTION_SWEEP_SECONDS: "0", ...TEST_RATE_LIMITS, ...env });
+  return loadConfig({ TESSERA_ENV: "test", TESSERA_AUTH_PORT: "0", METRICS_ADDRESS: "127.0.0.1:0", TESSERA_DRAIN_SECONDS: "0", LOG_LEVEL: "info", RETENTION_SWEEP_SECONDS: "0", ...TEST_RATE_LIMITS, ...env });
 }
 
 /** A logger whose JSON lines are kept in memory, so tests can read what would be logged. */

@@ -5,6 +5,7 @@ import { originList } from "../../shared/origins.js";
 import { DEFAULT_MODE, MODES, type Mode } from "../../shared/mode.js";
 import { trustedProxiesSchema } from "../../shared/client-ip.js";
 import { AVATAR_MAX_BYTES } from "../../shared/contract-limits.js";
+import { metricsAddress, metricsToken, type MetricsListen } from "../../shared/metrics-config.js";
 
 export { ConfigError };
 export { trustedProxyList } from "../../shared/client-ip.js";
@@ -34,6 +35,10 @@ const schema = z.object({
   /** Open connections per client address (the socket's peer address, never X-Forwarded-For); trusted proxies are not counted. */
   GATEWAY_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(64),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Listener of GET /metrics (Prometheus), never the public port: host:port, or "off". */
+  METRICS_ADDRESS: metricsAddress("127.0.0.1:9465"),
+  /** When set, /metrics requires `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: metricsToken,
 });
 
 /** Validated configuration of the REST gateway. See README, "REST gateway". */
@@ -62,6 +67,8 @@ export interface GatewayConfig {
   /** Open connections per peer address; more are closed at once. */
   maxConnectionsPerIp: number;
   logLevel: string;
+  /** GET /metrics: its own listener (undefined: off) and the bearer token it requires, if any. */
+  metrics: { listen: MetricsListen | undefined; token: string | undefined };
 }
 
 
@@ -93,6 +100,7 @@ export function loadGatewayConfig(rawEnv: Readonly<Record<string, string | undef
     requestTimeoutSeconds: e.GATEWAY_REQUEST_TIMEOUT,
     maxConnectionsPerIp: e.GATEWAY_MAX_CONNECTIONS_PER_IP,
     logLevel: e.LOG_LEVEL,
+    metrics: { listen: e.METRICS_ADDRESS, token: e.METRICS_TOKEN },
   };
 }
 

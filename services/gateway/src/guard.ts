@@ -1,6 +1,7 @@
 import { errors as joseErrors, jwtVerify, type createLocalJWKSet } from "jose";
 import type { JwksCache } from "./jwks.js";
 import { HttpError } from "./errors.js";
+import type { VerificationOutcome } from "./metrics.js";
 
 /** What a verified access token says. */
 export interface Caller {
@@ -17,9 +18,14 @@ export interface AccessTokenGuardOptions {
   /** Most verified tokens remembered. */
   cacheSize?: number;
   now?: () => number;
+  /** Told how each check ended (metrics); must not throw. */
+  onOutcome?: (outcome: VerificationOutcome) => void;
 }
 
 export const VERIFIED_CACHE_SIZE = 10_000;
+
+/** Rejections for an expired token: same answer as any invalid token, counted apart. */
+const EXPIRED = new WeakSet<HttpError>();
 
 function unauthenticated(message: string, reason = "auth.invalid_token"): HttpError {
   return new HttpError(401, "unauthenticated", reason, message, undefined, { "www-authenticate": 'Bearer realm="tessera"' });
@@ -44,9 +50,20 @@ export class AccessTokenGuard {
   /** Extracts and verifies `Authorization: Bearer <token>`; throws a 401 HttpError otherwise. */
   async check(authorization: string | undefined): Promise<{ caller: Caller; token: string }> {
     const m = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i.exec(authorization?.trim() ?? "");
-    if (!m) throw unauthenticated("an access token is required: Authorization: Bearer <accessToken>", "auth.missing_token");
+    if (!m) {
+      this.opts.onOutcome?.("missing");
+      throw unauthenticated("an access token is required: Authorization: Bearer <accessToken>", "auth.missing_token");
+    }
     const token = m[1]!;
-    return { caller: await this.verify(token), token };
+    try {
+      const caller = await this.verify(token);
+      this.opts.onOutcome?.("valid");
+      return { caller, token };
+    } catch (err) {
+      const unavailable = err instanceof HttpError && err.status === 503;
+      this.opts.onOutcome?.(unavailable ? "keys_unavailable" : err instanceof HttpError && EXPIRED.has(err) ? "expired" : "invalid");
+      throw err;
+    }
   }
 
   async verify(token: string): Promise<Caller> {
@@ -101,7 +118,11 @@ export class AccessTokenGuard {
 
   #reject(err: unknown): HttpError {
     if (err instanceof HttpError) return err;
-    if (err instanceof joseErrors.JWTExpired) return unauthenticated("access token expired");
+    if (err instanceof joseErrors.JWTExpired) {
+      const expired = unauthenticated("access token expired");
+      EXPIRED.add(expired);
+      return expired;
+    }
     return unauthenticated("invalid access token");
   }
 

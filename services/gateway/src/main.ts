@@ -39,4 +39,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 // Only now: whoever reads this line may signal at once, and the handlers above are in place.
-logger.info({ url: gateway.url, authUrl: config.authUrl }, "gateway listening");
+// metricsUrl is "off" when METRICS_ADDRESS=off.
+const metricsAt = config.metrics.listen;
+const metricsUrl = metricsAt && gateway.metricsPort !== undefined ? `http://${metricsAt.host.includes(":") ? `[${metricsAt.host}]` : metricsAt.host}:${gateway.metricsPort}/metrics` : "off";
+logger.info({ url: gateway.url, authUrl: config.authUrl, metricsUrl, metricsToken: config.metrics.token !== undefined }, "gateway listening");

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { createClient } from "@connectrpc/connect";
+import { ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -16,7 +16,9 @@ import { HttpError, toHttpError } from "./errors.js";
 import { AccessTokenGuard } from "./guard.js";
 import { SECURITY_HEADERS, answerPreflight, applyCors, readBody, readJson, sendError, sendJson, tooLarge } from "./http.js";
 import { JwksCache } from "./jwks.js";
+import { GatewayMetrics, type RouteInstruments } from "./metrics.js";
 import { retryRefusedStream } from "./refused-stream.js";
+import { startMetricsServer } from "../../shared/metrics-server.js";
 import { openApiDocument } from "./openapi.js";
 import { ROUTES, type Clients, type GatewayInfo, type Route } from "./routes.js";
 
@@ -35,6 +37,9 @@ export interface GatewayOptions {
 export interface Gateway {
   port: number;
   url: string;
+  /** Port of the /metrics listener; undefined when METRICS_ADDRESS is off. */
+  metricsPort: number | undefined;
+  metrics: GatewayMetrics;
   jwks: JwksCache;
   guard: AccessTokenGuard;
   /**
@@ -49,9 +54,10 @@ interface CompiledRoute {
   route: Route;
   pattern: RegExp;
   params: string[];
+  metrics: RouteInstruments;
 }
 
-function compile(route: Route): CompiledRoute {
+function compile(route: Route, metrics: GatewayMetrics): CompiledRoute {
   const params: string[] = [];
   const source = route.path
     .split("/")
@@ -62,7 +68,7 @@ function compile(route: Route): CompiledRoute {
       return "([^/]{1,256})";
     })
     .join("/");
-  return { route, pattern: new RegExp(`^${source}$`), params };
+  return { route, pattern: new RegExp(`^${source}$`), params, metrics: metrics.route(route.path, route.method) };
 }
 
 /** The first `field.path` of a zod error, and a message for it. */
@@ -86,10 +92,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
     now: opts.now,
     unknownKidIntervalMs: opts.jwksUnknownKidIntervalMs,
   });
-  const guard = new AccessTokenGuard({ jwks, issuer: config.issuer, audience: config.audience, now: opts.now });
+  const metrics = new GatewayMetrics();
+  const guard = new AccessTokenGuard({ jwks, issuer: config.issuer, audience: config.audience, now: opts.now, onOutcome: (o) => metrics.verification(o) });
   const trusted = trustedProxyList(config.trustedProxies);
   const corsOrigins = new Set(config.corsOrigins);
-  const compiled = ROUTES.map(compile);
+  const compiled = ROUTES.map((r) => compile(r, metrics));
   let openapi: unknown;
   let draining = false;
   const gateway: GatewayInfo = {
@@ -112,15 +119,22 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
     openapi: () => (openapi ??= openApiDocument(ROUTES, config.publicUrl)),
   };
 
+  /** Which route a response counts under; set by handle once the route is known. */
+  const routeOf = new WeakMap<ServerResponse, RouteInstruments>();
+
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger): Promise<void> {
     const url = new URL(req.url ?? "/", "http://gateway.invalid");
     const candidates = compiled.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
     const allowed = [...new Set(candidates.map((x) => x.c.route.method))];
-    if (req.method === "OPTIONS") return answerPreflight(req, res, corsOrigins, allowed);
+    if (req.method === "OPTIONS") {
+      if (candidates[0]) routeOf.set(res, metrics.route(candidates[0].c.route.path, "OPTIONS"));
+      return answerPreflight(req, res, corsOrigins, allowed);
+    }
     applyCors(req, res, corsOrigins);
     if (candidates.length === 0) throw new HttpError(404, "not_found", "route.not_found", "no such route");
     const hit = candidates.find((x) => x.c.route.method === req.method);
     if (!hit) throw new HttpError(405, "method_not_allowed", "route.method_not_allowed", `method not allowed; use ${allowed.join(", ")}`, undefined, { allow: allowed.join(", ") });
+    routeOf.set(res, hit.c.metrics);
     const { route, params: names } = hit.c;
     const params: Record<string, string> = {};
     names.forEach((name, i) => {
@@ -199,10 +213,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
       const log = logger.child({ requestId });
       res.setHeader("x-request-id", requestId);
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-      res.once("finish", () =>
-        log.info({ method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"),
-      );
+      res.once("finish", () => {
+        const ms = performance.now() - started;
+        (routeOf.get(res) ?? metrics.unmatchedRoute(req.method)).done(res.statusCode, ms / 1000);
+        log.info({ method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(ms) }, "request");
+      });
       handle(req, res, requestId, log).catch((err: unknown) => {
+        if (err instanceof ConnectError) metrics.upstreamError(err.code);
         const httpErr = toHttpError(err);
         if (httpErr.status >= 500 && httpErr.status !== 503) log.error({ err }, "request failed");
         else if (httpErr.status === 503) log.warn({ err: String(err) }, "upstream unavailable");
@@ -227,10 +244,20 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
     });
   });
   const port = (server.address() as AddressInfo).port;
+  // Its own listener (METRICS_ADDRESS), never the public port; it stays up while draining.
+  const metricsServer = config.metrics.listen
+    ? await startMetricsServer(metrics.registry, config.metrics.listen, config.metrics.token).catch((err: unknown) => {
+        server.close();
+        sessionManager.abort();
+        throw err;
+      })
+    : undefined;
 
   return {
     port,
     url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
+    metricsPort: metricsServer?.port,
+    metrics,
     jwks,
     guard,
     async stop() {
@@ -244,6 +271,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
       await closed;
       clearTimeout(timer);
       sessionManager.abort();
+      await metricsServer?.close();
     },
   };
 }

@@ -25,6 +25,16 @@ describe("TESSERA_ENV in the gateway", () => {
     expect(prod.env).toBe("production");
   });
 
+  it("serves /metrics on METRICS_ADDRESS (default 127.0.0.1:9465; off turns it off), with an optional METRICS_TOKEN", () => {
+    expect(loadGatewayConfig({ TESSERA_ENV: "test" }).metrics).toEqual({ listen: { host: "127.0.0.1", port: 9465 }, token: undefined });
+    expect(loadGatewayConfig({ TESSERA_ENV: "test", METRICS_ADDRESS: "[::]:9100", METRICS_TOKEN: "a-scrape-token-123" }).metrics).toEqual({
+      listen: { host: "::", port: 9100 },
+      token: "a-scrape-token-123",
+    });
+    expect(loadGatewayConfig({ TESSERA_ENV: "test", METRICS_ADDRESS: "off" }).metrics.listen).toBeUndefined();
+    expect(refused({ TESSERA_ENV: "test", METRICS_ADDRESS: "9465", METRICS_TOKEN: "short" }).sort()).toEqual(["METRICS_ADDRESS", "METRICS_TOKEN"]);
+  });
+
   it("reads the drain window and connection bounds, with defaults", () => {
     expect(loadGatewayConfig({ TESSERA_ENV: "test" })).toMatchObject({ drainSeconds: 5, requestTimeoutSeconds: 60, maxConnectionsPerIp: 64 });
     const c = loadGatewayConfig({ TESSERA_ENV: "test", GATEWAY_DRAIN_SECONDS: "0", GATEWAY_REQUEST_TIMEOUT: "2", GATEWAY_MAX_CONNECTIONS_PER_IP: "3" });

@@ -8,7 +8,7 @@ import { GOOD_PASSWORD, startTestServer, uniqueEmail, type TestServer } from "..
 export { GOOD_PASSWORD, uniqueEmail };
 
 export async function startTestGateway(auth: TestServer, env: Record<string, string> = {}, opts: GatewayOptions = {}): Promise<Gateway> {
-  const config = loadGatewayConfig({ TESSERA_ENV: "test", GATEWAY_DRAIN_SECONDS: "0", GATEWAY_PORT: "0", TESSERA_AUTH_URL: auth.baseUrl, LOG_LEVEL: "silent", ...env });
+  const config = loadGatewayConfig({ TESSERA_ENV: "test", GATEWAY_DRAIN_SECONDS: "0", GATEWAY_PORT: "0", METRICS_ADDRESS: "127.0.0.1:0", TESSERA_AUTH_URL: auth.baseUrl, LOG_LEVEL: "silent", ...env });
   return startGateway(config, pino({ level: "silent" }), opts);
 }
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { REPO_ROOT, jsonLines, start, waitForLogLine, type Running } from "../../auth/test/child.js";
 
 const MAIN = join(REPO_ROOT, "services/gateway/src/main.ts");
-const startGatewayMain = (env: Record<string, string>) => start(process.execPath, ["--import", "tsx", MAIN], { env: { PATH: process.env.PATH ?? "", ...env } });
+const startGatewayMain = (env: Record<string, string>) => start(process.execPath, ["--import", "tsx", MAIN], { env: { PATH: process.env.PATH ?? "", METRICS_ADDRESS: "127.0.0.1:0", ...env } });
 
 describe("the gateway entry point (node --import tsx services/gateway/src/main.ts)", () => {
   let running: Running | undefined;

@@ -60,6 +60,7 @@ describe("loadConfig", () => {
       retention: { sweepSeconds: 3600, batchSize: 1000, sessionDays: 30, sentMailDays: 30, auditDays: 730 },
       avatarDir: ".data/avatars",
       logLevel: "info",
+      metrics: { listen: { host: "127.0.0.1", port: 9464 }, token: undefined },
       rateLimits: {
         loginAccount: { limit: 10, windowSeconds: 900 },
         loginAccountTotal: { limit: 100, windowSeconds: 3600 },
@@ -142,6 +143,21 @@ describe("loadConfig", () => {
     expect(c.connectionLimits).toEqual({ requestTimeoutSeconds: 2, idleTimeoutSeconds: 3, maxConcurrentStreams: 10, maxSessionMemoryMb: 4, maxConnectionsPerIp: 5 });
     const err = configError({ ...DEV, TESSERA_H2_MAX_CONCURRENT_STREAMS: "0", TESSERA_MAX_CONNECTIONS_PER_IP: "0", TESSERA_REQUEST_TIMEOUT: "0" });
     expect(named(err).sort()).toEqual(["TESSERA_H2_MAX_CONCURRENT_STREAMS", "TESSERA_MAX_CONNECTIONS_PER_IP", "TESSERA_REQUEST_TIMEOUT"]);
+  });
+
+  it("serves /metrics on METRICS_ADDRESS (host:port, [v6]:port or off), with an optional METRICS_TOKEN", () => {
+    expect(loadConfig({ ...DEV, METRICS_ADDRESS: "0.0.0.0:9100", METRICS_TOKEN: "a-scrape-token-123" }).metrics).toEqual({
+      listen: { host: "0.0.0.0", port: 9100 },
+      token: "a-scrape-token-123",
+    });
+    expect(loadConfig({ ...DEV, METRICS_ADDRESS: "[::1]:0" }).metrics.listen).toEqual({ host: "::1", port: 0 });
+    expect(loadConfig({ ...DEV, METRICS_ADDRESS: "metrics.internal:9464" }).metrics.listen).toEqual({ host: "metrics.internal", port: 9464 });
+    expect(loadConfig({ ...DEV, METRICS_ADDRESS: "off" }).metrics).toEqual({ listen: undefined, token: undefined });
+    expect(loadConfig({ ...DEV, METRICS_ADDRESS: "OFF" }).metrics.listen).toBeUndefined();
+    for (const bad of ["9464", "127.0.0.1", "127.0.0.1:70000", "http://127.0.0.1:9464", ":9464", "::1:9464"]) {
+      expect(named(configError({ ...DEV, METRICS_ADDRESS: bad })), bad).toEqual(["METRICS_ADDRESS"]);
+    }
+    expect(named(configError({ ...DEV, METRICS_TOKEN: "short" }))).toEqual(["METRICS_TOKEN"]);
   });
 
   it("treats an empty variable as unset, not as zero", () => {

@@ -3,6 +3,7 @@ import { ConfigError } from "../../../shared/config-error.js";
 import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../../shared/development-secrets.js";
 import { DEFAULT_MODE, MODES, type Mode } from "../../../shared/mode.js";
 import { originList } from "../../../shared/origins.js";
+import { metricsAddress, metricsToken, type MetricsListen } from "../../../shared/metrics-config.js";
 
 export { ConfigError };
 
@@ -100,6 +101,10 @@ const schema = z.object({
   TESSERA_MAIL_RETRY_WINDOW: seconds(86400, 60, 30 * 86400),
   TESSERA_AVATAR_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Listener of GET /metrics (Prometheus), never the public port: host:port, or "off". */
+  METRICS_ADDRESS: metricsAddress("127.0.0.1:9464"),
+  /** When set, /metrics requires `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: metricsToken,
   // Throttling (RESOURCE_EXHAUSTED with a retry delay), counted in PostgreSQL so every replica
   // shares the counts. Each rule is a count per fixed window; a count of 0 turns the rule off.
   /**
@@ -249,6 +254,8 @@ export interface Config {
   avatarDir: string;
   logLevel: string;
   rateLimits: RateLimits;
+  /** GET /metrics: its own listener (undefined: off) and the bearer token it requires, if any. */
+  metrics: { listen: MetricsListen | undefined; token: string | undefined };
 }
 
 
@@ -320,6 +327,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>> 
     },
     avatarDir: e.TESSERA_AVATAR_DIR ?? `${e.TESSERA_DATA_DIR}/avatars`,
     logLevel: e.LOG_LEVEL,
+    metrics: { listen: e.METRICS_ADDRESS, token: e.METRICS_TOKEN },
     rateLimits: {
       loginAccount: { limit: e.TESSERA_LIMIT_LOGIN_ACCOUNT, windowSeconds: e.TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW },
       loginAccountTotal: { limit: e.TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL, windowSeconds: e.TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL_WINDOW },

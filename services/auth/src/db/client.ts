@@ -1,18 +1,29 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/client.js";
 
 export type { PrismaClient };
+
+/** The pool's counts, for metrics. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
 
 /**
  * A Prisma client over a node-postgres pool. A short connect timeout makes a database
  * outage surface as UNAVAILABLE within seconds instead of hanging calls.
  */
 export function createPrisma(databaseUrl: string, opts: { poolSize?: number } = {}): PrismaClient {
-  const adapter = new PrismaPg({
-    connectionString: databaseUrl,
-    max: opts.poolSize ?? 10,
-    connectionTimeoutMillis: 5_000,
-    idleTimeoutMillis: 30_000,
-  });
-  return new PrismaClient({ adapter });
+  return createDatabase(databaseUrl, opts).db;
+}
+
+/** createPrisma, plus a view of its pool's counts (the pool is ended by db.$disconnect()). */
+export function createDatabase(databaseUrl: string, opts: { poolSize?: number } = {}): { db: PrismaClient; poolStats(): PoolStats } {
+  const max = opts.poolSize ?? 10;
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  return { db, poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }) };
 }

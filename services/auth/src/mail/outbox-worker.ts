@@ -24,6 +24,8 @@ export interface OutboxWorkerOptions {
   retryWindowMs: number;
   /** The worker's notion of now (tests inject one). */
   clock: () => Date;
+  /** Told of every failed send attempt (metrics); must not throw. */
+  onSendError: () => void;
 }
 
 export const DEFAULT_OUTBOX_OPTIONS: OutboxWorkerOptions = {
@@ -34,6 +36,7 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxWorkerOptions = {
   sendTimeoutMs: DEFAULT_SEND_TIMEOUT_MS,
   retryWindowMs: 24 * 60 * 60 * 1000,
   clock: () => new Date(),
+  onSendError: () => {},
 };
 
 /** Longest lastError stored. */
@@ -201,6 +204,7 @@ export class OutboxWorker {
       await this.sendWithin({ id: m.id, to: m.to, subject: m.subject, ...body });
     } catch (err) {
       failure = (err instanceof Error ? err.message || err.name : String(err)).slice(0, MAX_ERROR_LENGTH);
+      this.opts.onSendError();
     }
     try {
       if (failure === undefined) {

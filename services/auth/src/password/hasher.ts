@@ -17,14 +17,28 @@ export class PasswordHasher {
   // A real hash of a random password: verifying against it costs exactly what verifying a
   // real account costs, so an unknown email cannot be told apart by timing.
   private readonly dummy: Promise<string>;
+  private running = 0;
 
   constructor() {
     this.dummy = argon2.hash(randomBytes(32).toString("base64url"), ARGON2_OPTIONS);
   }
 
+  /**
+   * Hashes and verifies started and not yet finished. libuv runs 4 at a time by default
+   * (UV_THREADPOOL_SIZE); more means calls are queueing for a thread.
+   */
+  get inFlight(): number {
+    return this.running;
+  }
+
   /** Returns an argon2id PHC string. */
-  hash(password: string): Promise<string> {
-    return argon2.hash(password, ARGON2_OPTIONS);
+  async hash(password: string): Promise<string> {
+    this.running++;
+    try {
+      return await argon2.hash(password, ARGON2_OPTIONS);
+    } finally {
+      this.running--;
+    }
   }
 
   /**
@@ -32,6 +46,15 @@ export class PasswordHasher {
    * account) it does the same work against a dummy and returns false.
    */
   async verify(hash: string | null | undefined, password: string): Promise<boolean> {
+    this.running++;
+    try {
+      return await this.verifyOrDummy(hash, password);
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async verifyOrDummy(hash: string | null | undefined, password: string): Promise<boolean> {
     if (!hash) {
       await argon2.verify(await this.dummy, password).catch(() => false);
       return false;

@@ -3,7 +3,9 @@ import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
-import { createPrisma, type PrismaClient } from "../db/client.js";
+import { createDatabase, type PrismaClient } from "../db/client.js";
+import type { AuthMetrics } from "../metrics/auth-metrics.js";
+import { startMetricsServer } from "../../../shared/metrics-server.js";
 import type { AccessTokens } from "../token/access-token.js";
 import type { KeyRing } from "../token/key-ring.js";
 import { corsHandler } from "./cors.js";
@@ -11,6 +13,7 @@ import type { Deps } from "../rpc/deps.js";
 import { wire } from "./deps.js";
 import { httpFallback, type HttpRoute } from "../http/http-routes.js";
 import { observe, requestIdFor } from "./interceptors.js";
+import { measure } from "./metrics-interceptor.js";
 import { createDualProtocolServer } from "./listener.js";
 import { noStoreSecrets } from "./no-store.js";
 import { adapterLookupExempt, requireValidText } from "./request-text.js";
@@ -24,6 +27,8 @@ export const READ_MAX_BYTES = 64 * 1024;
 /** A running auth service. */
 export interface App {
   port: number;
+  /** Port of the /metrics listener; undefined when METRICS_ADDRESS is off. */
+  metricsPort: number | undefined;
   db: PrismaClient;
   keys: KeyRing;
   accessTokens: AccessTokens;
@@ -38,6 +43,7 @@ export interface App {
 /** The service's components, wired from config; no port yet. */
 export interface Components extends Deps {
   httpRoutes: HttpRoute[];
+  metrics: AuthMetrics;
   /** Options for connectNodeAdapter or createRouterTransport. */
   routerOptions: { routes: ReturnType<typeof routes>; interceptors: Interceptor[]; readMaxBytes: number };
   /** Stops background work and closes the database pool. */
@@ -46,15 +52,18 @@ export interface Components extends Deps {
 
 /** Builds every component from config against a migrated database. */
 export async function buildComponents(config: Config, databaseUrl: string, logger: Logger): Promise<Components> {
-  const db = createPrisma(databaseUrl);
-  const wired = await wire(config, db, logger, { databaseUrl });
+  const { db, poolStats } = createDatabase(databaseUrl);
+  const wired = await wire(config, db, logger, { databaseUrl, poolStats });
   return {
     ...wired.deps,
     httpRoutes: wired.httpRoutes,
+    metrics: wired.metrics,
     routerOptions: {
       routes: routes(wired.deps),
+      // measure runs outermost, so it counts the code the client gets, after observe mapped it.
       // In test mode a reason the called RPC's contract does not declare answers INTERNAL, so a test reaching it fails.
       interceptors: [
+        measure(wired.metrics),
         observe(logger, { failUndeclaredReasons: config.env === "test" }),
         noStoreSecrets(),
         requireValidText({ exempt: adapterLookupExempt }),
@@ -102,9 +111,18 @@ export async function startApp(config: Config, databaseUrl: string, logger: Logg
     maxConnectionsPerAddress: limits.maxConnectionsPerIp,
   });
   const port = await server.listen(config.port, config.host);
+  // Its own listener (METRICS_ADDRESS), never the public port; it stays up while draining.
+  const metricsServer = config.metrics.listen
+    ? await startMetricsServer(c.metrics.registry, config.metrics.listen, config.metrics.token).catch(async (err: unknown) => {
+        await server.close(0);
+        await c.close();
+        throw err;
+      })
+    : undefined;
 
   return {
     port,
+    metricsPort: metricsServer?.port,
     db: c.db,
     keys: c.keys,
     accessTokens: c.accessTokens,
@@ -118,6 +136,7 @@ export async function startApp(config: Config, databaseUrl: string, logger: Logg
       const hardStop = setTimeout(() => shutdown.abort(), timeoutMs - Math.min(1000, timeoutMs / 2));
       await server.close(timeoutMs);
       clearTimeout(hardStop);
+      await metricsServer?.close();
       await c.close();
     },
   };

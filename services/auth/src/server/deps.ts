@@ -6,9 +6,12 @@ import { RecoveryStore } from "../auth/recovery-store.js";
 import { avatarRoute } from "../http/avatar-route.js";
 import { LocalDiskAvatarStorage, type AvatarStorage } from "../avatar/avatar-storage.js";
 import { PasswordAuth } from "../auth/password-auth.js";
-import type { PrismaClient } from "../db/client.js";
+import type { PoolStats, PrismaClient } from "../db/client.js";
 import { dedicatedPing, startDatabaseProbe } from "../grpc/database-probe.js";
-import { HealthStatus } from "../grpc/health.js";
+import { HealthStatus, OVERALL_SERVICE, ServingStatus } from "../grpc/health.js";
+import { outboxGauges } from "../mail/outbox-gauges.js";
+import { AuthMetrics } from "../metrics/auth-metrics.js";
+import { registerScrapeGauges } from "../metrics/scrape-gauges.js";
 import { createMail } from "./mail-wiring.js";
 import type { OutboxWorker } from "../mail/outbox-worker.js";
 import { UserStore } from "../identity/user-store.js";
@@ -52,6 +55,8 @@ const KEY_ROTATION_CHECK_MS = 10 * 60 * 1000;
 export interface Wired {
   deps: Deps;
   httpRoutes: HttpRoute[];
+  /** This process's metrics (served on METRICS_ADDRESS by startApp). */
+  metrics: AuthMetrics;
   /** Stops background work (timers, workers); the database pool is closed by the caller. */
   stop(): Promise<void>;
 }
@@ -59,9 +64,11 @@ export interface Wired {
 /**
  * Wires every component from config against a migrated database. With `databaseUrl`, the
  * health probe uses a connection of its own; without it, it goes through `db`'s pool.
+ * `poolStats` feeds the database pool gauges (absent: they read 0).
  */
-export async function wire(config: Config, db: PrismaClient, logger: Logger, opts: { databaseUrl?: string } = {}): Promise<Wired> {
+export async function wire(config: Config, db: PrismaClient, logger: Logger, opts: { databaseUrl?: string; poolStats?: () => PoolStats } = {}): Promise<Wired> {
   const stoppers: (() => Promise<void> | void)[] = [];
+  const metrics = new AuthMetrics();
 
   const keys = new KeyRing(new PrismaSigningKeyStore(db), {
     kek: config.keyEncryptionKey,
@@ -75,7 +82,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   stoppers.push(() => clearInterval(rotation));
 
   const accessTokens = new AccessTokens(keys, { issuer: config.issuer, audience: config.audience, ttlSeconds: config.accessTokenTtlSeconds });
-  const mail = createMail(config, db, logger);
+  const mail = createMail(config, db, logger, { onSendError: () => metrics.outboxSendErrors.inc() });
   const mailSite = { webUrl: config.webUrl, productName: config.productName };
   const notices = new SecurityNotices(mail.mailer, mailSite);
   const sessionStore = new SessionStore(db);
@@ -89,7 +96,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   const hasher = new PasswordHasher();
   const audit = new AuditLog(db);
   const rateLimits = new RateLimitStore(db);
-  const throttle = new Throttle(rateLimits, config.rateLimits, throttleKeyer(config.keyEncryptionKey));
+  const throttle = new Throttle(rateLimits, config.rateLimits, throttleKeyer(config.keyEncryptionKey), metrics.throttle);
   const accountRecovery = new AccountRecovery(new RecoveryStore(db, sessionStore), hasher, { site: mailSite, mailer: mail.mailer, throttle, notices });
   const webauthn = { ...config.webauthn, rpName: config.productName };
   const webAuthnChallenges = new WebAuthnChallenges(db);
@@ -150,9 +157,19 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
     await probeConnection?.close();
   });
 
+  registerScrapeGauges(metrics.registry, {
+    outbox: () => outboxGauges(db),
+    pool: opts.poolStats ?? (() => ({ total: 0, idle: 0, waiting: 0, max: 0 })),
+    argon2InFlight: () => hasher.inFlight,
+    keySchedule: () => keys.schedule(),
+    keyRotationSeconds: config.keyRotationSeconds,
+    serving: () => deps.health.get(OVERALL_SERVICE) === ServingStatus.SERVING,
+  });
+
   return {
     deps,
     httpRoutes,
+    metrics,
     async stop() {
       for (const stop of stoppers.reverse()) await stop();
     },

@@ -11,6 +11,11 @@ export interface ThrottleTicket {
   windowStart: Date;
 }
 
+/** Told of every refused call (metrics); must not throw. */
+export interface ThrottleObserver {
+  refused(rule: RuleName): void;
+}
+
 /**
  * Applies the throttling rules: each call counts one hit in the shared buckets and is refused
  * with RESOURCE_EXHAUSTED (retry delay in `retry-after`) once the window's count passes the
@@ -21,6 +26,7 @@ export class Throttle {
     private readonly store: RateLimitStore,
     private readonly limits: RateLimits,
     private readonly keyOf: KeyOf,
+    private readonly observer?: ThrottleObserver,
   ) {}
 
   /**
@@ -36,7 +42,10 @@ export class Throttle {
     const key = this.keyFor(rule, subject, clientIp);
     if (limit === 0 || key === undefined) return undefined;
     const counted = await this.store.hit(key, windowSeconds);
-    if (counted.count > limit) throw throttled(reason, counted.retryAfterSeconds, what);
+    if (counted.count > limit) {
+      this.observer?.refused(rule);
+      throw throttled(reason, counted.retryAfterSeconds, what);
+    }
     return { key, windowStart: counted.windowStart };
   }
 

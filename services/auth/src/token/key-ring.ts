@@ -80,6 +80,17 @@ export class KeyRing {
     return { kid: active.kid, privateKey: active.privateKey };
   }
 
+  /**
+   * When the signing key took over and when the newest published key starts signing (ms since
+   * the epoch); the latter is in the past when no successor is published yet. Read from the
+   * cache (re-read at most every cacheSeconds), so metrics scrapes cost no query of their own.
+   */
+  async schedule(): Promise<{ activeSince: number | undefined; newestActivatesAt: number | undefined }> {
+    await this.fresh();
+    const nowMs = this.now();
+    return { activeSince: this.keys.find((k) => k.activatesAt <= nowMs)?.activatesAt, newestActivatesAt: this.keys[0]?.activatesAt };
+  }
+
   /** The public keys verifiers must know now: upcoming, active, and recently retired. */
   async publicJwks(): Promise<JWK[]> {
     await this.fresh();

@@ -101,7 +101,7 @@ describe("PostgreSQL stopped under load", () => {
     grpc = createClient(AuthService, createGrpcTransport({ baseUrl }));
     health = createClient(Health, createGrpcTransport({ baseUrl }));
     gateway = await startGateway(
-      loadGatewayConfig({ TESSERA_ENV: "test", GATEWAY_PORT: "0", TESSERA_AUTH_URL: baseUrl, LOG_LEVEL: "silent" }),
+      loadGatewayConfig({ TESSERA_ENV: "test", GATEWAY_PORT: "0", METRICS_ADDRESS: "off", TESSERA_AUTH_URL: baseUrl, LOG_LEVEL: "silent" }),
       pino({ level: "silent" }),
     );
     const reg = await connect.register({ email: uniqueEmail("pgstop-reader"), password: GOOD_PASSWORD });
