@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { trustedProxyList } from "../services/shared/client-ip";
 import { rewriteForwardedHeaders } from "./lib/server/forwarded-headers";
+import { withRequestTrace } from "./lib/server/request-trace";
 import { WEB_SERVER_MARK } from "./lib/server/server-mark";
 import { loadWebConfig, type WebConfig } from "./lib/server/web-config";
 
@@ -40,7 +41,8 @@ await app.prepare();
 const server = createServer((req, res) => {
   rewriteForwardedHeaders(req.headers, req.socket.remoteAddress, trusted);
   if (hsts) res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
-  handle(req, res).catch((err: unknown) => {
+  // Calls to the auth service made while handling this request carry its trace (rpc.ts).
+  withRequestTrace(req.headers, () => handle(req, res)).catch((err: unknown) => {
     console.error("tessera web: request failed", err);
     if (!res.headersSent) res.writeHead(500).end();
     else res.destroy();

@@ -1,4 +1,5 @@
 import { pino, type Logger } from "pino";
+import { traceLogFields } from "./trace-context.js";
 
 export type { Logger };
 
@@ -41,6 +42,8 @@ export function createLogger(service: string, level: string): Logger {
       base: { service },
       redact: { paths: REDACT, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // trace_id and span_id of the request being handled (W3C trace context), on every line.
+      mixin: traceLogFields,
     },
     pino.destination({ dest: 1, sync: true }),
   );

@@ -5,6 +5,7 @@ import { createLogger } from "./config/logger.js";
 import { startEmbeddedPostgres } from "./db/embedded.js";
 import { migrate } from "./db/migrate.js";
 import { startApp } from "./server/app.js";
+import { logTracingErrors } from "../../shared/tracing-sdk.js";
 
 async function main() {
   let config;
@@ -20,6 +21,11 @@ async function main() {
   const logger = createLogger(config.logLevel);
   // First line, always: an operator must see which secrets and routes this process allows.
   logger.info({ mode: config.env }, `mode: ${config.env}`);
+  if (config.tracing.tracesUrl !== undefined) {
+    logTracingErrors(logger);
+    // The host only: a collector URL may carry credentials.
+    logger.info({ serviceName: config.tracing.serviceName, collector: new URL(config.tracing.tracesUrl).host }, "OpenTelemetry: exporting spans over OTLP/HTTP");
+  }
 
   let databaseUrl = config.databaseUrl;
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;

@@ -5,9 +5,11 @@ import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
 import type { DescService } from "@bufbuild/protobuf";
 import { pino } from "pino";
 import { inject } from "vitest";
+import { traceLogFields } from "../../shared/trace-context.js";
 import { loadConfig, type Config } from "../src/config/config.js";
 import type { Logger } from "../src/config/logger.js";
 import { buildComponents, startApp, type App, type Components } from "../src/server/app.js";
+import type { TracingOptions } from "../src/tracing/tracing.js";
 
 /**
  * Throttling limits of test servers: far above what any suite does from 127.0.0.1 (suites share
@@ -36,7 +38,8 @@ export function memoryLogger(): { logger: Logger; lines: string[] } {
       cb();
     },
   });
-  return { logger: pino({ level: "debug" }, sink), lines };
+  // The same trace fields as the service's own logger (services/shared/logger.ts).
+  return { logger: pino({ level: "debug", mixin: traceLogFields }, sink), lines };
 }
 
 /** A real auth service listening on 127.0.0.1 against the test database. */
@@ -51,10 +54,10 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts the service on an ephemeral port. Call stop() in afterAll. */
-export async function startTestServer(env: Record<string, string> = {}, databaseUrl = inject("databaseUrl")): Promise<TestServer> {
+/** Starts the service on an ephemeral port (`tracing`: e.g. an in-memory span exporter). Call stop() in afterAll. */
+export async function startTestServer(env: Record<string, string> = {}, databaseUrl = inject("databaseUrl"), tracing: TracingOptions = {}): Promise<TestServer> {
   const { logger, lines } = memoryLogger();
-  const app = await startApp(testConfig(env), databaseUrl, logger);
+  const app = await startApp(testConfig(env), databaseUrl, logger, tracing);
   const baseUrl = `http://127.0.0.1:${app.port}`;
   const withHeaders = (headers?: Record<string, string>) => [
     (next: Parameters<import("@connectrpc/connect").Interceptor>[0]) => async (req: Parameters<typeof next>[0]) => {

@@ -6,6 +6,7 @@ import { DEFAULT_MODE, MODES, type Mode } from "../../shared/mode.js";
 import { trustedProxiesSchema } from "../../shared/client-ip.js";
 import { AVATAR_MAX_BYTES } from "../../shared/contract-limits.js";
 import { metricsAddress, metricsToken, type MetricsListen } from "../../shared/metrics-config.js";
+import { tracingConfig, tracingEnv, type TracingConfig } from "../../shared/tracing-config.js";
 
 export { ConfigError };
 export { trustedProxyList } from "../../shared/client-ip.js";
@@ -39,6 +40,8 @@ const schema = z.object({
   METRICS_ADDRESS: metricsAddress("127.0.0.1:9465"),
   /** When set, /metrics requires `Authorization: Bearer <token>`. */
   METRICS_TOKEN: metricsToken,
+  /** OpenTelemetry: OTEL_EXPORTER_OTLP_ENDPOINT / _TRACES_ENDPOINT turn the SDK on; OTEL_SERVICE_NAME (default tessera-gateway). */
+  ...tracingEnv,
 });
 
 /** Validated configuration of the REST gateway. See README, "REST gateway". */
@@ -69,6 +72,8 @@ export interface GatewayConfig {
   logLevel: string;
   /** GET /metrics: its own listener (undefined: off) and the bearer token it requires, if any. */
   metrics: { listen: MetricsListen | undefined; token: string | undefined };
+  /** OpenTelemetry export; off (no SDK) unless an OTLP endpoint is set. Log lines carry trace ids either way. */
+  tracing: TracingConfig;
 }
 
 
@@ -101,6 +106,7 @@ export function loadGatewayConfig(rawEnv: Readonly<Record<string, string | undef
     maxConnectionsPerIp: e.GATEWAY_MAX_CONNECTIONS_PER_IP,
     logLevel: e.LOG_LEVEL,
     metrics: { listen: e.METRICS_ADDRESS, token: e.METRICS_TOKEN },
+    tracing: tracingConfig(e, "tessera-gateway"),
   };
 }
 

@@ -5,6 +5,7 @@
 import { ConfigError, loadGatewayConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startGateway } from "./server.js";
+import { logTracingErrors } from "../../shared/tracing-sdk.js";
 
 let config;
 try {
@@ -19,6 +20,11 @@ try {
 const logger = createLogger(config.logLevel);
 // First line, always: an operator must see whether the development credential is allowed.
 logger.info({ mode: config.env }, `mode: ${config.env}`);
+if (config.tracing.tracesUrl !== undefined) {
+  logTracingErrors(logger);
+  // The host only: a collector URL may carry credentials.
+  logger.info({ serviceName: config.tracing.serviceName, collector: new URL(config.tracing.tracesUrl).host }, "OpenTelemetry: exporting spans over OTLP/HTTP");
+}
 const gateway = await startGateway(config, logger);
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

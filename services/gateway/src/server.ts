@@ -1,8 +1,10 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import type { SpanExporter } from "@opentelemetry/sdk-trace-node";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { Health, HealthCheckResponse_ServingStatus } from "../../../gen/health/v1/health_pb.js";
@@ -10,6 +12,8 @@ import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../gen/tessera/user/v1/user_service_pb.js";
 import { ConnectionsPerAddress } from "../../shared/connections-per-address.js";
 import { clientIp, isTrustedPeer } from "../../shared/client-ip.js";
+import { currentServerSpan, ServerSpan } from "../../shared/server-span.js";
+import { runWithTrace } from "../../shared/trace-context.js";
 import { AVATAR_MAX_BYTES } from "../../shared/contract-limits.js";
 import { JSON_BODY_MAX_BYTES, MULTIPART_BODY_MAX_BYTES, trustedProxyList, type GatewayConfig } from "./config.js";
 import { HttpError, toHttpError } from "./errors.js";
@@ -21,16 +25,18 @@ import { retryRefusedStream } from "./refused-stream.js";
 import { startMetricsServer } from "../../shared/metrics-server.js";
 import { openApiDocument } from "./openapi.js";
 import { ROUTES, type Clients, type GatewayInfo, type Route } from "./routes.js";
+import { forwardTrace, startGatewayTracing, type Tracing } from "./tracing.js";
 
 const RPC_TIMEOUT_MS = 15_000;
 const HEALTH_TIMEOUT_MS = 2_000;
 const USER_AGENT_MAX = 512;
 const REFRESH_HEADER = /^Refresh +([A-Za-z0-9_-]{43})$/i;
 
-/** Test hooks: a clock and JWKS intervals. */
+/** Test hooks: a clock, JWKS intervals, and a span exporter in place of OTLP (an InMemorySpanExporter). */
 export interface GatewayOptions {
   now?: () => number;
   jwksUnknownKidIntervalMs?: number;
+  spanExporter?: SpanExporter;
 }
 
 /** A running gateway. */
@@ -42,10 +48,12 @@ export interface Gateway {
   metrics: GatewayMetrics;
   jwks: JwksCache;
   guard: AccessTokenGuard;
+  /** The OpenTelemetry SDK; undefined when no OTLP endpoint is configured (and none injected). */
+  tracing: Tracing | undefined;
   /**
    * Graceful stop: /readyz answers 503 at once while requests are still served for the drain
    * window (config.drainSeconds); then no new connections, `Connection: close` on every
-   * response, in-flight requests finish (up to the shutdown timeout).
+   * response, in-flight requests finish (up to the shutdown timeout); the last spans exported.
    */
   stop(): Promise<void>;
 }
@@ -83,7 +91,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
   // One HTTP/2 session to the auth service, shared by every RPC, kept alive with pings; closed
   // after 30 s without a call, before the service's own idle timeout (60 s) sends GOAWAY.
   const sessionManager = new Http2SessionManager(config.authUrl, { pingIntervalMs: 30_000, idleConnectionTimeoutMs: 30_000 });
-  const transport = createGrpcTransport({ baseUrl: config.authUrl, sessionManager, defaultTimeoutMs: RPC_TIMEOUT_MS, interceptors: [retryRefusedStream] });
+  // Each RPC carries the request's trace (a child traceparent) to the auth service; a refused
+  // stream is sent once more (see refused-stream.ts).
+  const transport = createGrpcTransport({ baseUrl: config.authUrl, sessionManager, defaultTimeoutMs: RPC_TIMEOUT_MS, interceptors: [forwardTrace, retryRefusedStream] });
+  const tracing = startGatewayTracing(config.tracing, opts.spanExporter);
   const clients: Clients = { auth: createClient(AuthService, transport), users: createClient(UserService, transport) };
   const health = createClient(Health, transport);
   const jwks = new JwksCache({
@@ -136,6 +147,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
     if (!hit) throw new HttpError(405, "method_not_allowed", "route.method_not_allowed", `method not allowed; use ${allowed.join(", ")}`, undefined, { allow: allowed.join(", ") });
     routeOf.set(res, hit.c.metrics);
     const { route, params: names } = hit.c;
+    currentServerSpan()?.nameRoute(route.method, route.path);
     const params: Record<string, string> = {};
     names.forEach((name, i) => {
       try {
@@ -203,36 +215,50 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
       keepAliveTimeout: 5_000,
       connectionsCheckingInterval: Math.max(250, Math.min(5_000, requestTimeout / 4)),
     },
+    // Each request runs under its trace: the caller's traceparent when valid, otherwise a new
+    // one; every log line carries trace_id and span_id (the logger's mixin), and the span ends
+    // with the response.
     (req, res) => {
-      inFlight.add(res);
-      res.once("close", () => inFlight.delete(res));
-      if (closing) res.shouldKeepAlive = false;
-      const started = performance.now();
-      const incoming = req.headers["x-request-id"];
-      const requestId = typeof incoming === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-      const log = logger.child({ requestId });
-      res.setHeader("x-request-id", requestId);
-      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-      res.once("finish", () => {
+      const span = ServerSpan.start(tracing?.tracer, req.headers, req.method);
+      res.once("close", () => span.end(res.statusCode));
+      runWithTrace(span, () => serve(req, res));
+    },
+  );
+
+  function serve(req: IncomingMessage, res: ServerResponse): void {
+    inFlight.add(res);
+    res.once("close", () => inFlight.delete(res));
+    if (closing) res.shouldKeepAlive = false;
+    const started = performance.now();
+    const incoming = req.headers["x-request-id"];
+    const requestId = typeof incoming === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    const log = logger.child({ requestId });
+    res.setHeader("x-request-id", requestId);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    // Bound: "finish" is emitted from the socket, outside the request's trace.
+    res.once(
+      "finish",
+      AsyncLocalStorage.bind(() => {
         const ms = performance.now() - started;
         (routeOf.get(res) ?? metrics.unmatchedRoute(req.method)).done(res.statusCode, ms / 1000);
         log.info({ method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(ms) }, "request");
-      });
-      handle(req, res, requestId, log).catch((err: unknown) => {
-        if (err instanceof ConnectError) metrics.upstreamError(err.code);
-        const httpErr = toHttpError(err);
-        if (httpErr.status >= 500 && httpErr.status !== 503) log.error({ err }, "request failed");
-        else if (httpErr.status === 503) log.warn({ err: String(err) }, "upstream unavailable");
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        // An unread request body (refused early) would otherwise be drained on a keep-alive connection.
-        if (!req.complete) res.shouldKeepAlive = false;
-        sendError(res, httpErr);
-      });
-    },
-  );
+      }),
+    );
+    handle(req, res, requestId, log).catch((err: unknown) => {
+      if (err instanceof ConnectError) metrics.upstreamError(err.code);
+      const httpErr = toHttpError(err);
+      if (httpErr.status >= 500 && httpErr.status !== 503) log.error({ err }, "request failed");
+      else if (httpErr.status === 503) log.warn({ err: String(err) }, "upstream unavailable");
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // An unread request body (refused early) would otherwise be drained on a keep-alive connection.
+      if (!req.complete) res.shouldKeepAlive = false;
+      sendError(res, httpErr);
+    });
+  }
+
   const perAddress = new ConnectionsPerAddress(config.maxConnectionsPerIp, (address) => isTrustedPeer(address, trusted));
   server.on("connection", (socket: Socket) => perAddress.admit(socket));
 
@@ -260,6 +286,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
     metrics,
     jwks,
     guard,
+    tracing,
     async stop() {
       draining = true;
       if (config.drainSeconds > 0) await new Promise((resolve) => setTimeout(resolve, config.drainSeconds * 1000));
@@ -272,6 +299,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
       clearTimeout(timer);
       sessionManager.abort();
       await metricsServer?.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -44,4 +44,14 @@ describe("TESSERA_ENV in the gateway", () => {
       "GATEWAY_REQUEST_TIMEOUT",
     ]);
   });
+
+  it("turns tracing on only for an OTLP endpoint, named tessera-gateway unless OTEL_SERVICE_NAME says otherwise", () => {
+    expect(loadGatewayConfig({ TESSERA_ENV: "test" }).tracing).toEqual({ tracesUrl: undefined, serviceName: "tessera-gateway" });
+    expect(loadGatewayConfig({ TESSERA_ENV: "test", OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).tracing.tracesUrl).toBe("http://collector:4318/v1/traces");
+    expect(loadGatewayConfig({ TESSERA_ENV: "test", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://otel.example.com/t", OTEL_SERVICE_NAME: "edge" }).tracing).toEqual({
+      tracesUrl: "https://otel.example.com/t",
+      serviceName: "edge",
+    });
+    expect(refused({ TESSERA_ENV: "test", OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" })).toEqual(["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+  });
 });

@@ -1,6 +1,8 @@
 // Typed clients for the auth service, for this server only. Every call carries the service
 // credential (required by AdapterService; it also makes the auth service believe the browser's
 // address relayed in x-forwarded-for). The credential never leaves this module's process.
+// Every call also carries a W3C traceparent: a child of the browser request being handled
+// (request-trace.ts), so the auth service's log lines and spans join that request's trace.
 import "server-only";
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
@@ -8,6 +10,7 @@ import { AdapterService } from "../../../gen/tessera/adapter/v1/adapter_service_
 import { AuthService } from "../../../gen/tessera/auth/v1/auth_service_pb.js";
 import { UserService } from "../../../gen/tessera/user/v1/user_service_pb.js";
 import { webConfig } from "./config.js";
+import { outgoingTraceHeaders } from "./request-trace.js";
 
 export const SERVICE_CREDENTIAL_HEADER = "tessera-service-credential";
 
@@ -22,6 +25,10 @@ export function createTesseraClients(opts: { baseUrl: string; serviceCredential:
     req.header.set(SERVICE_CREDENTIAL_HEADER, opts.serviceCredential);
     return next(req);
   };
+  const trace: Interceptor = (next) => (req) => {
+    for (const [name, value] of Object.entries(outgoingTraceHeaders())) req.header.set(name, value);
+    return next(req);
+  };
   const transport = createConnectTransport({
     baseUrl: opts.baseUrl,
     // One HTTP/2 connection for every call: the auth service caps connections per client
@@ -30,7 +37,7 @@ export function createTesseraClients(opts: { baseUrl: string; serviceCredential:
     // GOAWAY, so no call races a closing session.
     httpVersion: "2",
     idleConnectionTimeoutMs: 30_000,
-    interceptors: [credential],
+    interceptors: [credential, trace],
   });
   return {
     auth: createClient(AuthService, transport),

@@ -61,6 +61,7 @@ describe("loadConfig", () => {
       avatarDir: ".data/avatars",
       logLevel: "info",
       metrics: { listen: { host: "127.0.0.1", port: 9464 }, token: undefined },
+      tracing: { tracesUrl: undefined, serviceName: "tessera-auth" },
       rateLimits: {
         loginAccount: { limit: 10, windowSeconds: 900 },
         loginAccountTotal: { limit: 100, windowSeconds: 3600 },
@@ -248,6 +249,19 @@ describe("loadConfig", () => {
     expect(named(err).sort()).toEqual(
       ["TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW", "TESSERA_LIMIT_LOGIN_IP", "TESSERA_LIMIT_RESET_EMAIL", "TESSERA_LIMIT_VERIFY_USER_WINDOW"].sort(),
     );
+  });
+
+  it("turns tracing on only for an OTLP endpoint: the traces URL given, or <endpoint>/v1/traces; OTEL_SERVICE_NAME renames", () => {
+    expect(loadConfig(DEV).tracing.tracesUrl).toBeUndefined();
+    expect(loadConfig({ ...DEV, OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/" }).tracing).toEqual({ tracesUrl: "http://collector:4318/v1/traces", serviceName: "tessera-auth" });
+    expect(
+      loadConfig({ ...DEV, OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://otel.example.com/ingest/traces", OTEL_SERVICE_NAME: "auth-eu" }).tracing,
+    ).toEqual({ tracesUrl: "https://otel.example.com/ingest/traces", serviceName: "auth-eu" });
+    expect(named(configError({ ...DEV, OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "grpc://collector:4317" }))).toEqual([
+      "OTEL_EXPORTER_OTLP_ENDPOINT",
+      "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    ]);
+    expect(named(configError({ ...DEV, OTEL_SERVICE_NAME: " " }))).toEqual(["OTEL_SERVICE_NAME"]);
   });
 
   it("does not repeat the values it refuses (they may be secrets)", () => {

@@ -4,6 +4,7 @@ import { DEVELOPMENT_SERVICE_CREDENTIAL } from "../../../shared/development-secr
 import { DEFAULT_MODE, MODES, type Mode } from "../../../shared/mode.js";
 import { originList } from "../../../shared/origins.js";
 import { metricsAddress, metricsToken, type MetricsListen } from "../../../shared/metrics-config.js";
+import { tracingConfig, tracingEnv, type TracingConfig } from "../../../shared/tracing-config.js";
 
 export { ConfigError };
 
@@ -105,6 +106,8 @@ const schema = z.object({
   METRICS_ADDRESS: metricsAddress("127.0.0.1:9464"),
   /** When set, /metrics requires `Authorization: Bearer <token>`. */
   METRICS_TOKEN: metricsToken,
+  /** OpenTelemetry: OTEL_EXPORTER_OTLP_ENDPOINT / _TRACES_ENDPOINT turn the SDK on; OTEL_SERVICE_NAME (default tessera-auth). */
+  ...tracingEnv,
   // Throttling (RESOURCE_EXHAUSTED with a retry delay), counted in PostgreSQL so every replica
   // shares the counts. Each rule is a count per fixed window; a count of 0 turns the rule off.
   /**
@@ -253,6 +256,8 @@ export interface Config {
   /** Folder for uploaded avatars. */
   avatarDir: string;
   logLevel: string;
+  /** OpenTelemetry export; off (no SDK) unless an OTLP endpoint is set. Log lines carry trace ids either way. */
+  tracing: TracingConfig;
   rateLimits: RateLimits;
   /** GET /metrics: its own listener (undefined: off) and the bearer token it requires, if any. */
   metrics: { listen: MetricsListen | undefined; token: string | undefined };
@@ -328,6 +333,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>> 
     avatarDir: e.TESSERA_AVATAR_DIR ?? `${e.TESSERA_DATA_DIR}/avatars`,
     logLevel: e.LOG_LEVEL,
     metrics: { listen: e.METRICS_ADDRESS, token: e.METRICS_TOKEN },
+    tracing: tracingConfig(e, "tessera-auth"),
     rateLimits: {
       loginAccount: { limit: e.TESSERA_LIMIT_LOGIN_ACCOUNT, windowSeconds: e.TESSERA_LIMIT_LOGIN_ACCOUNT_WINDOW },
       loginAccountTotal: { limit: e.TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL, windowSeconds: e.TESSERA_LIMIT_LOGIN_ACCOUNT_TOTAL_WINDOW },

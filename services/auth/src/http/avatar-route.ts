@@ -19,6 +19,7 @@ export function avatarRoute(avatars: AvatarStorage): HttpRoute {
   return {
     method: "GET",
     path: /^\/avatars\/([^/]+)$/,
+    route: "/avatars/{key}",
     async handle(req, res, match) {
       const image = await avatars.get(match[1]!);
       if (!image) {

@@ -34,6 +34,7 @@ export function devMailboxRoutes(db: PrismaClient): HttpRoute[] {
     {
       method: "GET",
       path: /^\/dev\/mail\/?$/,
+      route: "/dev/mail",
       async handle(req, res, _match, url) {
         if (refuseRemote(req, res)) return;
         const to = url.searchParams.get("to")?.trim().toLowerCase();
@@ -63,6 +64,7 @@ export function devMailboxRoutes(db: PrismaClient): HttpRoute[] {
     {
       method: "GET",
       path: /^\/dev\/mail\/([A-Za-z0-9-]{1,64})$/,
+      route: "/dev/mail/{id}",
       async handle(req, res, match) {
         if (refuseRemote(req, res)) return;
         const message = await db.devMail.findUnique({ where: { id: match[1]! } });

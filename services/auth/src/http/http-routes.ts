@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { ConnectNodeAdapterOptions } from "@connectrpc/connect-node";
 import type { Logger } from "../config/logger.js";
+import { currentServerSpan } from "../../../shared/server-span.js";
 
 type Fallback = NonNullable<ConnectNodeAdapterOptions["fallback"]>;
 /** The request and response of a plain HTTP route (HTTP/1.1 or HTTP/2). */
@@ -12,6 +13,8 @@ export interface HttpRoute {
   method: "GET" | "POST";
   /** Matched against the path without the query string. */
   path: RegExp;
+  /** The path as a template ("/avatars/{key}"): the request span's name and http.route. */
+  route: string;
   handle(req: HttpRequest, res: HttpResponse, match: RegExpExecArray, url: URL): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export function httpFallback(routes: HttpRoute[], logger: Logger): Fallback {
       const methodOk = req.method === route.method || (route.method === "GET" && req.method === "HEAD");
       const match = methodOk ? route.path.exec(url.pathname) : null;
       if (!match) continue;
+      currentServerSpan()?.nameRoute(route.method, route.route);
       route.handle(req, res, match, url).catch((err) => {
         logger.error({ err, path: url.pathname }, "http route failed");
         if (!res.headersSent) sendJson(res, 500, { code: "internal", message: "internal error" });

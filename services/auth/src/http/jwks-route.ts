@@ -7,6 +7,7 @@ export function jwksRoute(keys: KeyRing, logger: Logger): HttpRoute {
   return {
     method: "GET",
     path: /^\/\.well-known\/jwks\.json$/,
+    route: "/.well-known/jwks.json",
     async handle(_req, res) {
       try {
         sendJson(res, 200, { keys: await keys.publicJwks() }, { "cache-control": "public, max-age=300" });

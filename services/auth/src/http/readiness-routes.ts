@@ -17,6 +17,7 @@ export function readinessRoutes(health: HealthStatus): HttpRoute[] {
     {
       method: "GET",
       path: /^\/readyz$/,
+      route: "/readyz",
       async handle(_req, res) {
         if (health.get(OVERALL_SERVICE) === ServingStatus.SERVING) sendJson(res, 200, { status: "ready" }, noStore);
         else sendJson(res, 503, { code: "unavailable", message: health.isShutDown ? "shutting down" : "not serving" }, noStore);
@@ -25,6 +26,7 @@ export function readinessRoutes(health: HealthStatus): HttpRoute[] {
     {
       method: "GET",
       path: /^\/healthz$/,
+      route: "/healthz",
       async handle(_req, res) {
         sendJson(res, 200, { status: "ok" }, noStore);
       },

@@ -1,5 +1,6 @@
 import type { Logger } from "../config/logger.js";
 import type { PrismaClient } from "../db/client.js";
+import { untraced } from "../../../shared/trace-context.js";
 import { openMailBody } from "./sealed-body.js";
 import { DEFAULT_SEND_TIMEOUT_MS, type MailTransport } from "./transport.js";
 
@@ -148,7 +149,9 @@ export class OutboxWorker {
     }
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.run();
+    // Nudged from a request: the loop and every poll it schedules would otherwise stay in that
+    // request's trace, and each later log line would carry its trace_id.
+    untraced(() => this.run());
   }
 
   /**

@@ -1,9 +1,13 @@
 import { createContextKey, type HandlerContext } from "@connectrpc/connect";
 import type { Caller } from "../kernel/caller.js";
 import type { ClientInfo } from "../kernel/client-info.js";
+import type { ServerSpan } from "../../../shared/server-span.js";
 
 /** The calling client, set per request by the server (see server/request-context.ts). */
 export const kClientInfo = createContextKey<ClientInfo>({ ipAddress: "", userAgent: "" }, { description: "client info" });
+
+/** The request's trace (W3C trace context) and server span; unset for in-process calls (tests). */
+export const kTrace = createContextKey<ServerSpan | undefined>(undefined, { description: "trace" });
 
 /** The authenticated caller, set by requireCaller (rpc/guard.ts) before a guarded handler runs. */
 export const kCaller = createContextKey<Caller | undefined>(undefined, { description: "caller" });

@@ -18,6 +18,8 @@ import { createDualProtocolServer } from "./listener.js";
 import { noStoreSecrets } from "./no-store.js";
 import { adapterLookupExempt, requireValidText } from "./request-text.js";
 import { contextValuesFor } from "./request-context.js";
+import { traceRequests } from "./request-trace.js";
+import { startAuthTracing, type Tracing, type TracingOptions } from "../tracing/tracing.js";
 import { serviceCredentialCheck } from "../adapter/service-credential.js";
 import { routes } from "./routes.js";
 
@@ -32,10 +34,13 @@ export interface App {
   db: PrismaClient;
   keys: KeyRing;
   accessTokens: AccessTokens;
+  /** The OpenTelemetry SDK; undefined when no OTLP endpoint is configured (and none injected). */
+  tracing: Tracing | undefined;
   /**
    * Graceful stop: health turns NOT_SERVING at once and calls are still served for the drain
    * window (config.drainSeconds), so load balancers stop routing here before any connection is
-   * told to go; then GOAWAY / `Connection: close`, in-flight calls finish, pool closed.
+   * told to go; then GOAWAY / `Connection: close`, in-flight calls finish, pool closed, the
+   * last spans exported.
    */
   stop(): Promise<void>;
 }
@@ -78,8 +83,9 @@ export async function buildComponents(config: Config, databaseUrl: string, logge
 }
 
 /** Builds the components and starts listening on config.host:config.port. */
-export async function startApp(config: Config, databaseUrl: string, logger: Logger): Promise<App> {
+export async function startApp(config: Config, databaseUrl: string, logger: Logger, opts: TracingOptions = {}): Promise<App> {
   const c = await buildComponents(config, databaseUrl, logger);
+  const tracing = startAuthTracing(config.tracing, opts);
   const shutdown = new AbortController();
   // Every in-flight call listens on this signal; hundreds at once are normal, not a leak.
   setMaxListeners(0, shutdown.signal);
@@ -94,14 +100,15 @@ export async function startApp(config: Config, databaseUrl: string, logger: Logg
   // (undecodable or oversized requests, unknown paths). Set here once, as a header for every
   // protocol; the id is written back into the request so `observe` logs the same one. CORS is
   // decided here too, once for every path (RPCs and plain HTTP routes); it answers preflights.
-  const handler: typeof rpc = (req, res) => {
+  // Every request runs under its trace (request-trace.ts).
+  const handler: typeof rpc = traceRequests(tracing?.tracer, (req, res) => {
     const incoming = req.headers["x-request-id"];
     const requestId = requestIdFor(typeof incoming === "string" ? incoming : undefined);
     req.headers["x-request-id"] = requestId;
     res.setHeader("x-request-id", requestId);
     if (cors(req, res)) return;
     rpc(req, res);
-  };
+  });
   const limits = config.connectionLimits;
   const server = createDualProtocolServer(handler, {
     requestTimeoutMs: limits.requestTimeoutSeconds * 1000,
@@ -126,6 +133,7 @@ export async function startApp(config: Config, databaseUrl: string, logger: Logg
     db: c.db,
     keys: c.keys,
     accessTokens: c.accessTokens,
+    tracing,
     async stop() {
       c.health.shutdown();
       // Kubernetes removes an endpoint from load balancers only after the pod is told to stop,
@@ -138,6 +146,7 @@ export async function startApp(config: Config, databaseUrl: string, logger: Logg
       clearTimeout(hardStop);
       await metricsServer?.close();
       await c.close();
+      await tracing?.shutdown();
     },
   };
 }
