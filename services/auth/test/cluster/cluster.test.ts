@@ -4,7 +4,8 @@
  * sign in, check sessions and refresh over gRPC, Connect and gRPC-Web and over REST while one
  * replica is SIGKILLed (only its in-flight calls may fail, and retrying UNAVAILABLE succeeds)
  * and every other process is restarted with SIGTERM, one at a time, each back in the balancer
- * before the next goes (no call may fail: the drain and the checks take it out first). Then
+ * before the next goes (no call may fail: the drain and the checks take it out first; only a
+ * rare REFUSED_STREAM from HAProxy, retried at once, is tolerated). Then
  * the database must hold exactly what the clients saw: one session per seen sign-in, each
  * refresh rotation stored once, no audit row doubled.
  *
@@ -23,7 +24,7 @@ import { GOOD_PASSWORD, TEST_RATE_LIMITS, uniqueEmail } from "../harness.js";
 import { scratchDatabase } from "../scratch-db.js";
 import type { ScratchDatabase } from "../global-setup.js";
 import { haproxyMissing, startBalancer, type Balancer } from "./haproxy.js";
-import { PROTOCOLS, Recorder, figures, figuresTable, runWorker, type Account, type Seen } from "./load.js";
+import { PROTOCOLS, Recorder, figures, figuresTable, runWorker, type Account, type CallRecord, type Seen } from "./load.js";
 
 const GATEWAY_MAIN = join(REPO_ROOT, "services/gateway/src/main.ts");
 const WORKERS = 6;
@@ -228,7 +229,13 @@ describe.skipIf(missing !== undefined)("three auth replicas and two gateways beh
     for (const r of rows) expect(r.calls, r.phase).toBeGreaterThan(0);
     // Nothing failed for good, anywhere; a rolling restart did not even cost a retry.
     expect(rows.map((r) => [r.phase, r.failed])).toEqual(rows.map((r) => [r.phase, 0]));
-    for (const r of rows.filter((x) => x.phase !== "SIGKILL auth1")) expect([r.phase, r.failedFirstAttempt, r.errors]).toEqual([r.phase, 0, []]);
+    // Outside the SIGKILL no call's first attempt failed, except for a rare REFUSED_STREAM from
+    // HAProxy 2.6 (0 or 1 per run, in any phase, restarts or not; see docs/operations.md), which
+    // means "not processed" and which the client's one retry absorbed.
+    const refused = (c: CallRecord) => /REFUSED_STREAM/.test(c.firstError ?? "");
+    const calm = recorder.calls.filter((c) => c.phase !== "SIGKILL auth1" && c.firstError);
+    expect(calm.filter((c) => !refused(c)).map((c) => `${c.phase}: ${c.op}: ${c.firstError}`)).toEqual([]);
+    expect(calm.filter(refused).length).toBeLessThanOrEqual(2);
     // A SIGKILL loses what was in flight on that replica: at most one call per worker (each
     // has one in flight; a REST call's upstream call is the same call).
     expect(byPhase["SIGKILL auth1"]!.failedFirstAttempt).toBeLessThanOrEqual(WORKERS);
