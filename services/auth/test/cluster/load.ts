@@ -150,14 +150,14 @@ export async function runWorker(opts: {
   for (let round = 0; !opts.stop.aborted; round++) {
     let session: SeenSession | undefined;
     try {
-      let failedAttempts = 0;
       let tokens: Tokens;
       const signIn = async <T>(op: string, fn: () => Promise<T>) =>
         recorder.call(op, async () => {
           try {
             return await fn();
           } catch (err) {
-            failedAttempts++; // the attempt may have reached a replica that opened a session
+            // The attempt may have reached a replica that opened a session nobody will see.
+            seen.ambiguousSignIns.set(account.userId, (seen.ambiguousSignIns.get(account.userId) ?? 0) + 1);
             throw err;
           }
         });
@@ -168,7 +168,6 @@ export async function runWorker(opts: {
         const res = await signIn("POST /auth/login", () => rest(gatewayUrl, "POST", "/auth/login", { json: { email: account.email, password: account.password } }));
         tokens = res.tokens as Tokens;
       }
-      if (failedAttempts > 0) seen.ambiguousSignIns.set(account.userId, (seen.ambiguousSignIns.get(account.userId) ?? 0) + failedAttempts);
       session = { userId: account.userId, sessionId: tokens.sessionId, refreshTokens: [tokens.refreshToken], loggedOut: false, abandoned: false };
       seen.sessions.push(session);
       const bearer = () => ({ headers: { authorization: `Bearer ${tokens.accessToken}` } });
