@@ -9,6 +9,9 @@ export default defineConfig({
   },
   test: {
     include: ["services/**/*.test.ts", "web/**/*.test.ts", "scripts/**/*.test.ts"],
+    // The cluster test (three replicas, two gateways, HAProxy) takes the whole machine for
+    // minutes: `npm run test:cluster` runs it alone (vitest.cluster.config.ts), so does CI.
+    exclude: ["**/node_modules/**", "services/auth/test/cluster/**"],
     // Provides inject("databaseUrl"): a fresh migrated database (TEST_DATABASE_URL server or embedded PostgreSQL).
     globalSetup: ["services/auth/test/global-setup.ts"],
     testTimeout: 30_000,

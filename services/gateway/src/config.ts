@@ -109,3 +109,6 @@ export function loadGatewayConfig(rawEnv: Readonly<Record<string, string | undef
     tracing: tracingConfig(e, "tessera-gateway"),
   };
 }
+
+/** Every variable the schema reads; docs/operations.md has a row for each (a test checks). */
+export const GATEWAY_CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);

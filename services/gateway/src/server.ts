@@ -21,6 +21,7 @@ import { AccessTokenGuard } from "./guard.js";
 import { SECURITY_HEADERS, answerPreflight, applyCors, readBody, readJson, sendError, sendJson, tooLarge } from "./http.js";
 import { JwksCache } from "./jwks.js";
 import { GatewayMetrics, type RouteInstruments } from "./metrics.js";
+import { retryRefusedStream } from "./refused-stream.js";
 import { startMetricsServer } from "../../shared/metrics-server.js";
 import { openApiDocument } from "./openapi.js";
 import { ROUTES, type Clients, type GatewayInfo, type Route } from "./routes.js";
@@ -90,8 +91,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
   // One HTTP/2 session to the auth service, shared by every RPC, kept alive with pings; closed
   // after 30 s without a call, before the service's own idle timeout (60 s) sends GOAWAY.
   const sessionManager = new Http2SessionManager(config.authUrl, { pingIntervalMs: 30_000, idleConnectionTimeoutMs: 30_000 });
-  // Each RPC carries the request's trace (a child traceparent) to the auth service.
-  const transport = createGrpcTransport({ baseUrl: config.authUrl, sessionManager, defaultTimeoutMs: RPC_TIMEOUT_MS, interceptors: [forwardTrace] });
+  // Each RPC carries the request's trace (a child traceparent) to the auth service; a refused
+  // stream is sent once more (see refused-stream.ts).
+  const transport = createGrpcTransport({ baseUrl: config.authUrl, sessionManager, defaultTimeoutMs: RPC_TIMEOUT_MS, interceptors: [forwardTrace, retryRefusedStream] });
   const tracing = startGatewayTracing(config.tracing, opts.spanExporter);
   const clients: Clients = { auth: createClient(AuthService, transport), users: createClient(UserService, transport) };
   const health = createClient(Health, transport);
@@ -217,33 +219,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
     // one; every log line carries trace_id and span_id (the logger's mixin), and the span ends
     // with the response.
     (req, res) => {
-      inFlight.add(res);
-      res.once("close", () => inFlight.delete(res));
-      if (closing) res.shouldKeepAlive = false;
-      const started = performance.now();
-      const incoming = req.headers["x-request-id"];
-      const requestId = typeof incoming === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-      const log = logger.child({ requestId });
-      res.setHeader("x-request-id", requestId);
-      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-      res.once("finish", () => {
-        const ms = performance.now() - started;
-        (routeOf.get(res) ?? metrics.unmatchedRoute(req.method)).done(res.statusCode, ms / 1000);
-        log.info({ method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(ms) }, "request");
-      });
-      handle(req, res, requestId, log).catch((err: unknown) => {
-        if (err instanceof ConnectError) metrics.upstreamError(err.code);
-        const httpErr = toHttpError(err);
-        if (httpErr.status >= 500 && httpErr.status !== 503) log.error({ err }, "request failed");
-        else if (httpErr.status === 503) log.warn({ err: String(err) }, "upstream unavailable");
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        // An unread request body (refused early) would otherwise be drained on a keep-alive connection.
-        if (!req.complete) res.shouldKeepAlive = false;
-        sendError(res, httpErr);
-      });
       const span = ServerSpan.start(tracing?.tracer, req.headers, req.method);
       res.once("close", () => span.end(res.statusCode));
       runWithTrace(span, () => serve(req, res));
@@ -263,11 +238,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger, opts: 
     // Bound: "finish" is emitted from the socket, outside the request's trace.
     res.once(
       "finish",
-      AsyncLocalStorage.bind(() =>
-        log.info({ method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"),
-      ),
+      AsyncLocalStorage.bind(() => {
+        const ms = performance.now() - started;
+        (routeOf.get(res) ?? metrics.unmatchedRoute(req.method)).done(res.statusCode, ms / 1000);
+        log.info({ method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(ms) }, "request");
+      }),
     );
     handle(req, res, requestId, log).catch((err: unknown) => {
+      if (err instanceof ConnectError) metrics.upstreamError(err.code);
       const httpErr = toHttpError(err);
       if (httpErr.status >= 500 && httpErr.status !== 503) log.error({ err }, "request failed");
       else if (httpErr.status === 503) log.warn({ err: String(err) }, "upstream unavailable");

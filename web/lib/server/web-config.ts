@@ -105,3 +105,6 @@ export function loadWebConfig(env: Record<string, string | undefined> = process.
         : undefined,
   };
 }
+
+/** Every variable the schema reads; docs/operations.md has a row for each (a test checks). */
+export const WEB_CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);

@@ -382,3 +382,6 @@ function parseEach(env: Record<string, string | undefined>): Partial<z.infer<typ
   }
   return out as Partial<z.infer<typeof schema>>;
 }
+
+/** Every variable the schema reads; docs/operations.md has a row for each (a test checks). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);

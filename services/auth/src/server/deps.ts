@@ -47,6 +47,7 @@ import { Authenticator } from "../session/authenticator.js";
 import type { HttpRoute } from "../http/http-routes.js";
 import type { Deps } from "../rpc/deps.js";
 import { jwksRoute } from "../http/jwks-route.js";
+import { readinessRoutes } from "../http/readiness-routes.js";
 
 const KEY_ROTATION_CHECK_MS = 10 * 60 * 1000;
 
@@ -140,6 +141,7 @@ export async function wire(config: Config, db: PrismaClient, logger: Logger, opt
   };
   const httpRoutes: HttpRoute[] = [jwksRoute(keys, logger)];
   httpRoutes.push(avatarRoute(deps.avatars));
+  httpRoutes.push(...readinessRoutes(deps.health));
   httpRoutes.push(...mail.httpRoutes);
   mail.worker.start();
   stoppers.push(() => mail.worker.stop());
