@@ -142,7 +142,7 @@ export const PASSKEY_ROUTES: Route[] = [
     operationId: "beginPasskeySignIn",
     summary: "Start a passwordless sign-in: WebAuthn request options for any discoverable passkey",
     description:
-      'No allowCredentials: the browser offers the user\'s passkeys for this site (also as conditional UI, mediation "conditional"). User verification is required. The challenge works once, for 5 minutes. Counts against the sign-in limit of the client IP (429).',
+      'No allowCredentials: the browser offers the user\'s passkeys for this site (also as conditional UI, mediation "conditional"). User verification is required. The challenge works once, for 5 minutes. Counts against a per-IP limit of its own on passkey sign-in starts (TESSERA_LIMIT_PASSKEY_OPTIONS_IP, 429), not the sign-in limit; finishing one counts as a sign-in attempt.',
     tag: "auth",
     auth: "none",
     response: { status: 200, schema: s.PasskeyRequestOptions, description: "the options for navigator.credentials.get" },

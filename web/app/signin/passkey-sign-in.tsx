@@ -24,7 +24,7 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
   const errorRef = useRef<HTMLDivElement>(null);
   // The autofill offer's options while no answer has used them: the button takes them over
   // (same options, challenge still unspent) instead of asking the auth service again, which
-  // counts every request against the per-address sign-in limit.
+  // counts every request against the per-address limit on passkey sign-in starts.
   const unspent = useRef<{ optionsJson: string; at: number }>(undefined);
 
   useEffect(() => {

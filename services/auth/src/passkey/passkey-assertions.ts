@@ -104,12 +104,10 @@ export class PasskeyAssertions {
     try {
       const done = await this.db.$transaction(async (tx) => {
         if (!(await this.challenges.spend(tx, challenge.id))) throw LOST_RACE();
-        const stored = await tx.passkey.updateMany({
-          where: { id: passkey.id, counter: passkey.counter },
-          data: { counter: BigInt(newCounter), lastUsedAt: new Date(this.now()) },
-        });
+        const used = { counter: BigInt(newCounter), lastUsedAt: new Date(this.now()) };
+        const stored = await tx.passkey.updateMany({ where: { id: passkey.id, counter: passkey.counter }, data: used });
         if (stored.count !== 1) throw LOST_RACE();
-        const fresh = { ...passkey, counter: BigInt(newCounter), lastUsedAt: new Date(this.now()) };
+        const fresh = { ...passkey, ...used };
         return { passkey: fresh, result: await then(tx, fresh) };
       });
       return { ok: true, ...done };
