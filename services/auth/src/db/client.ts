@@ -20,10 +20,13 @@ export function createPrisma(databaseUrl: string, opts: { poolSize?: number } = 
   return createDatabase(databaseUrl, opts).db;
 }
 
-/** createPrisma, plus a view of its pool's counts (the pool is ended by db.$disconnect()). */
-export function createDatabase(databaseUrl: string, opts: { poolSize?: number } = {}): { db: PrismaClient; poolStats(): PoolStats } {
+/**
+ * createPrisma, plus a view of its pool's counts and the pool itself, for the few hot-path
+ * statements that go to node-postgres directly (the pool is ended by db.$disconnect()).
+ */
+export function createDatabase(databaseUrl: string, opts: { poolSize?: number } = {}): { db: PrismaClient; pool: pg.Pool; poolStats(): PoolStats } {
   const max = opts.poolSize ?? 10;
   const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  return { db, poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }) };
+  return { db, pool, poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }) };
 }

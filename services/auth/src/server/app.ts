@@ -57,8 +57,8 @@ export interface Components extends Deps {
 
 /** Builds every component from config against a migrated database. */
 export async function buildComponents(config: Config, databaseUrl: string, logger: Logger): Promise<Components> {
-  const { db, poolStats } = createDatabase(databaseUrl);
-  const wired = await wire(config, db, logger, { databaseUrl, poolStats });
+  const { db, pool, poolStats } = createDatabase(databaseUrl);
+  const wired = await wire(config, db, logger, { databaseUrl, pool, poolStats });
   return {
     ...wired.deps,
     httpRoutes: wired.httpRoutes,

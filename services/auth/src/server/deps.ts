@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import { AuditLog } from "../audit/audit-log.js";
@@ -63,10 +64,16 @@ export interface Wired {
 
 /**
  * Wires every component from config against a migrated database. With `databaseUrl`, the
- * health probe uses a connection of its own; without it, it goes through `db`'s pool.
+ * health probe uses a connection of its own; without it, it goes through `db`'s pool. `pool` is
+ * the node-postgres pool under `db`, for hot-path statements sent without Prisma.
  * `poolStats` feeds the database pool gauges (absent: they read 0).
  */
-export async function wire(config: Config, db: PrismaClient, logger: Logger, opts: { databaseUrl?: string; poolStats?: () => PoolStats } = {}): Promise<Wired> {
+export async function wire(
+  config: Config,
+  db: PrismaClient,
+  logger: Logger,
+  opts: { databaseUrl?: string; pool: pg.Pool; poolStats?: () => PoolStats },
+): Promise<Wired> {
   const stoppers: (() => Promise<void> | void)[] = [];
   const metrics = new AuthMetrics();
 
