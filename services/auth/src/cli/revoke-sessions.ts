@@ -17,13 +17,13 @@ export const revokeSessions: CliCommand = {
     return withCliDatabase(
       ctx.env,
       ctx.io,
-      async (db) => {
+      async (db, pool) => {
         const user = await db.user.findUnique({ where: { email }, select: { id: true } });
         if (!user) {
           ctx.io.err(`error: no account has the email ${email}`);
           return 1;
         }
-        const ended = await new SessionStore(db).revoke({ userId: user.id }, "revoked_by_admin", CLI_CLIENT);
+        const ended = await new SessionStore(db, pool).revoke({ userId: user.id }, "revoked_by_admin", CLI_CLIENT);
         ctx.io.out(`ended ${ended.length} session${ended.length === 1 ? "" : "s"} of ${email} (user ${user.id})`);
         // Stateless verifiers (the gateway, services checking the JWKS) cannot know of the revocation.
         if (ended.length > 0) ctx.io.out("access tokens already issued stay valid at JWKS verifiers until they expire (TESSERA_ACCESS_TOKEN_TTL)");

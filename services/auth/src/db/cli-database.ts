@@ -1,4 +1,5 @@
-import { createPrisma, type PrismaClient } from "./client.js";
+import type pg from "pg";
+import { createDatabase, type PrismaClient } from "./client.js";
 
 /** Where a command-line tool writes: its lines of output and of errors. */
 export interface CliIo {
@@ -17,7 +18,7 @@ export const CONSOLE_IO: CliIo = { out: console.log, err: console.error };
 export async function withCliDatabase(
   env: NodeJS.ProcessEnv,
   io: CliIo,
-  command: (db: PrismaClient) => Promise<number>,
+  command: (db: PrismaClient, pool: pg.Pool) => Promise<number>,
   describe: (detail: string) => string = (detail) => `error: ${detail}`,
 ): Promise<number> {
   const url = env.DATABASE_URL;
@@ -25,9 +26,9 @@ export async function withCliDatabase(
     io.err("error: DATABASE_URL is not set (e.g. DATABASE_URL=postgresql://user@127.0.0.1:5432/tessera)");
     return 1;
   }
-  const db = createPrisma(url, { poolSize: 1 });
+  const { db, pool } = createDatabase(url, { poolSize: 1 });
   try {
-    return await command(db);
+    return await command(db, pool);
   } catch (err) {
     const e = err as { message?: string; code?: string };
     io.err(describe((e.message ?? "").split("\n").map((l) => l.trim()).filter(Boolean).at(-1) || e.code || String(err)));

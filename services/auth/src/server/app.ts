@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type pg from "pg";
 import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import { createDatabase, type PrismaClient } from "../db/client.js";
@@ -32,6 +33,8 @@ export interface App {
   /** Port of the /metrics listener; undefined when METRICS_ADDRESS is off. */
   metricsPort: number | undefined;
   db: PrismaClient;
+  /** The node-postgres pool under `db`. */
+  pool: pg.Pool;
   keys: KeyRing;
   accessTokens: AccessTokens;
   /** The OpenTelemetry SDK; undefined when no OTLP endpoint is configured (and none injected). */
@@ -47,6 +50,8 @@ export interface App {
 
 /** The service's components, wired from config; no port yet. */
 export interface Components extends Deps {
+  /** The node-postgres pool under `db`. */
+  pool: pg.Pool;
   httpRoutes: HttpRoute[];
   metrics: AuthMetrics;
   /** Options for connectNodeAdapter or createRouterTransport. */
@@ -61,6 +66,7 @@ export async function buildComponents(config: Config, databaseUrl: string, logge
   const wired = await wire(config, db, logger, { databaseUrl, pool, poolStats });
   return {
     ...wired.deps,
+    pool,
     httpRoutes: wired.httpRoutes,
     metrics: wired.metrics,
     routerOptions: {
@@ -131,6 +137,7 @@ export async function startApp(config: Config, databaseUrl: string, logger: Logg
     port,
     metricsPort: metricsServer?.port,
     db: c.db,
+    pool: c.pool,
     keys: c.keys,
     accessTokens: c.accessTokens,
     tracing,

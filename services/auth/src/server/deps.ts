@@ -92,7 +92,7 @@ export async function wire(
   const mail = createMail(config, db, logger, { onSendError: () => metrics.outboxSendErrors.inc() });
   const mailSite = { webUrl: config.webUrl, productName: config.productName };
   const notices = new SecurityNotices(mail.mailer, mailSite);
-  const sessionStore = new SessionStore(db);
+  const sessionStore = new SessionStore(db, opts.pool);
   const sessions = new SessionService(sessionStore, accessTokens, {
     sessionTtlSeconds: config.sessionTtlSeconds,
     refreshGraceSeconds: config.refreshGraceSeconds,

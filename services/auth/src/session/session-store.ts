@@ -1,3 +1,4 @@
+import type pg from "pg";
 import { Prisma, type PrismaClient } from "../db/generated/client.js";
 import { isUniqueViolation } from "../db/database-errors.js";
 import { auditRow, type AuditEventInput } from "../audit/audit-event.js";
@@ -7,6 +8,7 @@ import type { Locale } from "../kernel/locale.js";
 import { USER_FIELDS, toUserRecord } from "../identity/user-store.js";
 import type { UserRecord } from "../identity/user.js";
 import type { TokenHash } from "./refresh-token.js";
+import { rotateInOneStatement } from "./rotate-statement.js";
 
 /** Why sessions were ended: stored in Session.revokeReason and in each SESSION_REVOKED event's data. */
 export type RevokeReason =
@@ -44,18 +46,13 @@ export type RotateOutcome =
   | { kind: "expired" }
   | { kind: "reused"; sessionId: string; userId: string };
 
-interface LockedToken {
-  id: string;
-  usedAt: Date | null;
-  sessionId: string;
-  userId: string;
-  expires: Date;
-  revokedAt: Date | null;
-}
-
 /** Sessions and their refresh tokens in PostgreSQL. Token values arrive already hashed. */
 export class SessionStore {
-  constructor(private readonly db: PrismaClient) {}
+  /** `pool` is the node-postgres pool under `db`, for the statements sent without Prisma. */
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly pool: pg.Pool,
+  ) {}
 
   /**
    * Creates a session with its first refresh token and records the events, atomically. With
@@ -123,40 +120,11 @@ export class SessionStore {
    * replay can only ever yield the token the legitimate holder also has. Auth0 ("reuse interval")
    * and Okta ("grace period for token rotation") likewise accept the previous token for a short
    * leeway; deriving the successor makes the leeway hand out the one successor instead of new ones.
+   * Reuse revokes the session as `revoke` does (reason refresh_token_reused, one SESSION_REVOKED).
    */
   async rotate(input: { tokenHash: TokenHash; nextHash: TokenHash; graceMs: number; client: ClientInfo }): Promise<RotateOutcome> {
-    return this.db.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<LockedToken[]>`
-        SELECT rt.id, rt."usedAt", rt."sessionId", s."userId", s.expires, s."revokedAt"
-        FROM "RefreshToken" rt JOIN "Session" s ON s.id = rt."sessionId"
-        WHERE rt."tokenHash" = ${input.tokenHash}
-        FOR UPDATE OF s, rt`;
-      const row = rows[0];
-      if (!row) return { kind: "unknown" } as const;
-      if (row.revokedAt) return { kind: "revoked" } as const;
-      const now = new Date();
-      if (row.expires <= now) return { kind: "expired" } as const;
-      if (row.usedAt) {
-        const inGrace = now.getTime() - row.usedAt.getTime() < input.graceMs;
-        // Under the session lock taken above: no rotation of the successor can interleave.
-        const successor = inGrace
-          ? await tx.refreshToken.findUnique({ where: { tokenHash: input.nextHash }, select: { sessionId: true, usedAt: true } })
-          : null;
-        // No successor row: the token was spent before successors were derived; never open a second branch.
-        if (!successor || successor.sessionId !== row.sessionId || successor.usedAt) {
-          await tx.auditEvent.create({
-            data: auditRow({ type: "REFRESH_TOKEN_REUSED", userId: row.userId, sessionId: row.sessionId, client: input.client }),
-          });
-          await this.revoke({ sessionIds: [row.sessionId] }, "refresh_token_reused", input.client, { tx });
-          return { kind: "reused", sessionId: row.sessionId, userId: row.userId } as const;
-        }
-      } else {
-        await tx.refreshToken.update({ where: { id: row.id }, data: { usedAt: now } });
-        await tx.refreshToken.create({ data: { tokenHash: input.nextHash, sessionId: row.sessionId } });
-      }
-      await tx.session.update({ where: { id: row.sessionId }, data: { lastUsedAt: now } });
-      return { kind: "rotated", sessionId: row.sessionId, userId: row.userId, expires: row.expires, grace: row.usedAt !== null } as const;
-    });
+    // One round trip instead of an interactive transaction: rotation is the hottest write.
+    return rotateInOneStatement(this.pool, input);
   }
 
   /** Ends the live session a refresh token (spent or not) belongs to (Logout); false when there is none. */

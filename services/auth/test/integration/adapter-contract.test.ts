@@ -223,7 +223,7 @@ describe("accounts", () => {
     expect(rows[0].linkedWhileUnverified).toBe(false);
 
     // Read back through the store (next-auth v4 has no account lookup on the wire), it opens.
-    const store = new AdapterStore(server.app.db, testConfig().keyEncryptionKey, new SessionStore(server.app.db));
+    const store = new AdapterStore(server.app.db, testConfig().keyEncryptionKey, new SessionStore(server.app.db, server.app.pool));
     expect(await store.findAccount(account.provider, account.providerAccountId)).toMatchObject({
       access_token: tokens.accessToken,
       refresh_token: tokens.refreshToken,
