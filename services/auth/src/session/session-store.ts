@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { Prisma, type PrismaClient } from "../db/generated/client.js";
 import { isUniqueViolation } from "../db/database-errors.js";
+import { uuidv7 } from "../db/uuid-v7.js";
 import { auditRow, type AuditEventInput } from "../audit/audit-event.js";
 import type { ClientInfo } from "../kernel/client-info.js";
 import { DomainError } from "../kernel/errors.js";
@@ -74,20 +75,26 @@ export class SessionStore {
   }): Promise<{ sessionId: string; user: UserRecord }> {
     return this.db.$transaction(async (tx) => {
       const user = await this.userFor(tx, input.user);
-      const session = await tx.session.create({
-        data: {
-          userId: user.id,
-          expires: input.expires,
-          userAgent: input.client.userAgent,
-          ipAddress: input.client.ipAddress,
-          refreshTokens: { create: { tokenHash: input.tokenHash } },
-        },
-      });
-      await tx.auditEvent.createMany({
-        data: input.events.map((e) => auditRow({ ...e, userId: user.id, sessionId: session.id })),
-      });
-      await input.afterCreate?.(tx, user, session.id);
-      return { sessionId: session.id, user };
+      const sessionId = uuidv7();
+      const now = new Date();
+      const events = input.events.map((e) => ({ id: uuidv7(), ...auditRow({ ...e, userId: user.id, sessionId }) }));
+      // Session, first refresh token and events in one statement instead of four (Prisma's
+      // nested create reads the session back); the foreign key is checked at its end.
+      await tx.$executeRaw`
+        WITH s AS (
+          INSERT INTO "Session" (id, "userId", expires, "userAgent", "ipAddress", "createdAt", "lastUsedAt")
+          VALUES (${sessionId}, ${user.id}, ${input.expires}, ${input.client.userAgent}, ${input.client.ipAddress}, ${now}, ${now})
+          RETURNING id
+        ), t AS (
+          INSERT INTO "RefreshToken" (id, "tokenHash", "sessionId", "createdAt")
+          SELECT ${uuidv7()}, ${input.tokenHash}, id, ${now} FROM s
+        )
+        INSERT INTO "AuditEvent" (id, type, "userId", "sessionId", "actorUserId", "ipAddress", "userAgent", data, "createdAt")
+        SELECT e.id, e.type, e."userId", e."sessionId", e."actorUserId", e."ipAddress", e."userAgent", e.data, ${now}
+        FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
+          AS e(id text, type text, "userId" text, "sessionId" text, "actorUserId" text, "ipAddress" text, "userAgent" text, data jsonb)`;
+      await input.afterCreate?.(tx, user, sessionId);
+      return { sessionId, user };
     });
   }
 
